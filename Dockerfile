@@ -1,0 +1,21 @@
+# One image for the worker, the API and the migrations (PASSPRO_ROLE / command choose).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Dependency install scripts stay off, as on the developers' machines (npm 11 allowScripts).
+RUN npm ci --ignore-scripts
+COPY . .
+RUN PRISMA_SCHEMA_ENGINE_BINARY=/bin/sh npx prisma generate && npx tsc -p tsconfig.build.json
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY prisma ./prisma
+COPY templates ./templates
+COPY domain/campaigns ./domain/campaigns
+USER node
+EXPOSE 3000
+CMD ["node", "dist/runtime/main.js"]

@@ -1,0 +1,20 @@
+// One validation middleware: zod parses params, query and body; a failure is a 400 naming the field.
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { ApiError } from './errors';
+
+export function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const champ = [where, ...issue.path.map(String)].join('.');
+  throw new ApiError(400, 'requete_invalide', `${champ} : ${issue.message}`, champ);
+}
+
+/** Validates `req.body` in place; handlers then read a typed body. */
+export function body<S extends z.ZodType>(schema: S): RequestHandler {
+  return (req, _res, next) => {
+    req.body = parse(schema, req.body, 'body');
+    next();
+  };
+}

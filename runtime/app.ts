@@ -1,0 +1,111 @@
+// Starts Passpro in one process: database (migrated), Temporal client, and the worker and/or the API
+// according to PASSPRO_ROLE. Returns a stop function that lets in-flight work finish.
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { createSmtpMailer } from '../activities/mail';
+import { buildApp, type HealthCheck } from '../api/app';
+import type { Config } from './config';
+import { openMigratedDatabase, type Database } from './database';
+import { createWorker } from './worker';
+
+export interface Running {
+  db: Database;
+  client: Client;
+  worker?: Worker;
+  server?: Server;
+  url?: string;
+  stop(): Promise<void>;
+}
+
+type Log = (message: string) => void;
+
+export function healthChecks(client: Client, db: Database, config: Config): HealthCheck[] {
+  return [
+    { name: 'temporal', check: async () => void (await client.workflowService.getSystemInfo({})) },
+    { name: 'base', check: async () => void (await db.prisma.$queryRaw`SELECT 1`) },
+    {
+      name: 'worker',
+      check: async () => {
+        const { pollers } = await client.workflowService.describeTaskQueue({
+          namespace: config.TEMPORAL_NAMESPACE,
+          taskQueue: { name: config.TEMPORAL_TASK_QUEUE, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        });
+        // The server keeps a poller in this list for a few minutes after it last polled.
+        if (!pollers || pollers.length === 0) throw new Error(`aucun worker sur la file ${config.TEMPORAL_TASK_QUEUE}`);
+      },
+    },
+  ];
+}
+
+export async function startPasspro(config: Config, log: Log): Promise<Running> {
+  const db = await openMigratedDatabase(config.DATABASE_URL);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const mailer = createSmtpMailer({
+    host: config.SMTP_HOST,
+    port: config.SMTP_PORT,
+    secure: config.SMTP_SECURE,
+    user: config.SMTP_USER,
+    password: config.SMTP_PASSWORD,
+    from: config.MAIL_FROM,
+  });
+
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  let nativeConnection: NativeConnection | undefined;
+  if (config.PASSPRO_ROLE !== 'api') {
+    nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    worker = await createWorker({
+      connection: nativeConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      deps: { prisma: db.prisma, mailer, publicUrl: config.PUBLIC_URL, saioEmail: config.SAIO_EMAIL },
+    });
+    workerRun = worker.run();
+    log(`worker: file ${config.TEMPORAL_TASK_QUEUE} sur ${config.TEMPORAL_ADDRESS}`);
+  }
+
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (config.PASSPRO_ROLE !== 'worker') {
+    const app = buildApp({
+      client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      health: healthChecks(client, db, config),
+      logError: (error) => log(`erreur: ${(error as Error).stack ?? String(error)}`),
+    });
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s)).on('error', reject);
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.API_PORT;
+    url = `http://${config.API_HOST}:${port}`;
+    log(`API: ${url}`);
+  }
+
+  return {
+    db,
+    client,
+    worker,
+    server,
+    url,
+    async stop() {
+      if (server) {
+        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        await closing;
+      }
+      if (worker && workerRun) {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await workerRun;
+      }
+      await nativeConnection?.close();
+      await connection.close();
+      mailer.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// One way to open the database: PGlite (embedded, file-backed or in memory) or a PostgreSQL server,
+// both through Prisma's driver adapters, so no Prisma engine binary is needed at runtime.
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client';
+import { applyMigrations, type SqlSession } from './migrations';
+
+export type { PrismaClient };
+
+export interface Database {
+  prisma: PrismaClient;
+  /** Raw SQL on one connection (migrations need one: transactions and advisory locks are per connection). */
+  withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+function openPglite(location: string): Database {
+  if (location !== 'memory') mkdirSync(location, { recursive: true });
+  const pglite = location === 'memory' ? new PGlite() : new PGlite(location);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    withSession: (work) =>
+      work({
+        exec: async (sql) => {
+          await pglite.exec(sql);
+        },
+        query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
+      }),
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+function openPostgres(url: string): Database {
+  const pool = new Pool({ connectionString: url, max: 10 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    withSession: async (work) => {
+      const client = await pool.connect();
+      try {
+        return await work({
+          exec: async (sql) => {
+            await client.query(sql);
+          },
+          query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
+        });
+      } finally {
+        client.release();
+      }
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+export function openDatabase(url: string): Database {
+  if (url.startsWith('pglite:')) return openPglite(url.slice('pglite:'.length));
+  return openPostgres(url);
+}
+
+/** Opens the database and brings its schema up to date. */
+export async function openMigratedDatabase(url: string): Promise<Database> {
+  const db = openDatabase(url);
+  try {
+    await db.withSession(applyMigrations);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}

@@ -1,0 +1,125 @@
+// `npm start`: the whole system on embedded defaults, in the foreground. Temporal dev server (Web UI,
+// SQLite file under data/), MailDev (web + SMTP), then worker and API in this process on PGlite.
+// Ctrl-C stops everything, children included.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { startPasspro, type Running } from './app';
+import { configOrExit, onShutdownSignal } from './main';
+import { projectRoot } from './paths';
+import { temporalCliPath } from './temporal-binaries';
+import { cliSearchAttributeTypes, passproSearchAttributes } from '../workflows/search-attributes';
+
+function startChild(name: string, command: string, args: string[], logFile: string): ChildProcess {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(logFile, { flags: 'a' });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`${name} s'est arrêté (code ${code ?? signal}) : voir ${logFile}`);
+      void shutdown(1);
+    }
+  });
+  return child;
+}
+
+let stopping = false;
+const children: ChildProcess[] = [];
+let running: Running | undefined;
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await running?.stop().catch((error: unknown) => console.error(error));
+  await Promise.all(children.map(stopChild));
+  process.exit(code);
+}
+
+async function waitForTemporal(address: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`Temporal ne répond pas sur ${address}`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const dataDir = config.PASSPRO_DATA_DIR;
+  mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
+  const [temporalHost, temporalPort] = config.TEMPORAL_ADDRESS.split(':');
+  onShutdownSignal(() => shutdown(0));
+
+  children.push(
+    startChild(
+      'temporal',
+      temporalCliPath(),
+      [
+        'server', 'start-dev',
+        '--db-filename', path.join(dataDir, 'temporal.sqlite'),
+        '--ip', temporalHost,
+        '--port', temporalPort,
+        '--ui-port', String(config.TEMPORAL_UI_PORT),
+        '--ui-disable-news-fetch',
+        '--log-level', 'warn',
+        // One SQLite connection serves everything: WAL and relaxed syncs keep it from being the bottleneck.
+        '--sqlite-pragma', 'journal_mode=WAL',
+        '--sqlite-pragma', 'synchronous=NORMAL',
+        ...passproSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliSearchAttributeTypes[key.type]}`]),
+      ],
+      path.join(dataDir, 'logs', 'temporal.log'),
+    ),
+    startChild(
+      'maildev',
+      process.execPath,
+      [
+        path.join(projectRoot, 'node_modules', 'maildev', 'dist', 'bin', 'maildev.js'),
+        '--smtp', String(config.SMTP_PORT),
+        '--web', String(config.MAIL_WEB_PORT),
+        '--ip', '127.0.0.1',
+        '--web-ip', '127.0.0.1',
+        '--mail-directory', path.join(dataDir, 'mail'),
+      ],
+      path.join(dataDir, 'logs', 'maildev.log'),
+    ),
+  );
+
+  await waitForTemporal(config.TEMPORAL_ADDRESS);
+  running = await startPasspro(config, (message) => console.log(message));
+  console.log(
+    [
+      '',
+      'Passpro tourne sur les réglages embarqués :',
+      `  API            ${running.url}   (santé : ${running.url}/health)`,
+      `  Temporal UI    http://${temporalHost}:${config.TEMPORAL_UI_PORT}`,
+      `  Temporal gRPC  ${config.TEMPORAL_ADDRESS}`,
+      `  Courriels      http://127.0.0.1:${config.MAIL_WEB_PORT}   (SMTP 127.0.0.1:${config.SMTP_PORT})`,
+      `  Base           ${config.DATABASE_URL}`,
+      `  Journaux       ${path.join(dataDir, 'logs')}`,
+      'Ctrl-C pour tout arrêter.',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  void shutdown(1);
+});

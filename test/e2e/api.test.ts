@@ -1,0 +1,129 @@
+// End to end on the Temporal dev server (the one `npm start` runs): API → workflow → activities →
+// database and SMTP, and the SAIO's view through visibility queries on the custom search attributes.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createActivities } from '../../activities';
+import { createSmtpMailer, type Mailer } from '../../activities/mail';
+import { buildApp } from '../../api/app';
+import { healthChecks } from '../../runtime/app';
+import { loadConfig } from '../../runtime/config';
+import { testDatabase, type TestDatabase } from '../support/db';
+import { chefOrigine, inscription, LYCEE } from '../support/fixtures';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp';
+import { bundleWorkflows, devServerEnv, uniqueTaskQueue } from '../support/temporal';
+
+describe('API end to end on the dev server', () => {
+  let env: TestWorkflowEnvironment;
+  let db: TestDatabase;
+  let smtp: SmtpReceiver;
+  let mailer: Mailer;
+  let worker: Worker;
+  let running: Promise<void>;
+  let app: Express;
+  const taskQueue = uniqueTaskQueue('e2e');
+
+  beforeAll(async () => {
+    let bundle;
+    [env, db, smtp, bundle] = await Promise.all([devServerEnv(), testDatabase(), startSmtpReceiver(), bundleWorkflows()]);
+    mailer = createSmtpMailer({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'passpro@ac-creteil.fr' });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities: createActivities({ prisma: db.prisma, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' }),
+    });
+    running = worker.run();
+    const config = loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
+    app = buildApp({ client: env.client, taskQueue, health: healthChecks(env.client, db, config), logError: console.error });
+  }, 120_000);
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    mailer?.close();
+    await smtp?.stop();
+    await db?.close();
+    await env?.teardown();
+  });
+
+  it('answers /health 200 when Temporal, the database and the worker are there', async () => {
+    const res = await request(app).get('/health');
+    expect(res.body).toEqual({ statut: 'ok', composants: { temporal: 'ok', base: 'ok', worker: 'ok' } });
+    expect(res.status).toBe(200);
+  });
+
+  it('answers /health 503 naming the part that is missing', async () => {
+    const config = loadConfig({ TEMPORAL_TASK_QUEUE: 'nobody-polls-here', DATABASE_URL: db.url });
+    const lonely = buildApp({ client: env.client, taskQueue: 'x', health: healthChecks(env.client, db, config), logError: console.error });
+    const res = await request(lonely).get('/health');
+    expect(res.status).toBe(503);
+    expect(res.body.composants).toMatchObject({ temporal: 'ok', base: 'ok', worker: expect.stringContaining('aucun worker') });
+  });
+
+  it('starts a candidature that the SAIO finds by search attribute, and a second inscription adds to it', async () => {
+    const input = inscription();
+    const created = await request(app).post('/candidatures').send(input);
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect(created.headers.location).toBe(`/candidatures/${encodeURIComponent(id)}`);
+
+    const again = await request(app)
+      .post('/candidatures')
+      .send({ ...input, voeux: [{ codeFormation: '50025416', libelle: 'CAP métallier' }] });
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(id);
+    expect(again.body.voeux.map((v: { codeFormation: string }) => v.codeFormation)).toEqual(['24025401', '50025415', '50025416']);
+
+    const read = await request(app).get(`/candidatures/${encodeURIComponent(id)}`);
+    expect(read.status).toBe(200);
+    expect(read.body.etape).toBe('a_planifier');
+
+    const query = `PassproUaiAccueil = '${LYCEE}' AND PassproEtape = 'a_planifier' AND PassproIne = '${input.eleve.ine}'`;
+    const deadline = Date.now() + 15_000;
+    let found: string[] = [];
+    while (found.length === 0 && Date.now() < deadline) {
+      found = [];
+      for await (const wf of env.client.workflow.list({ query })) found.push(wf.workflowId);
+      if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(found).toEqual([id]);
+    const row = await db.prisma.candidature.findUniqueOrThrow({ where: { id }, include: { voeux: true } });
+    expect(row.voeux).toHaveLength(3);
+  });
+
+  it('désistement through the API: 200, then 409 with the reason', async () => {
+    const input = inscription();
+    const { body } = await request(app).post('/candidatures').send(input);
+    const path = `/candidatures/${encodeURIComponent(body.id)}/desistement`;
+    const first = await request(app).post(path).send({ motif: 'projet abandonné', acteur: chefOrigine });
+    expect(first.status).toBe(200);
+    expect(first.body.etape).toBe('desistee');
+    const second = await request(app).post(path).send({ motif: 'encore', acteur: chefOrigine });
+    expect(second.status).toBe(409);
+    expect(second.body.erreur).toMatchObject({ code: 'candidature_terminee', message: expect.stringContaining('desistee') });
+    await smtp.waitFor((m) => m.text?.includes(input.eleve.nom) === true && m.text.includes('projet abandonné'));
+  });
+
+  it('rejects bad input with a 4xx naming the field, and changes nothing', async () => {
+    const before = await db.prisma.candidature.count();
+    const bad = await request(app).post('/candidatures').send({ ...inscription(), uaiAccueil: '0940134A' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.erreur).toMatchObject({ code: 'requete_invalide', champ: 'body.uaiAccueil' });
+    const ineligible = await request(app)
+      .post('/candidatures')
+      .send({ ...inscription(), eleve: { ...inscription().eleve, niveau: '2nde_gt' } });
+    expect(ineligible.status).toBe(422);
+    expect(ineligible.body.erreur.code).toBe('eleve_non_eligible');
+    const malformed = await request(app).post('/candidatures').set('content-type', 'application/json').send('{"oops":');
+    expect(malformed.status).toBe(400);
+    const huge = await request(app).post('/candidatures').send({ blob: 'x'.repeat(200_000) });
+    expect(huge.status).toBe(413);
+    const unknown = await request(app).get('/candidatures/passpro:creteil-2018:123456789AB:inconnu');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.erreur.code).toBe('candidature_introuvable');
+    expect((await request(app).get('/nowhere')).status).toBe(404);
+    expect(await db.prisma.candidature.count()).toBe(before);
+  });
+});

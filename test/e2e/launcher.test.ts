@@ -1,0 +1,114 @@
+// `npm start` for real: the launcher brings up Temporal (file-backed), the mail catcher, the worker and
+// the API; Ctrl-C stops everything; a second start finds the running workflows and the rows again.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../../runtime/database';
+import { projectRoot } from '../../runtime/paths';
+import { inscription } from '../support/fixtures';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+interface Launch {
+  child: ChildProcess;
+  output: () => string;
+}
+
+async function launch(env: NodeJS.ProcessEnv): Promise<Launch> {
+  const child = spawn(path.join(projectRoot, 'node_modules/.bin/tsx'), ['runtime/dev.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (chunk) => (out += chunk));
+  child.stderr!.on('data', (chunk) => (out += chunk));
+  const deadline = Date.now() + 90_000;
+  while (!out.includes('Ctrl-C')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`launcher did not start:\n${out}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { child, output: () => out };
+}
+
+async function interrupt({ child, output }: Launch): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGINT');
+  const code = await exited;
+  if (code !== 0) throw new Error(`launcher exited ${code}:\n${output()}`);
+  return code;
+}
+
+describe('npm start (embedded defaults)', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'passpro-launcher-'));
+  const launched: Launch[] = [];
+  afterAll(async () => {
+    // A failed assertion must not leave a launcher (and its servers) behind.
+    for (const { child } of launched) if (child.exitCode === null) child.kill('SIGINT');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs every part, stops cleanly on Ctrl-C, and keeps workflows and rows across a restart', async () => {
+    const [temporalPort, uiPort, mailWeb, smtp, api] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const env = {
+      PASSPRO_DATA_DIR: dataDir,
+      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+      TEMPORAL_UI_PORT: String(uiPort),
+      MAIL_WEB_PORT: String(mailWeb),
+      SMTP_PORT: String(smtp),
+      API_PORT: String(api),
+    };
+    const base = `http://127.0.0.1:${api}`;
+
+    const first = await launch(env);
+    launched.push(first);
+    expect(first.output()).toContain(`Temporal UI    http://127.0.0.1:${uiPort}`);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${mailWeb}/`, { headers: { accept: 'text/html' } })).status).toBe(200);
+    const created = await fetch(`${base}/candidatures`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(inscription()),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    await interrupt(first);
+    for (const port of [temporalPort, uiPort, mailWeb, smtp, api]) expect([port, await listening(port)]).toEqual([port, false]);
+
+    const second = await launch(env);
+    launched.push(second);
+    const again = await fetch(`${base}/candidatures/${encodeURIComponent(id)}`);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { etape: string }).etape).toBe('a_planifier');
+    await interrupt(second);
+
+    const db = openDatabase(`pglite:${path.join(dataDir, 'pglite')}`);
+    try {
+      expect(await db.prisma.candidature.count({ where: { id } })).toBe(1);
+    } finally {
+      await db.close();
+    }
+  }, 240_000);
+});

@@ -1,0 +1,105 @@
+// Mail activity against a real database and a real SMTP receiver: rendering, recipients, the outbox
+// (one mail per event, whatever the retries) and an outage (the activity fails, a retry delivers once).
+import { createActivities } from '../../activities';
+import { createSmtpMailer, type Mailer } from '../../activities/mail';
+import type { CandidatureState } from '../../workflows/definitions';
+import { testDatabase, type TestDatabase } from '../support/db';
+import { chefOrigine, inscription, LYCEE } from '../support/fixtures';
+import { recipients, startSmtpReceiver, type SmtpReceiver } from '../support/smtp';
+
+function stateOf(): CandidatureState {
+  const input = inscription();
+  return {
+    id: `passpro:${input.campagneId}:${input.eleve.ine}:metallerie`,
+    campagneId: input.campagneId,
+    eleve: input.eleve,
+    domaine: input.domaine,
+    modalite: input.modalite,
+    uaiAccueil: input.uaiAccueil,
+    etape: 'desistee',
+    etapeDepuis: '2018-03-01T10:00:00.000Z',
+    echeance: null,
+    enRetard: false,
+    voeux: input.voeux.map((v, i) => ({ ...v, rang: i + 1, ajouteEnEntretien: false })),
+    historique: [{ type: 'inscription', acteur: chefOrigine, survenuLe: '2018-02-01T10:00:00.000Z' }],
+    version: 1,
+  };
+}
+
+describe('e-mail activity', () => {
+  let db: TestDatabase;
+  let smtp: SmtpReceiver;
+  let mailer: Mailer;
+  let activities: ReturnType<typeof createActivities>;
+
+  beforeAll(async () => {
+    db = await testDatabase();
+    smtp = await startSmtpReceiver();
+    mailer = createSmtpMailer({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'Passpro <passpro@ac-creteil.fr>' });
+    activities = createActivities({ prisma: db.prisma, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' });
+  });
+  afterAll(async () => {
+    mailer.close();
+    await smtp.stop();
+    await db.close();
+  });
+
+  it('renders the désistement notice in French, HTML and text, to the lycée mailbox', async () => {
+    const state = stateOf();
+    await activities.enregistrerCandidature(state);
+    await activities.envoyerCourriel({
+      cle: `${state.id}/desistement`,
+      candidatureId: state.id,
+      gabarit: 'desistement',
+      destinataires: { etablissements: [LYCEE], saio: true },
+      donnees: { candidature: state, motif: 'projet abandonné' },
+    });
+    const [mail] = await smtp.waitFor((m) => m.text?.includes('projet abandonné') === true);
+    expect(mail.subject).toBe('Passpro — désistement de Léa Martin (Métallerie)');
+    expect(recipients(mail)).toEqual([`ce.${LYCEE.toLowerCase()}@ac-creteil.fr`, 'saio@ac-creteil.fr']);
+    expect(mail.text).toContain('CAP serrurier métallier (50025415)');
+    expect(mail.html).toContain('<strong>Léa Martin</strong>');
+    expect(mail.text).toContain(`http://passpro.test/candidatures/${encodeURIComponent(state.id)}`);
+    const row = await db.prisma.courriel.findUniqueOrThrow({ where: { cle: `${state.id}/desistement` } });
+    expect(row.envoyeLe).not.toBeNull();
+  });
+
+  it('sends one mail per event even when the activity runs again', async () => {
+    const state = stateOf();
+    await activities.enregistrerCandidature(state);
+    const demande = {
+      cle: `${state.id}/desistement`,
+      candidatureId: state.id,
+      gabarit: 'desistement',
+      destinataires: { etablissements: [LYCEE] },
+      donnees: { candidature: state, motif: 'une fois' },
+    };
+    await activities.envoyerCourriel(demande);
+    await activities.envoyerCourriel(demande);
+    await activities.envoyerCourriel(demande);
+    await smtp.waitFor((m) => m.text?.includes(encodeURIComponent(state.id)) === true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.mails.filter((m) => m.text?.includes(encodeURIComponent(state.id)))).toHaveLength(1);
+  });
+
+  it('fails while SMTP refuses, then delivers exactly once on retry', async () => {
+    const state = stateOf();
+    await activities.enregistrerCandidature(state);
+    const demande = {
+      cle: `${state.id}/desistement`,
+      candidatureId: state.id,
+      gabarit: 'desistement',
+      destinataires: { etablissements: [LYCEE] },
+      donnees: { candidature: state, motif: 'panne' },
+    };
+    smtp.setDown(true);
+    await expect(activities.envoyerCourriel(demande)).rejects.toThrow();
+    const failed = await db.prisma.courriel.findUniqueOrThrow({ where: { cle: demande.cle } });
+    expect(failed.envoyeLe).toBeNull();
+    expect(failed.derniereErreur).toMatch(/451/);
+    smtp.setDown(false);
+    await activities.envoyerCourriel(demande);
+    await smtp.waitFor((m) => m.text?.includes(encodeURIComponent(state.id)) === true);
+    expect(smtp.mails.filter((m) => m.text?.includes(encodeURIComponent(state.id)))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,54 @@
+// Temporal servers for tests, from the binaries installed by scripts/install-temporal.sh (the SDK's own
+// download cannot reach its host here): the time-skipping test server for calendars, the dev server for
+// end-to-end runs with the custom search attributes.
+import { SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { temporalCliPath, temporalTestServerPath } from '../../runtime/temporal-binaries';
+import { workflowsPath } from '../../runtime/worker';
+import { passproSearchAttributes } from '../../workflows/search-attributes';
+
+const indexedValueTypes: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
+  [SearchAttributeType.TEXT]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  [SearchAttributeType.INT]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  [SearchAttributeType.DOUBLE]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+  [SearchAttributeType.BOOL]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  [SearchAttributeType.DATETIME]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  [SearchAttributeType.KEYWORD_LIST]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+};
+
+/** The test server accepts custom search attributes through the operator service, as a real cluster does. */
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+  });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(passproSearchAttributes.map((key) => [key.name, indexedValueTypes[key.type]])),
+  });
+  return env;
+}
+
+export function devServerEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      searchAttributes: [...passproSearchAttributes],
+      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF'],
+    },
+  });
+}
+
+/** Bundling takes a second or two: once per test file. */
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, logger: { ...console, trace: () => {}, debug: () => {}, info: () => {}, log: () => {} } as never });
+}
+
+let counter = 0;
+/** A fresh task queue per test keeps workers of different tests apart. */
+export function uniqueTaskQueue(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${counter}-${Date.now()}`;
+}
