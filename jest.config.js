@@ -7,5 +7,4 @@ module.exports = {
   testTimeout: 60_000,
   // Temporal servers and the bundler are heavy: two workers fit the 2-core CI machine.
   maxWorkers: 2,
-  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

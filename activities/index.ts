@@ -1,16 +1,21 @@
-// Activities: the workflow's only way to touch the world (database, SMTP). Built by a factory that
+// Activities: the workflows' only way to touch the world (database, SMTP). Built by a factory that
 // receives its dependencies, so tests pass real ones bound to their own database and SMTP receiver.
+import { libelleDate, parisInstant } from '../domain/calendar';
 import { boiteFonctionnelle } from '../domain/etablissement';
 import type { PrismaClient } from '../runtime/database';
 import type { CandidatureState } from '../workflows/definitions';
-import { createRenderer, type Mailer } from './mail';
-import { enregistrerCandidature } from './persistence';
+import { envoyerDigests } from './digest';
+import { calendrierEntretien } from './ics';
+import { createRenderer, type Attachment, type Mailer } from './mail';
+import { enregistrerCandidature, enregistrerRappel, type RappelDemande } from './persistence';
+import { presenterEntretien, presenterVoeux } from './presentation';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
   mailer: Mailer;
   publicUrl: string;
   saioEmail: string;
+  mailFrom?: string;
 }
 
 export interface Destinataires {
@@ -20,17 +25,24 @@ export interface Destinataires {
   saio?: boolean;
 }
 
+/** A mail about one candidature, sent at once (convocations, their changes, fiche ready, désistement). */
 export interface CourrielDemande {
   /** One mail per event: the outbox refuses a second row for the same key. */
   cle: string;
-  candidatureId: string | null;
-  gabarit: string;
+  gabarit: 'convocation' | 'annulation' | 'desistement' | 'fiche_prete';
+  candidature: CandidatureState;
   destinataires: Destinataires;
-  donnees: Record<string, unknown> & { candidature?: CandidatureState };
+  motif?: string;
+  /** Attach the interview as a calendar invitation (REQUEST) or its cancellation (CANCEL). */
+  calendrier?: 'REQUEST' | 'CANCEL';
 }
+
+/** Interviews are booked for this long in the calendar invitation. */
+const DUREE_ENTRETIEN_MINUTES = 30;
 
 export function createActivities(deps: ActivityDeps) {
   const render = createRenderer();
+  const lienCandidature = (id: string) => `${deps.publicUrl}/candidatures/${encodeURIComponent(id)}`;
 
   function adresses(d: Destinataires): string[] {
     const all = [...(d.etablissements ?? []).map(boiteFonctionnelle), ...(d.emails ?? [])];
@@ -38,45 +50,72 @@ export function createActivities(deps: ActivityDeps) {
     return [...new Set(all)];
   }
 
+  function invitation(demande: CourrielDemande, to: string[], horodatage: Date): Attachment | undefined {
+    const { candidature: c } = demande;
+    if (!demande.calendrier || !c.entretien) return undefined;
+    const ics = calendrierEntretien({
+      uid: `${c.id}@passpro`,
+      sequence: demande.calendrier === 'CANCEL' ? c.entretien.sequence + 1 : c.entretien.sequence,
+      methode: demande.calendrier,
+      debut: parisInstant(c.entretien.date, c.entretien.heure),
+      dureeMinutes: DUREE_ENTRETIEN_MINUTES,
+      lieu: c.entretien.lieu,
+      resume: `Entretien Passpro — ${c.domaine.libelle} — ${c.eleve.prenom} ${c.eleve.nom}`,
+      description: `Entretien d'information Passpro (${c.domaine.libelle}) au lycée ${c.uaiAccueil}. ${lienCandidature(c.id)}`,
+      organisateur: boiteFonctionnelle(c.uaiAccueil),
+      participants: to,
+      horodatage,
+    });
+    return { filename: 'entretien.ics', content: ics, contentType: `text/calendar; charset=utf-8; method=${demande.calendrier}` };
+  }
+
   return {
     async enregistrerCandidature(state: CandidatureState): Promise<void> {
       await enregistrerCandidature(deps.prisma, state);
     },
 
+    async enregistrerRappel(demande: RappelDemande): Promise<void> {
+      await enregistrerRappel(deps.prisma, demande);
+    },
+
     /** At most once per event (outbox row per key, marked sent), at least once (activity retries). */
     async envoyerCourriel(demande: CourrielDemande): Promise<void> {
-      const lien = demande.candidatureId
-        ? `${deps.publicUrl}/candidatures/${encodeURIComponent(demande.candidatureId)}`
-        : deps.publicUrl;
-      const campagne = demande.donnees.candidature?.campagneId ?? '';
-      const mail = render(demande.gabarit, { ...demande.donnees, lien, campagne });
+      const { candidature } = demande;
+      const lien = lienCandidature(candidature.id);
+      const mail = render(demande.gabarit, {
+        candidature,
+        campagne: candidature.campagneId,
+        lien,
+        motif: demande.motif,
+        modification: (candidature.entretien?.sequence ?? 1) > 1,
+        entretien: candidature.entretien ? presenterEntretien(candidature.entretien) : null,
+        voeux: presenterVoeux(candidature.voeux),
+        echeanceAffelnet: libelleDate(candidature.echeances.affelnet.slice(0, 10)),
+      });
       const to = adresses(demande.destinataires);
       const row = await deps.prisma.courriel.upsert({
         where: { cle: demande.cle },
-        create: {
-          cle: demande.cle,
-          candidatureId: demande.candidatureId,
-          gabarit: demande.gabarit,
-          destinataires: to,
-          sujet: mail.subject,
-        },
+        create: { cle: demande.cle, candidatureId: candidature.id, gabarit: demande.gabarit, destinataires: to, sujet: mail.subject },
         update: { tentatives: { increment: 1 } },
       });
       if (row.envoyeLe) return;
       const messageId = `<${row.id}.${demande.gabarit}@passpro>`;
+      const attachment = invitation(demande, to, row.createdAt);
       try {
-        await deps.mailer.send({ ...mail, to, messageId });
+        await deps.mailer.send({ ...mail, to, messageId, attachments: attachment ? [attachment] : undefined });
       } catch (error) {
-        await deps.prisma.courriel.update({
-          where: { cle: demande.cle },
-          data: { derniereErreur: (error as Error).message },
-        });
+        await deps.prisma.courriel.update({ where: { cle: demande.cle }, data: { derniereErreur: (error as Error).message } });
         throw error;
       }
       await deps.prisma.courriel.update({
         where: { cle: demande.cle },
         data: { envoyeLe: new Date(), messageId, derniereErreur: null },
       });
+    },
+
+    /** The day's digest: one mail per recipient listing every reminder recorded for it. */
+    async envoyerDigests({ jour, maintenant }: { jour: string; maintenant: string }): Promise<{ digests: number; rappels: number }> {
+      return envoyerDigests(deps, jour, new Date(maintenant));
     },
   };
 }

@@ -3,8 +3,10 @@
 import type { PrismaClient } from '../runtime/database';
 import type { CandidatureState } from '../workflows/definitions';
 
+const date = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
+
 export async function enregistrerCandidature(prisma: PrismaClient, state: CandidatureState): Promise<void> {
-  const { eleve } = state;
+  const { eleve, entretien, compteRendu } = state;
   const candidature = {
     campagneId: state.campagneId,
     ine: eleve.ine,
@@ -14,8 +16,22 @@ export async function enregistrerCandidature(prisma: PrismaClient, state: Candid
     uaiAccueil: state.uaiAccueil,
     etape: state.etape,
     etapeDepuis: new Date(state.etapeDepuis),
-    echeance: state.echeance ? new Date(state.echeance) : null,
-    enRetard: state.enRetard,
+    echeance: date(state.prochaineEcheance),
+    enRetard: state.retards.length > 0,
+    retards: state.retards,
+    inscritLe: date(state.inscritLe),
+    entretienDate: entretien?.date ?? null,
+    entretienHeure: entretien?.heure ?? null,
+    entretienLieu: entretien?.lieu ?? null,
+    entretienMode: entretien?.mode ?? null,
+    entretienStatut: entretien?.statut ?? null,
+    compteRendu: compteRendu?.texte ?? null,
+    compteRenduLe: date(compteRendu?.le),
+    compteRenduEnRetard: compteRendu?.enRetard ?? null,
+    ficheRecapitulativeLe: date(state.ficheRecapitulativeLe),
+    confirmationFamilleLe: date(state.confirmationFamille?.le),
+    saisieAffelnetLe: date(state.saisieAffelnet?.le),
+    bonusAccorde: state.bonusAccorde,
     version: state.version,
   };
   await prisma.$transaction(async (tx) => {
@@ -41,6 +57,12 @@ export async function enregistrerCandidature(prisma: PrismaClient, state: Candid
         uaiAccueil: state.uaiAccueil,
         rang: voeu.rang,
         ajouteEnEntretien: voeu.ajouteEnEntretien,
+        avisOrigine: voeu.avisOrigine?.avis ?? null,
+        commentaireOrigine: voeu.avisOrigine?.commentaire ?? null,
+        avisOrigineEnRetard: voeu.avisOrigine?.enRetard ?? null,
+        avisAccueil: voeu.avisAccueil?.avis ?? null,
+        avisFinal: voeu.avisFinal,
+        bonus: voeu.bonus,
       };
       await tx.voeu.upsert({
         where: { candidatureId_codeFormation: { candidatureId: state.id, codeFormation: voeu.codeFormation } },
@@ -61,5 +83,34 @@ export async function enregistrerCandidature(prisma: PrismaClient, state: Candid
       })),
       skipDuplicates: true,
     });
+  });
+}
+
+export interface RappelDemande {
+  /** One reminder per event and recipient: the row key is `<cle>/<destinataire>`. */
+  cle: string;
+  candidatureId: string;
+  type: string;
+  /** 'uai:<UAI>' (a school's functional mailbox) or 'saio'. */
+  destinataires: string[];
+  echeance: string | null;
+  message: string;
+  /** When it fell due, in the workflow's time. */
+  creeLe: string;
+}
+
+/** Records a reminder or escalation; the daily digest mails it. */
+export async function enregistrerRappel(prisma: PrismaClient, demande: RappelDemande): Promise<void> {
+  await prisma.rappel.createMany({
+    data: demande.destinataires.map((destinataire) => ({
+      cle: `${demande.cle}/${destinataire}`,
+      candidatureId: demande.candidatureId,
+      type: demande.type,
+      destinataire,
+      echeance: date(demande.echeance),
+      message: demande.message,
+      creeLe: new Date(demande.creeLe),
+    })),
+    skipDuplicates: true,
   });
 }

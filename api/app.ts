@@ -3,19 +3,37 @@ import { Client, WithStartWorkflowOperation, type WorkflowHandle, WorkflowNotFou
 import express, { type Request, type Response } from 'express';
 import { checkEligibilite } from '../domain/eligibility';
 import { campagnes } from '../domain/campaigns';
-import { endOfParisDay } from '../domain/calendar';
 import {
-  ajouterVoeuxUpdate,
   candidatureWorkflowId,
+  confirmerFamilleUpdate,
+  constaterEntretienUpdate,
   desisterUpdate,
   etatQuery,
+  inscrireUpdate,
+  planifierEntretienUpdate,
+  saisirAffelnetUpdate,
+  saisirAvisOrigineUpdate,
+  saisirCompteRenduUpdate,
+  type CandidatureInput,
   type CandidatureState,
 } from '../workflows/definitions';
 import type { candidatureWorkflow } from '../workflows';
 import { ApiError, errorHandler, notFound } from './errors';
 import { body, parse } from './validation';
-import { candidatureIdParam, desistementSchema, inscriptionSchema } from './schemas';
+import {
+  acteurSeulSchema,
+  avisOrigineSchema,
+  candidatureIdParam,
+  compteRenduSchema,
+  constatEntretienSchema,
+  desistementSchema,
+  inscriptionSchema,
+  planificationSchema,
+  saisieAffelnetSchema,
+  voeuxSchema as inscriptionVoeuxSchema,
+} from './schemas';
 import type { z } from 'zod';
+import type { UpdateDefinition } from '@temporalio/common';
 
 export interface HealthCheck {
   name: string;
@@ -83,23 +101,29 @@ export function buildApp(deps: AppDeps): express.Express {
     '/candidatures',
     body(inscriptionSchema),
     handle(async (req, res) => {
-      const inscription = req.body as z.infer<typeof inscriptionSchema>;
+      const { campagneId, recensementSeulement, ...inscription } = req.body as z.infer<typeof inscriptionSchema>;
       const eligibilite = checkEligibilite(inscription.eleve.niveau);
       if (!eligibilite.eligible) throw new ApiError(422, 'eleve_non_eligible', eligibilite.raison, 'body.eleve.niveau');
-      const campagne = campagnes[inscription.campagneId];
-      const workflowId = candidatureWorkflowId(inscription.campagneId, inscription.eleve.ine, inscription.domaine.code);
-      const startWorkflowOperation = new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', {
+      const campagne = campagnes[campagneId];
+      const workflowId = candidatureWorkflowId(campagneId, inscription.eleve.ine, inscription.domaine.code);
+      const options = {
         workflowId,
         taskQueue: deps.taskQueue,
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        args: [{ ...inscription, clotureLe: endOfParisDay(campagne.calendrier.cloture).toISOString() }],
-      });
-      const state = await deps.client.workflow
-        .executeUpdateWithStart(ajouterVoeuxUpdate, {
-          args: [{ voeux: inscription.voeux, acteur: inscription.acteur }],
-          startWorkflowOperation,
-        })
-        .catch(temporalError);
+        workflowIdConflictPolicy: 'USE_EXISTING' as const,
+        args: [{ ...inscription, campagne, recensementSeulement }] as [CandidatureInput],
+      };
+      let state: CandidatureState;
+      if (recensementSeulement) {
+        const handle = await deps.client.workflow.start<typeof candidatureWorkflow>('candidatureWorkflow', options);
+        state = await handle.query(etatQuery).catch(temporalError);
+      } else {
+        state = await deps.client.workflow
+          .executeUpdateWithStart(inscrireUpdate, {
+            args: [{ voeux: inscription.voeux, acteur: inscription.acteur }],
+            startWorkflowOperation: new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', options),
+          })
+          .catch(temporalError);
+      }
       res.status(201).location(`/candidatures/${encodeURIComponent(workflowId)}`).json(state);
     }),
   );
@@ -113,17 +137,26 @@ export function buildApp(deps: AppDeps): express.Express {
     }),
   );
 
-  app.post(
-    '/candidatures/:id/desistement',
-    body(desistementSchema),
-    handle(async (req, res) => {
-      const id = parse(candidatureIdParam, req.params.id, 'params.id');
-      const state = await updateCandidature(deps.client, id, (handle) =>
-        handle.executeUpdate(desisterUpdate, { args: [req.body as z.infer<typeof desistementSchema>] }),
-      );
-      res.json(state);
-    }),
-  );
+  /** A staff action: its path, its body schema, and the workflow update it becomes. */
+  function action<A>(path: string, schema: z.ZodType<A>, update: UpdateDefinition<CandidatureState, [A]>): void {
+    app.post(
+      `/candidatures/:id/${path}`,
+      body(schema),
+      handle(async (req, res) => {
+        const id = parse(candidatureIdParam, req.params.id, 'params.id');
+        const state = await updateCandidature(deps.client, id, (h) => h.executeUpdate(update, { args: [req.body as A] }));
+        res.json(state);
+      }),
+    );
+  }
+  action('inscription', inscriptionVoeuxSchema, inscrireUpdate);
+  action('avis-origine', avisOrigineSchema, saisirAvisOrigineUpdate);
+  action('entretien', planificationSchema, planifierEntretienUpdate);
+  action('constat-entretien', constatEntretienSchema, constaterEntretienUpdate);
+  action('compte-rendu', compteRenduSchema, saisirCompteRenduUpdate);
+  action('confirmation-famille', acteurSeulSchema, confirmerFamilleUpdate);
+  action('saisie-affelnet', saisieAffelnetSchema, saisirAffelnetUpdate);
+  action('desistement', desistementSchema, desisterUpdate);
 
   app.use(notFound);
   app.use(errorHandler(deps.logError));

@@ -9,6 +9,7 @@ import { buildApp, type HealthCheck } from '../api/app';
 import type { Config } from './config';
 import { openMigratedDatabase, type Database } from './database';
 import { createWorker } from './worker';
+import { DIGEST_WORKFLOW_ID, digestQuotidienWorkflow } from '../workflows/digest';
 
 export interface Running {
   db: Database;
@@ -66,6 +67,13 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
     });
     workerRun = worker.run();
     log(`worker: file ${config.TEMPORAL_TASK_QUEUE} sur ${config.TEMPORAL_ADDRESS}`);
+    // One digest workflow per namespace: starting it again finds the running one.
+    await client.workflow.start(digestQuotidienWorkflow, {
+      workflowId: DIGEST_WORKFLOW_ID,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [{ heure: config.DIGEST_HEURE }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
   }
 
   let server: Server | undefined;

@@ -1,5 +1,10 @@
-// The candidature workflow: one pupil × one domaine × one campagne, from inscription to closure.
-// Pure and deterministic: activities are imported as types only and reached through proxyActivities.
+// The candidature workflow: one pupil × one domaine × one campagne, from recensement to closure, as
+// DOMAIN.md tells it. Pure and deterministic: domain rules are plain functions, activities are imported
+// as types only and reached through proxyActivities, time is the workflow's own.
+//
+// Staff actions arrive as updates whose validators refuse what the procedure does not allow (the caller
+// learns why at once). Dated consequences (reminders, escalations, deadlines) are computed from the state
+// and handled once each, in date order, by the loop at the end.
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -10,14 +15,41 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { calculerAvisFinal, type AvisFinal } from '../domain/avis';
+import { checkDateEntretien, isHeure, isIsoDate, parisInstant } from '../domain/calendar';
+import { calculerBonus, isAvisAdmis } from '../domain/campaign';
 import {
-  ajouterVoeuxUpdate,
+  cloture,
+  echeanceAffelnet,
+  echeanceCompteRendu,
+  echeanceEntretiens,
+  echeanceFicheRecapitulative,
+  echeanceInscription,
+  escaladePlanification,
+  rappelAffelnet,
+  rappelCompteRendu,
+  rappelPlanification,
+  veilleEntretien,
+} from '../domain/deadlines';
+import {
+  confirmerFamilleUpdate,
+  constaterEntretienUpdate,
   desisterUpdate,
+  etapesFinales,
   etatQuery,
+  inscrireUpdate,
+  planifierEntretienUpdate,
+  saisirAffelnetUpdate,
+  saisirAvisOrigineUpdate,
+  saisirCompteRenduUpdate,
   type Acteur,
   type CandidatureInput,
   type CandidatureState,
+  type CompteRenduInput,
   type Etape,
+  type SaisieAffelnetInput,
+  type Retard,
+  type Role,
   type VoeuDemande,
 } from './definitions';
 import {
@@ -33,71 +65,440 @@ import {
   uaiOrigineKey,
 } from './search-attributes';
 
-const { enregistrerCandidature, envoyerCourriel } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+const { enregistrerCandidature, envoyerCourriel, enregistrerRappel } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  // No maximum attempts: an outage of the database or of SMTP delays the consequences, it loses none.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
-export interface CandidatureWorkflowInput extends CandidatureInput {
-  /** End of the campaign (ISO instant): the candidature closes then at the latest. */
-  clotureLe: string;
+const systeme: Acteur = { role: 'systeme', uai: null, nom: 'Passpro' };
+
+/** A dated consequence: due at `le`, handled once (its key is kept in the state). */
+interface EvenementDate {
+  cle: string;
+  le: number;
+  traiter: () => Promise<void>;
 }
 
-export async function candidatureWorkflow(input: CandidatureWorkflowInput): Promise<CandidatureState> {
-  const now = () => new Date().toISOString();
+export async function candidatureWorkflow(input: CandidatureInput): Promise<CandidatureState> {
+  const { campagne } = input;
+  const maintenant = () => new Date().toISOString();
+  const iso = (d: Date) => d.toISOString();
+
   const state: CandidatureState = {
     id: workflowInfo().workflowId,
-    campagneId: input.campagneId,
+    campagneId: campagne.id,
     eleve: input.eleve,
     domaine: input.domaine,
     modalite: input.modalite,
     uaiAccueil: input.uaiAccueil,
-    etape: 'a_planifier',
-    etapeDepuis: now(),
-    echeance: input.clotureLe,
-    enRetard: false,
+    etape: 'recensement',
+    etapeDepuis: maintenant(),
+    inscritLe: null,
     voeux: [],
+    entretien: null,
+    compteRendu: null,
+    ficheRecapitulativeLe: null,
+    confirmationFamille: null,
+    saisieAffelnet: null,
+    bonusAccorde: null,
+    echeances: {
+      inscription: iso(echeanceInscription(campagne)),
+      entretiens: iso(echeanceEntretiens(campagne)),
+      compteRendu: null,
+      ficheRecapitulative: iso(echeanceFicheRecapitulative(campagne)),
+      affelnet: iso(echeanceAffelnet(campagne)),
+      cloture: iso(cloture(campagne)),
+    },
+    prochaineEcheance: null,
+    retards: [],
+    evenementsTraites: [],
     historique: [],
     version: 0,
   };
 
+  // ---- state changes (synchronous: a handler's checks and changes cannot interleave with another's) ----
+
   function noter(type: string, acteur: Acteur, details?: Record<string, unknown>): void {
-    state.historique.push({ type, acteur, survenuLe: now(), details });
+    state.historique.push({ type, acteur, survenuLe: maintenant(), ...(details ? { details } : {}) });
     state.version += 1;
+    publier();
+  }
+
+  function prochaineEcheance(): string | null {
+    switch (state.etape) {
+      case 'recensement':
+        return state.echeances.inscription;
+      case 'a_planifier':
+        return state.echeances.entretiens;
+      case 'convoquee':
+        return state.entretien ? iso(parisInstant(state.entretien.date, state.entretien.heure)) : null;
+      case 'compte_rendu_attendu':
+        return state.echeances.compteRendu;
+      case 'confirmation_attendue':
+        return state.bonusAccorde === null ? state.echeances.affelnet : state.echeances.cloture;
+      default:
+        return null;
+    }
+  }
+
+  /** Keeps the search attributes the SAIO filters on in step with the state. */
+  function publier(): void {
+    state.prochaineEcheance = prochaineEcheance();
+    const avisFinals = [...new Set(state.voeux.flatMap((v) => (v.avisFinal ? [v.avisFinal] : [])))];
+    upsertSearchAttributes([
+      { key: etapeKey, value: state.etape },
+      { key: etapeDepuisKey, value: new Date(state.etapeDepuis) },
+      { key: echeanceKey, value: state.prochaineEcheance ? new Date(state.prochaineEcheance) : null },
+      { key: enRetardKey, value: state.retards.length > 0 },
+      { key: avisFinalKey, value: avisFinals },
+    ]);
   }
 
   function passerA(etape: Etape): void {
     state.etape = etape;
-    state.etapeDepuis = now();
-    upsertSearchAttributes([
-      { key: etapeKey, value: etape },
-      { key: etapeDepuisKey, value: new Date(state.etapeDepuis) },
-    ]);
+    state.etapeDepuis = maintenant();
+    if (etapesFinales.includes(etape)) state.retards = [];
   }
 
-  function ajouterVoeux(voeux: VoeuDemande[]): void {
+  function signalerRetard(retard: Retard): void {
+    if (!state.retards.includes(retard)) state.retards.push(retard);
+  }
+
+  function leverRetard(retard: Retard): void {
+    state.retards = state.retards.filter((r) => r !== retard);
+  }
+
+  function ajouterVoeux(voeux: VoeuDemande[], ajouteEnEntretien = false): string[] {
+    const ajoutes: string[] = [];
     for (const voeu of voeux) {
       if (state.voeux.some((v) => v.codeFormation === voeu.codeFormation)) continue;
-      state.voeux.push({ ...voeu, rang: state.voeux.length + 1, ajouteEnEntretien: false });
+      state.voeux.push({
+        codeFormation: voeu.codeFormation,
+        libelle: voeu.libelle,
+        rang: state.voeux.length + 1,
+        ajouteEnEntretien,
+        avisOrigine: null,
+        avisAccueil: null,
+        avisFinal: null,
+        bonus: null,
+      });
+      ajoutes.push(voeu.codeFormation);
+    }
+    return ajoutes;
+  }
+
+  const individuel = () => state.modalite === 'individuel';
+  const terminee = () => etapesFinales.includes(state.etape);
+  const avisOrigineManquant = () => individuel() && state.voeux.some((v) => v.avisOrigine === null);
+  const instantEntretien = () => (state.entretien ? parisInstant(state.entretien.date, state.entretien.heure).getTime() : 0);
+
+  // ---- consequences (activities) ----
+
+  const persister = () => enregistrerCandidature(state);
+
+  async function rappeler(type: string, destinataires: string[], echeance: string | null, message: string): Promise<void> {
+    await enregistrerRappel({
+      cle: `${state.id}/${type}`,
+      candidatureId: state.id,
+      type,
+      destinataires,
+      echeance,
+      message,
+      creeLe: maintenant(),
+    });
+  }
+
+  const ecoleOrigine = () => `uai:${state.eleve.uaiOrigine}`;
+  const lycee = () => `uai:${state.uaiAccueil}`;
+  const familleEtCollege = () => ({ etablissements: [state.eleve.uaiOrigine], emails: [state.eleve.referentEmail] });
+
+  /** The avis final of each vœu by the campaign's matrix; then the fiche récapitulative is ready. */
+  async function conclureAvis(): Promise<void> {
+    for (const voeu of state.voeux) {
+      try {
+        voeu.avisFinal = calculerAvisFinal(campagne.matrice, voeu.avisOrigine?.avis ?? null, voeu.avisAccueil?.avis ?? null);
+      } catch (error) {
+        throw ApplicationFailure.nonRetryable(String(error), 'MatriceIncomplete');
+      }
+    }
+    state.ficheRecapitulativeLe = maintenant();
+    passerA(state.bonusAccorde === null ? 'confirmation_attendue' : 'cloturee');
+    noter('fiche_recapitulative_prete', systeme, {
+      avisFinal: Object.fromEntries(state.voeux.map((v) => [v.codeFormation, v.avisFinal])),
+    });
+    await persister();
+    await envoyerCourriel({
+      cle: `${state.id}/fiche_prete`,
+      gabarit: 'fiche_prete',
+      candidature: state,
+      destinataires: familleEtCollege(),
+    });
+  }
+
+  /** Family confirmation and AFFELNET entry both in: the bonus follows the campaign's rule. */
+  function deciderBonus(): void {
+    if (state.bonusAccorde !== null || !state.confirmationFamille || !state.saisieAffelnet) return;
+    const aTemps = Date.now() <= new Date(state.echeances.affelnet).getTime();
+    state.bonusAccorde = aTemps;
+    const saisis = state.saisieAffelnet.voeux;
+    for (const voeu of state.voeux) {
+      voeu.bonus = voeu.avisFinal && saisis.includes(voeu.codeFormation) ? calculerBonus(campagne, voeu.avisFinal, aTemps) : 0;
+    }
+    leverRetard('affelnet');
+    passerA('cloturee');
+    noter(aTemps ? 'bonus_decide' : 'aucun_bonus', systeme, {
+      bonus: Object.fromEntries(state.voeux.map((v) => [v.codeFormation, v.bonus])),
+    });
+  }
+
+  // ---- validators' shared checks ----
+
+  function exigerRole(acteur: Acteur, roles: Role[], uai: string | null): void {
+    if (acteur.role === 'saio' && roles.includes('saio')) return;
+    if (!roles.includes(acteur.role)) throw new Error(`action réservée à : ${roles.join(', ')}`);
+    if (uai !== null && acteur.uai !== uai) throw new Error(`action réservée à l'établissement ${uai}`);
+  }
+
+  function exigerEtape(...etapes: Etape[]): void {
+    if (!etapes.includes(state.etape)) {
+      throw new Error(`action impossible à l'étape ${state.etape} (attendu : ${etapes.join(' ou ')})`);
     }
   }
 
-  const terminee = () => state.etape === 'desistee' || state.etape === 'cloturee';
+  function exigerTexte(valeur: string, champ: string): void {
+    if (valeur.trim().length === 0) throw new Error(`${champ} est obligatoire`);
+  }
+
+  const origine = (): Role[] => ['origine_personnel', 'origine_chef'];
+  const accueil = (): Role[] => ['accueil_personnel', 'accueil_chef'];
+
+  // ---- recensement: the state is complete before any handler is set, because setting a handler runs
+  // the updates already buffered for it (update-with-start delivers the inscription with the start) ----
+
+  ajouterVoeux(input.voeux);
+  upsertSearchAttributes([
+    { key: campagneKey, value: campagne.id },
+    { key: domaineKey, value: input.domaine.code },
+    { key: ineKey, value: input.eleve.ine },
+    { key: uaiOrigineKey, value: input.eleve.uaiOrigine },
+    { key: uaiAccueilKey, value: input.uaiAccueil },
+  ]);
+  noter('recensement', input.acteur, { voeux: state.voeux.map((v) => v.codeFormation) });
+
+  // ---- queries and updates ----
 
   setHandler(etatQuery, () => state);
 
   setHandler(
-    ajouterVoeuxUpdate,
+    inscrireUpdate,
     async ({ voeux, acteur }) => {
-      ajouterVoeux(voeux);
-      noter('voeux_ajoutes', acteur, { voeux: voeux.map((v) => v.codeFormation) });
-      await enregistrerCandidature(state);
+      const ajoutes = ajouterVoeux(voeux);
+      const premiere = state.etape === 'recensement';
+      if (!premiere && ajoutes.length === 0) return state;
+      if (premiere) {
+        state.inscritLe = maintenant();
+        passerA('a_planifier');
+      }
+      noter(premiere ? 'inscription' : 'voeux_ajoutes', acteur, { voeux: ajoutes });
+      await persister();
       return state;
     },
     {
-      validator: ({ voeux }) => {
-        if (terminee()) throw new Error(`la candidature est ${state.etape} : aucun vœu ne peut être ajouté`);
+      validator: ({ voeux, acteur }) => {
+        exigerRole(acteur, origine(), state.eleve.uaiOrigine);
+        exigerEtape('recensement', 'a_planifier', 'convoquee');
+        if (Date.now() > new Date(state.echeances.inscription).getTime()) {
+          throw new Error(`les inscriptions sont closes depuis le ${campagne.calendrier.finInscriptions}`);
+        }
         if (voeux.length === 0) throw new Error('au moins un vœu est attendu');
+      },
+    },
+  );
+
+  setHandler(
+    saisirAvisOrigineUpdate,
+    async ({ avis, acteur }) => {
+      const enRetard = state.entretien !== null && Date.now() >= instantEntretien();
+      for (const saisi of avis) {
+        const voeu = state.voeux.find((v) => v.codeFormation === saisi.codeFormation)!;
+        voeu.avisOrigine = { avis: saisi.avis, commentaire: saisi.commentaire.trim(), par: acteur, le: maintenant(), enRetard };
+      }
+      if (!avisOrigineManquant()) leverRetard('avis_origine');
+      noter('avis_origine', acteur, { avis: Object.fromEntries(avis.map((a) => [a.codeFormation, a.avis])), enRetard });
+      await persister();
+      return state;
+    },
+    {
+      validator: ({ avis, acteur }) => {
+        exigerRole(acteur, ['origine_chef'], state.eleve.uaiOrigine);
+        if (!individuel()) throw new Error('pas d\'avis en séance d\'information collective');
+        exigerEtape('a_planifier', 'convoquee', 'compte_rendu_attendu');
+        if (avis.length === 0) throw new Error('au moins un avis est attendu');
+        const codes = new Set<string>();
+        for (const { codeFormation, avis: valeur, commentaire } of avis) {
+          if (codes.has(codeFormation)) throw new Error(`deux avis pour le vœu ${codeFormation}`);
+          codes.add(codeFormation);
+          if (!state.voeux.some((v) => v.codeFormation === codeFormation)) throw new Error(`vœu inconnu : ${codeFormation}`);
+          if (!isAvisAdmis(campagne, 'origine', valeur)) {
+            throw new Error(`avis « ${valeur} » non admis par la campagne (attendu : ${campagne.avisOrigine.join(', ')})`);
+          }
+          exigerTexte(commentaire, `le commentaire du vœu ${codeFormation}`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    planifierEntretienUpdate,
+    async ({ date, heure, lieu, mode, derogation = false, acteur }) => {
+      const sequence = (state.entretien?.sequence ?? 0) + 1;
+      state.entretien = { date, heure, lieu: lieu.trim(), mode, derogation, sequence, statut: 'planifie', planifiePar: acteur };
+      leverRetard('planification');
+      if (state.etape === 'a_planifier') passerA('convoquee');
+      noter(sequence === 1 ? 'entretien_planifie' : 'entretien_modifie', acteur, { date, heure, lieu, mode, derogation });
+      await persister();
+      await envoyerCourriel({
+        cle: `${state.id}/convocation/${sequence}`,
+        gabarit: 'convocation',
+        candidature: state,
+        destinataires: familleEtCollege(),
+        calendrier: 'REQUEST',
+      });
+      if (sequence === 1 && avisOrigineManquant()) {
+        await rappeler('avis_origine_manquant', [ecoleOrigine()], iso(parisInstant(date, heure)), 'Entretien planifié : avis d\'origine à saisir avant l\'entretien.');
+      }
+      return state;
+    },
+    {
+      validator: ({ date, heure, lieu, mode, derogation = false, acteur }) => {
+        exigerRole(acteur, [...accueil(), 'saio'], state.uaiAccueil);
+        exigerEtape('a_planifier', 'convoquee');
+        if (!isIsoDate(date)) throw new Error('date attendue au format AAAA-MM-JJ');
+        if (!isHeure(heure)) throw new Error('heure attendue au format HH:MM');
+        if (mode !== 'presentiel' && mode !== 'distanciel') throw new Error('mode attendu : presentiel ou distanciel');
+        exigerTexte(lieu, mode === 'presentiel' ? 'le lieu' : 'le lien de connexion');
+        const jour = checkDateEntretien(date, { derogation });
+        if (!jour.ok) throw new Error(jour.raison);
+        if (parisInstant(date, heure).getTime() <= Date.now()) throw new Error('la date de l\'entretien est passée');
+        if (!derogation && date > campagne.calendrier.finEntretiens) {
+          throw new Error(`les entretiens se tiennent jusqu'au ${campagne.calendrier.finEntretiens} (sauf dérogation)`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    constaterEntretienUpdate,
+    async ({ present, acteur }) => {
+      const entretien = state.entretien!;
+      entretien.statut = present ? 'tenu' : 'absent';
+      leverRetard('avis_origine');
+      if (!individuel()) {
+        passerA('cloturee');
+        noter(present ? 'seance_collective_suivie' : 'absence', acteur);
+        await persister();
+      } else if (present) {
+        state.echeances.compteRendu = iso(echeanceCompteRendu(campagne, entretien.date));
+        passerA('compte_rendu_attendu');
+        noter('entretien_tenu', acteur);
+        await persister();
+      } else {
+        noter('absence', acteur);
+        await conclureAvis();
+      }
+      return state;
+    },
+    {
+      validator: ({ acteur }) => {
+        exigerRole(acteur, accueil(), state.uaiAccueil);
+        exigerEtape('convoquee');
+        if (Date.now() < parisInstant(state.entretien!.date).getTime()) {
+          throw new Error(`l'entretien est prévu le ${state.entretien!.date} : il ne peut être constaté avant`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    saisirCompteRenduUpdate,
+    async ({ texte, avis, voeuxSupplementaires = [], acteur }) => {
+      const le = maintenant();
+      const enRetard = Date.now() > new Date(state.echeances.compteRendu!).getTime();
+      ajouterVoeux(voeuxSupplementaires, true);
+      for (const { codeFormation, avis: valeur } of [...avis, ...voeuxSupplementaires]) {
+        state.voeux.find((v) => v.codeFormation === codeFormation)!.avisAccueil = { avis: valeur, par: acteur, le, enRetard };
+      }
+      state.compteRendu = { texte: texte.trim(), par: acteur, le, enRetard };
+      leverRetard('compte_rendu');
+      noter('compte_rendu', acteur, {
+        enRetard,
+        avis: Object.fromEntries([...avis, ...voeuxSupplementaires].map((a) => [a.codeFormation, a.avis])),
+        voeuxSupplementaires: voeuxSupplementaires.map((v) => v.codeFormation),
+      });
+      await conclureAvis();
+      return state;
+    },
+    {
+      validator: ({ texte, avis, voeuxSupplementaires = [], acteur }: CompteRenduInput) => {
+        exigerRole(acteur, ['accueil_chef'], state.uaiAccueil);
+        exigerEtape('compte_rendu_attendu');
+        exigerTexte(texte, 'le compte rendu');
+        const attendus = state.voeux.map((v) => v.codeFormation);
+        const donnes = avis.map((a) => a.codeFormation);
+        const manquants = attendus.filter((code) => !donnes.includes(code));
+        if (manquants.length > 0) throw new Error(`avis d'accueil manquant pour : ${manquants.join(', ')}`);
+        const inconnus = donnes.filter((code) => !attendus.includes(code));
+        if (inconnus.length > 0) throw new Error(`vœu inconnu : ${inconnus.join(', ')}`);
+        if (new Set(donnes).size !== donnes.length) throw new Error('un vœu a reçu deux avis');
+        for (const supplement of voeuxSupplementaires) {
+          if (attendus.includes(supplement.codeFormation)) throw new Error(`le vœu ${supplement.codeFormation} existe déjà`);
+          exigerTexte(supplement.libelle, `le libellé du vœu ${supplement.codeFormation}`);
+        }
+        for (const { avis: valeur } of [...avis, ...voeuxSupplementaires]) {
+          if (!isAvisAdmis(campagne, 'accueil', valeur)) {
+            throw new Error(`avis « ${valeur} » non admis par la campagne (attendu : ${campagne.avisAccueil.join(', ')})`);
+          }
+        }
+      },
+    },
+  );
+
+  setHandler(
+    confirmerFamilleUpdate,
+    async ({ acteur }) => {
+      state.confirmationFamille = { par: acteur, le: maintenant() };
+      noter('confirmation_famille', acteur);
+      deciderBonus();
+      await persister();
+      return state;
+    },
+    {
+      validator: ({ acteur }) => {
+        exigerRole(acteur, origine(), state.eleve.uaiOrigine);
+        exigerEtape('confirmation_attendue');
+        if (state.confirmationFamille) throw new Error('la confirmation de la famille est déjà enregistrée');
+      },
+    },
+  );
+
+  setHandler(
+    saisirAffelnetUpdate,
+    async ({ voeux, acteur }) => {
+      state.saisieAffelnet = { par: acteur, le: maintenant(), voeux };
+      noter('saisie_affelnet', acteur, { voeux });
+      deciderBonus();
+      await persister();
+      return state;
+    },
+    {
+      validator: ({ voeux, acteur }: SaisieAffelnetInput) => {
+        exigerRole(acteur, ['origine_chef'], state.eleve.uaiOrigine);
+        exigerEtape('confirmation_attendue');
+        if (state.saisieAffelnet) throw new Error('la saisie AFFELNET est déjà enregistrée');
+        if (voeux.length === 0) throw new Error('au moins un vœu saisi dans AFFELNET est attendu');
+        const inconnus = voeux.filter((code) => !state.voeux.some((v) => v.codeFormation === code));
+        if (inconnus.length > 0) throw new Error(`vœu inconnu : ${inconnus.join(', ')}`);
       },
     },
   );
@@ -105,55 +506,164 @@ export async function candidatureWorkflow(input: CandidatureWorkflowInput): Prom
   setHandler(
     desisterUpdate,
     async ({ motif, acteur }) => {
+      const convoque = state.entretien?.statut === 'planifie';
       passerA('desistee');
-      state.echeance = null;
-      upsertSearchAttributes([{ key: echeanceKey, value: null }]);
       noter('desistement', acteur, { motif });
-      await enregistrerCandidature(state);
+      await persister();
+      if (convoque) {
+        await envoyerCourriel({
+          cle: `${state.id}/annulation`,
+          gabarit: 'annulation',
+          candidature: state,
+          destinataires: familleEtCollege(),
+          motif,
+          calendrier: 'CANCEL',
+        });
+      }
       await envoyerCourriel({
         cle: `${state.id}/desistement`,
-        candidatureId: state.id,
         gabarit: 'desistement',
+        candidature: state,
         destinataires: { etablissements: [state.uaiAccueil] },
-        donnees: { candidature: state, motif },
+        motif,
       });
       return state;
     },
     {
-      validator: ({ motif }) => {
+      validator: ({ motif, acteur }) => {
+        exigerRole(acteur, [...origine(), 'saio'], state.eleve.uaiOrigine);
         if (terminee()) throw new Error(`la candidature est déjà ${state.etape}`);
-        if (motif.trim().length === 0) throw new Error('le motif du désistement est obligatoire');
+        exigerTexte(motif, 'le motif du désistement');
       },
     },
   );
 
-  if (input.voeux.length === 0) {
-    throw ApplicationFailure.nonRetryable('une candidature porte au moins un vœu', 'CandidatureInvalide');
-  }
-  ajouterVoeux(input.voeux);
-  noter('inscription', input.acteur, { voeux: input.voeux.map((v) => v.codeFormation) });
-  upsertSearchAttributes([
-    { key: campagneKey, value: input.campagneId },
-    { key: domaineKey, value: input.domaine.code },
-    { key: ineKey, value: input.eleve.ine },
-    { key: uaiOrigineKey, value: input.eleve.uaiOrigine },
-    { key: uaiAccueilKey, value: input.uaiAccueil },
-    { key: echeanceKey, value: new Date(input.clotureLe) },
-    { key: enRetardKey, value: false },
-    { key: avisFinalKey, value: [] },
-  ]);
-  passerA('a_planifier');
-  await enregistrerCandidature(state);
+  // ---- dated consequences ----
 
-  const avantCloture = new Date(input.clotureLe).getTime() - Date.now();
-  const closed = avantCloture <= 0 || !(await condition(terminee, avantCloture));
-  if (closed && !terminee()) {
-    passerA('cloturee');
-    state.echeance = null;
-    upsertSearchAttributes([{ key: echeanceKey, value: null }]);
-    noter('cloture', { role: 'systeme', uai: null, nom: 'Passpro' });
-    await enregistrerCandidature(state);
+  function evenementsDates(): EvenementDate[] {
+    const e: EvenementDate[] = [];
+    const at = (d: Date | string) => new Date(d).getTime();
+    const etape = state.etape;
+
+    if (etape === 'recensement') {
+      e.push({
+        cle: 'fin_inscriptions',
+        le: at(state.echeances.inscription),
+        traiter: async () => {
+          passerA('cloturee');
+          noter('non_inscrite', systeme);
+          await persister();
+        },
+      });
+    }
+    if (etape === 'a_planifier') {
+      e.push({
+        cle: 'rappel_planification',
+        le: at(rappelPlanification(campagne)),
+        traiter: () => rappeler('planification', [lycee()], state.echeances.entretiens, 'Entretien à planifier : chaque élève inscrit doit être convoqué.'),
+      });
+      e.push({
+        cle: 'escalade_planification',
+        le: at(escaladePlanification(campagne)),
+        traiter: async () => {
+          signalerRetard('planification');
+          noter('escalade_planification', systeme);
+          await persister();
+          await rappeler('escalade_planification', ['saio', lycee()], state.echeances.entretiens, 'Entretien toujours non planifié à l\'approche de la fin des entretiens.');
+        },
+      });
+    }
+    if (etape === 'convoquee' && state.entretien && individuel()) {
+      const { date } = state.entretien;
+      e.push({
+        cle: `veille_entretien/${date}`,
+        le: at(veilleEntretien(date, campagne)),
+        traiter: async () => {
+          if (avisOrigineManquant()) {
+            await rappeler(`avis_origine_veille/${date}`, [ecoleOrigine()], iso(new Date(instantEntretien())), 'Entretien demain : l\'avis d\'origine n\'est pas saisi.');
+          }
+        },
+      });
+      e.push({
+        cle: `avis_origine_a_l_entretien/${date}`,
+        le: instantEntretien(),
+        traiter: async () => {
+          if (!avisOrigineManquant()) return;
+          signalerRetard('avis_origine');
+          noter('avis_origine_en_retard', systeme);
+          await persister();
+        },
+      });
+    }
+    if (etape === 'compte_rendu_attendu' && state.entretien) {
+      const { date } = state.entretien;
+      e.push({
+        cle: `rappel_compte_rendu/${date}`,
+        le: at(rappelCompteRendu(campagne, date)),
+        traiter: () => rappeler('compte_rendu', [lycee()], state.echeances.compteRendu, 'Compte rendu et avis d\'accueil à saisir dans les 3 jours suivant l\'entretien.'),
+      });
+      e.push({
+        cle: `escalade_compte_rendu/${date}`,
+        le: at(state.echeances.compteRendu!),
+        traiter: async () => {
+          signalerRetard('compte_rendu');
+          noter('escalade_compte_rendu', systeme);
+          await persister();
+          await rappeler('escalade_compte_rendu', ['saio', lycee()], state.echeances.compteRendu, 'Délai de 3 jours dépassé : compte rendu et avis d\'accueil toujours attendus.');
+        },
+      });
+    }
+    if (state.bonusAccorde === null && !terminee()) {
+      if (etape === 'confirmation_attendue') {
+        e.push({
+          cle: 'rappel_affelnet',
+          le: at(rappelAffelnet(campagne)),
+          traiter: () => rappeler('affelnet', [ecoleOrigine()], state.echeances.affelnet, 'Confirmation de la famille et saisie du vœu dans AFFELNET attendues avant l\'échéance.'),
+        });
+      }
+      e.push({
+        cle: 'echeance_affelnet',
+        le: at(state.echeances.affelnet),
+        traiter: async () => {
+          state.bonusAccorde = false;
+          for (const voeu of state.voeux) voeu.bonus = 0;
+          const attendue = state.etape === 'confirmation_attendue';
+          if (attendue) passerA('cloturee');
+          noter('aucun_bonus', systeme, { raison: 'échéance AFFELNET passée sans confirmation et saisie' });
+          await persister();
+          if (attendue) await rappeler('affelnet_echu', [ecoleOrigine()], state.echeances.affelnet, 'Échéance AFFELNET passée sans confirmation : aucun bonus ne s\'applique.');
+        },
+      });
+    }
+    if (!terminee()) {
+      e.push({
+        cle: 'cloture',
+        le: at(state.echeances.cloture),
+        traiter: async () => {
+          const etapeALaCloture = state.etape;
+          passerA('cloturee');
+          noter('cloture', systeme, { etapeALaCloture });
+          await persister();
+        },
+      });
+    }
+    return e.filter((ev) => !state.evenementsTraites.includes(ev.cle));
   }
+
+  // ---- the procedure ----
+
+  await persister();
+
+  while (!terminee()) {
+    const [prochain] = evenementsDates().sort((a, b) => a.le - b.le);
+    const version = state.version;
+    const delai = prochain.le - Date.now();
+    // An action changes the state, and with it which consequences are due: wake up and recompute.
+    if (delai > 0 && (await condition(() => state.version !== version, delai))) continue;
+    state.evenementsTraites.push(prochain.cle);
+    await prochain.traiter();
+  }
+
   await condition(allHandlersFinished);
   return state;
 }

@@ -1,8 +1,9 @@
 // The contract between the candidature workflow and its callers (API, tests): ids, inputs, state,
-// signals, updates and queries, defined once.
+// updates and queries, defined once.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-
-export type IsoDate = string;
+import type { AvisFinal } from '../domain/avis';
+import type { Campagne } from '../domain/campaign';
+import type { IsoDate } from '../domain/calendar';
 
 export type Role = 'origine_personnel' | 'origine_chef' | 'accueil_personnel' | 'accueil_chef' | 'saio' | 'systeme';
 
@@ -13,14 +14,19 @@ export interface Acteur {
   nom: string;
 }
 
+/** Where a candidature is, in the users' words. The two last are final. */
 export type Etape =
-  | 'recensement'
-  | 'a_planifier'
-  | 'convoquee'
-  | 'compte_rendu_attendu'
-  | 'confirmation_attendue'
+  | 'recensement' // interest recorded by the collège, not yet registered
+  | 'a_planifier' // registered, no interview date yet
+  | 'convoquee' // interview planned, convocation sent
+  | 'compte_rendu_attendu' // interview held, compte rendu and avis d'accueil due within the window
+  | 'confirmation_attendue' // avis final known, fiche récapitulative ready, waiting for family + AFFELNET
   | 'cloturee'
   | 'desistee';
+
+export const etapesFinales: readonly Etape[] = ['cloturee', 'desistee'];
+
+export type Modalite = 'individuel' | 'collectif';
 
 export interface Eleve {
   ine: string;
@@ -37,20 +43,64 @@ export interface VoeuDemande {
   libelle: string;
 }
 
+export interface Domaine {
+  code: string;
+  libelle: string;
+}
+
 export interface CandidatureInput {
-  campagneId: string;
+  campagne: Campagne;
   eleve: Eleve;
-  domaine: { code: string; libelle: string };
-  modalite: 'individuel' | 'collectif';
+  domaine: Domaine;
+  modalite: Modalite;
   uaiAccueil: string;
   voeux: VoeuDemande[];
+  /** true: the collège records the pupil's interest (recensement) and registers later. */
+  recensementSeulement?: boolean;
   acteur: Acteur;
+}
+
+export interface AvisSaisi<T extends string = string> {
+  avis: T;
+  par: Acteur;
+  le: string;
+  enRetard: boolean;
 }
 
 export interface Voeu extends VoeuDemande {
   rang: number;
+  /** Added by the lycée at the interview, at the pupil's request. */
   ajouteEnEntretien: boolean;
+  avisOrigine: (AvisSaisi & { commentaire: string }) | null;
+  avisAccueil: AvisSaisi | null;
+  avisFinal: AvisFinal | null;
+  bonus: number | null;
 }
+
+export type ModeEntretien = 'presentiel' | 'distanciel';
+
+export interface Entretien {
+  date: IsoDate;
+  heure: string;
+  lieu: string;
+  mode: ModeEntretien;
+  /** Set when the date is a weekend or public holiday, allowed explicitly. */
+  derogation: boolean;
+  /** Bumped at every change of date, time, place or mode: the calendar invitation's SEQUENCE. */
+  sequence: number;
+  statut: 'planifie' | 'tenu' | 'absent';
+  planifiePar: Acteur;
+}
+
+export interface CompteRendu {
+  texte: string;
+  par: Acteur;
+  le: string;
+  enRetard: boolean;
+}
+
+/** An open lateness: something due that has not happened. Closed ones stay in the history. */
+export type Retard = 'planification' | 'avis_origine' | 'compte_rendu' | 'affelnet';
 
 export interface HistoriqueEntree {
   type: string;
@@ -59,21 +109,78 @@ export interface HistoriqueEntree {
   details?: Record<string, unknown>;
 }
 
+export interface Echeances {
+  inscription: string;
+  entretiens: string;
+  compteRendu: string | null;
+  ficheRecapitulative: string;
+  affelnet: string;
+  cloture: string;
+}
+
 export interface CandidatureState {
   id: string;
   campagneId: string;
   eleve: Eleve;
-  domaine: { code: string; libelle: string };
-  modalite: 'individuel' | 'collectif';
+  domaine: Domaine;
+  modalite: Modalite;
   uaiAccueil: string;
   etape: Etape;
   etapeDepuis: string;
-  echeance: string | null;
-  enRetard: boolean;
+  inscritLe: string | null;
   voeux: Voeu[];
+  entretien: Entretien | null;
+  compteRendu: CompteRendu | null;
+  ficheRecapitulativeLe: string | null;
+  confirmationFamille: { par: Acteur; le: string } | null;
+  saisieAffelnet: { par: Acteur; le: string; voeux: string[] } | null;
+  /** null until decided: true when confirmation and AFFELNET entry both came before the deadline. */
+  bonusAccorde: boolean | null;
+  echeances: Echeances;
+  /** The next deadline of the current step. */
+  prochaineEcheance: string | null;
+  retards: Retard[];
+  /** Keys of the dated events (reminders, escalations, deadlines) already handled: each happens once. */
+  evenementsTraites: string[];
   historique: HistoriqueEntree[];
   /** Bumped at every change: persistence ignores writes older than what it holds. */
   version: number;
+}
+
+export interface AvisOrigineInput {
+  avis: { codeFormation: string; avis: string; commentaire: string }[];
+  acteur: Acteur;
+}
+
+export interface PlanificationInput {
+  date: IsoDate;
+  heure: string;
+  lieu: string;
+  mode: ModeEntretien;
+  derogation?: boolean;
+  acteur: Acteur;
+}
+
+export interface ConstatEntretienInput {
+  present: boolean;
+  acteur: Acteur;
+}
+
+export interface CompteRenduInput {
+  texte: string;
+  avis: { codeFormation: string; avis: string }[];
+  /** Formations of the same domaine the pupil asked for at the interview: they become new vœux. */
+  voeuxSupplementaires?: (VoeuDemande & { avis: string })[];
+  acteur: Acteur;
+}
+
+export interface ActeurInput {
+  acteur: Acteur;
+}
+
+export interface SaisieAffelnetInput {
+  voeux: string[];
+  acteur: Acteur;
 }
 
 export interface DesistementInput {
@@ -87,7 +194,15 @@ export interface AjoutVoeuxInput {
 }
 
 export const etatQuery = defineQuery<CandidatureState>('etat');
-export const ajouterVoeuxUpdate = defineUpdate<CandidatureState, [AjoutVoeuxInput]>('ajouterVoeux');
+
+/** Registers the pupil (from recensement) or adds vœux to a registration: the update-with-start of inscription. */
+export const inscrireUpdate = defineUpdate<CandidatureState, [AjoutVoeuxInput]>('inscrire');
+export const saisirAvisOrigineUpdate = defineUpdate<CandidatureState, [AvisOrigineInput]>('saisirAvisOrigine');
+export const planifierEntretienUpdate = defineUpdate<CandidatureState, [PlanificationInput]>('planifierEntretien');
+export const constaterEntretienUpdate = defineUpdate<CandidatureState, [ConstatEntretienInput]>('constaterEntretien');
+export const saisirCompteRenduUpdate = defineUpdate<CandidatureState, [CompteRenduInput]>('saisirCompteRendu');
+export const confirmerFamilleUpdate = defineUpdate<CandidatureState, [ActeurInput]>('confirmerFamille');
+export const saisirAffelnetUpdate = defineUpdate<CandidatureState, [SaisieAffelnetInput]>('saisirAffelnet');
 export const desisterUpdate = defineUpdate<CandidatureState, [DesistementInput]>('desister');
 
 const prefix = 'passpro';

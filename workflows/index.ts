@@ -1,1 +1,2 @@
 export { candidatureWorkflow } from './candidature';
+export { digestQuotidienWorkflow } from './digest';

@@ -79,6 +79,7 @@ describe('API end to end on the dev server', () => {
     const read = await request(app).get(`/candidatures/${encodeURIComponent(id)}`);
     expect(read.status).toBe(200);
     expect(read.body.etape).toBe('a_planifier');
+    expect(read.body.historique.map((h: { type: string }) => h.type)).toEqual(['recensement', 'inscription', 'voeux_ajoutes']);
 
     const query = `PassproUaiAccueil = '${LYCEE}' AND PassproEtape = 'a_planifier' AND PassproIne = '${input.eleve.ine}'`;
     const deadline = Date.now() + 15_000;

@@ -4,27 +4,51 @@ import { createActivities } from '../../activities';
 import { createSmtpMailer, type Mailer } from '../../activities/mail';
 import type { CandidatureState } from '../../workflows/definitions';
 import { testDatabase, type TestDatabase } from '../support/db';
-import { chefOrigine, inscription, LYCEE } from '../support/fixtures';
+import { campagneEn, candidatureInput, chefOrigine, LYCEE } from '../support/fixtures';
 import { recipients, startSmtpReceiver, type SmtpReceiver } from '../support/smtp';
 
 function stateOf(): CandidatureState {
-  const input = inscription();
+  const input = candidatureInput(campagneEn('creteil-2018', 2027));
   return {
-    id: `passpro:${input.campagneId}:${input.eleve.ine}:metallerie`,
-    campagneId: input.campagneId,
+    id: `passpro:${input.campagne.id}:${input.eleve.ine}:metallerie`,
+    campagneId: input.campagne.id,
     eleve: input.eleve,
     domaine: input.domaine,
     modalite: input.modalite,
     uaiAccueil: input.uaiAccueil,
     etape: 'desistee',
-    etapeDepuis: '2018-03-01T10:00:00.000Z',
-    echeance: null,
-    enRetard: false,
-    voeux: input.voeux.map((v, i) => ({ ...v, rang: i + 1, ajouteEnEntretien: false })),
-    historique: [{ type: 'inscription', acteur: chefOrigine, survenuLe: '2018-02-01T10:00:00.000Z' }],
+    etapeDepuis: '2027-03-01T10:00:00.000Z',
+    inscritLe: '2027-02-01T10:00:00.000Z',
+    voeux: input.voeux.map((v, i) => ({ ...v, rang: i + 1, ajouteEnEntretien: false, avisOrigine: null, avisAccueil: null, avisFinal: null, bonus: null })),
+    entretien: null,
+    compteRendu: null,
+    ficheRecapitulativeLe: null,
+    confirmationFamille: null,
+    saisieAffelnet: null,
+    bonusAccorde: null,
+    echeances: {
+      inscription: '2027-04-13T21:59:59.999Z',
+      entretiens: '2027-05-11T21:59:59.999Z',
+      compteRendu: null,
+      ficheRecapitulative: '2027-05-23T21:59:59.999Z',
+      affelnet: '2027-05-23T21:59:59.999Z',
+      cloture: '2027-06-30T21:59:59.999Z',
+    },
+    prochaineEcheance: null,
+    retards: [],
+    evenementsTraites: [],
+    historique: [{ type: 'inscription', acteur: chefOrigine, survenuLe: '2027-02-01T10:00:00.000Z' }],
     version: 1,
   };
 }
+
+const desistement = (state: CandidatureState, motif: string) => ({
+  cle: `${state.id}/desistement`,
+  gabarit: 'desistement' as const,
+  candidature: state,
+  destinataires: { etablissements: [LYCEE] },
+  motif,
+});
 
 describe('e-mail activity', () => {
   let db: TestDatabase;
@@ -47,13 +71,7 @@ describe('e-mail activity', () => {
   it('renders the désistement notice in French, HTML and text, to the lycée mailbox', async () => {
     const state = stateOf();
     await activities.enregistrerCandidature(state);
-    await activities.envoyerCourriel({
-      cle: `${state.id}/desistement`,
-      candidatureId: state.id,
-      gabarit: 'desistement',
-      destinataires: { etablissements: [LYCEE], saio: true },
-      donnees: { candidature: state, motif: 'projet abandonné' },
-    });
+    await activities.envoyerCourriel({ ...desistement(state, 'projet abandonné'), destinataires: { etablissements: [LYCEE], saio: true } });
     const [mail] = await smtp.waitFor((m) => m.text?.includes('projet abandonné') === true);
     expect(mail.subject).toBe('Passpro — désistement de Léa Martin (Métallerie)');
     expect(recipients(mail)).toEqual([`ce.${LYCEE.toLowerCase()}@ac-creteil.fr`, 'saio@ac-creteil.fr']);
@@ -67,13 +85,7 @@ describe('e-mail activity', () => {
   it('sends one mail per event even when the activity runs again', async () => {
     const state = stateOf();
     await activities.enregistrerCandidature(state);
-    const demande = {
-      cle: `${state.id}/desistement`,
-      candidatureId: state.id,
-      gabarit: 'desistement',
-      destinataires: { etablissements: [LYCEE] },
-      donnees: { candidature: state, motif: 'une fois' },
-    };
+    const demande = desistement(state, 'une fois');
     await activities.envoyerCourriel(demande);
     await activities.envoyerCourriel(demande);
     await activities.envoyerCourriel(demande);
@@ -85,13 +97,7 @@ describe('e-mail activity', () => {
   it('fails while SMTP refuses, then delivers exactly once on retry', async () => {
     const state = stateOf();
     await activities.enregistrerCandidature(state);
-    const demande = {
-      cle: `${state.id}/desistement`,
-      candidatureId: state.id,
-      gabarit: 'desistement',
-      destinataires: { etablissements: [LYCEE] },
-      donnees: { candidature: state, motif: 'panne' },
-    };
+    const demande = desistement(state, 'panne');
     smtp.setDown(true);
     await expect(activities.envoyerCourriel(demande)).rejects.toThrow();
     const failed = await db.prisma.courriel.findUniqueOrThrow({ where: { cle: demande.cle } });

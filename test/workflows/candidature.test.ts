@@ -1,82 +1,110 @@
-// The candidature workflow on the real time-skipping test server, with real activities (PGlite, SMTP).
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { createActivities } from '../../activities';
-import { createSmtpMailer, type Mailer } from '../../activities/mail';
-import { candidatureWorkflowId, desisterUpdate, etatQuery } from '../../workflows/definitions';
-import type { CandidatureWorkflowInput } from '../../workflows/candidature';
-import { testDatabase, type TestDatabase } from '../support/db';
-import { chefOrigine, inscription, LYCEE } from '../support/fixtures';
-import { recipients, startSmtpReceiver, type SmtpReceiver } from '../support/smtp';
-import { bundleWorkflows, timeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
+// The candidature workflow on the real time-skipping test server, with real activities (database, SMTP).
+// Historical campaigns are moved to 2027 (campagneEn): the server's clock starts today.
+import { endOfParisDay, parisInstant } from '../../domain/calendar';
+import {
+  confirmerFamilleUpdate,
+  constaterEntretienUpdate,
+  etatQuery,
+  inscrireUpdate,
+  planifierEntretienUpdate,
+  saisirAffelnetUpdate,
+  saisirAvisOrigineUpdate,
+  saisirCompteRenduUpdate,
+} from '../../workflows/definitions';
+import { campagneEn, candidatureInput, chefAccueil, chefOrigine, COLLEGE, personnelAccueil, voeuxMetallerie } from '../support/fixtures';
+import { recipients } from '../support/smtp';
+import {
+  avancerJusqua,
+  setUpWorkflowTests,
+  startCandidature,
+  tearDownWorkflowTests,
+  withWorker,
+  type WorkflowTestContext,
+} from '../support/workflow-env';
 
-describe('candidature workflow (time-skipping)', () => {
-  let env: TestWorkflowEnvironment;
-  let bundle: WorkflowBundleWithSourceMap;
-  let db: TestDatabase;
-  let smtp: SmtpReceiver;
-  let mailer: Mailer;
+const creteil2018 = campagneEn('creteil-2018', 2027);
+const troisVoeux = [...voeuxMetallerie, { codeFormation: '50025416', libelle: 'CAP métallier' }];
 
+describe('candidature workflow', () => {
+  let ctx: WorkflowTestContext;
   beforeAll(async () => {
-    [env, bundle, db, smtp] = await Promise.all([timeSkippingEnv(), bundleWorkflows(), testDatabase(), startSmtpReceiver()]);
-    mailer = createSmtpMailer({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'passpro@ac-creteil.fr' });
+    ctx = await setUpWorkflowTests();
   }, 120_000);
-  afterAll(async () => {
-    mailer?.close();
-    await smtp?.stop();
-    await db?.close();
-    await env?.teardown();
-  });
+  afterAll(() => tearDownWorkflowTests(ctx));
 
-  async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
-    const taskQueue = uniqueTaskQueue('candidature');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: bundle,
-      activities: createActivities({ prisma: db.prisma, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' }),
-    });
-    return worker.runUntil(fn(taskQueue));
-  }
-
-  function start(taskQueue: string, input: CandidatureWorkflowInput) {
-    return env.client.workflow.start('candidatureWorkflow', {
-      taskQueue,
-      workflowId: candidatureWorkflowId(input.campagneId, input.eleve.ine, input.domaine.code),
-      args: [input],
-    });
-  }
-
-  it('registers the vœux, persists the candidature and closes at the end of the campaign', async () => {
-    const input = { ...inscription(), clotureLe: new Date(Date.now() + 90 * 86_400_000).toISOString() };
-    await withWorker(async (taskQueue) => {
-      const handle = await start(taskQueue, input);
-      const state = await handle.query(etatQuery);
+  it('several vœux in one domain: one interview, one compte rendu, one avis each, bonus when confirmed in time', async () => {
+    const input = candidatureInput(creteil2018, { voeux: troisVoeux });
+    await withWorker(ctx, async (taskQueue) => {
+      const handle = await startCandidature(ctx, taskQueue, input);
+      let state = await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
       expect(state.etape).toBe('a_planifier');
-      expect(state.voeux.map((v) => [v.rang, v.codeFormation])).toEqual([[1, '24025401'], [2, '50025415']]);
-      const final = await handle.result();
-      expect(final.etape).toBe('cloturee');
-    });
-    const row = await db.prisma.candidature.findUniqueOrThrow({ where: { id: candidatureWorkflowId(input.campagneId, input.eleve.ine, 'metallerie') }, include: { voeux: true, evenements: true } });
-    expect(row.etape).toBe('cloturee');
-    expect(row.voeux).toHaveLength(2);
-    expect(row.evenements.map((e) => e.type)).toEqual(['inscription', 'cloture']);
-  });
+      expect(state.voeux.map((v) => v.rang)).toEqual([1, 2, 3]);
 
-  it('désistement ends the candidature, tells the lycée, and refuses a second one', async () => {
-    const input = { ...inscription(), clotureLe: new Date(Date.now() + 90 * 86_400_000).toISOString() };
-    await withWorker(async (taskQueue) => {
-      const handle = await start(taskQueue, input);
-      const state = await handle.executeUpdate(desisterUpdate, { args: [{ motif: 'réorientation en 2nde GT', acteur: chefOrigine }] });
-      expect(state.etape).toBe('desistee');
-      // The candidature has ended: its workflow is closed and takes no more actions.
-      expect((await handle.result()).etape).toBe('desistee');
-      await expect(handle.executeUpdate(desisterUpdate, { args: [{ motif: 'encore', acteur: chefOrigine }] })).rejects.toThrow(
-        WorkflowNotFoundError,
-      );
+      await handle.executeUpdate(saisirAvisOrigineUpdate, {
+        args: [{
+          acteur: chefOrigine,
+          avis: [
+            { codeFormation: '24025401', avis: 'favorable', commentaire: 'Très motivée, stage de 3e en ferronnerie.' },
+            { codeFormation: '50025415', avis: 'assez_favorable', commentaire: 'Projet à affiner.' },
+            { codeFormation: '50025416', avis: 'reserve', commentaire: 'Peu investie sur ce CAP.' },
+          ],
+        }],
+      });
+      state = await handle.executeUpdate(planifierEntretienUpdate, {
+        args: [{ date: '2027-04-07', heure: '14:00', lieu: 'Lycée Gabriel Péri, salle B12', mode: 'presentiel', acteur: personnelAccueil }],
+      });
+      expect(state.etape).toBe('convoquee');
+
+      await avancerJusqua(ctx, parisInstant('2027-04-07', '15:00'));
+      state = await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
+      expect(state.etape).toBe('compte_rendu_attendu');
+      expect(state.echeances.compteRendu).toBe(endOfParisDay('2027-04-10').toISOString());
+
+      await avancerJusqua(ctx, parisInstant('2027-04-09', '07:00'));
+      state = await handle.executeUpdate(saisirCompteRenduUpdate, {
+        args: [{
+          acteur: chefAccueil,
+          texte: 'Élève curieuse, a visité les ateliers. Conseil : stage d\'observation en métallerie.',
+          avis: [
+            { codeFormation: '24025401', avis: 'favorable' },
+            { codeFormation: '50025415', avis: 'favorable' },
+            { codeFormation: '50025416', avis: 'assez_favorable' },
+          ],
+        }],
+      });
+      expect(state.etape).toBe('confirmation_attendue');
+      expect(state.compteRendu?.enRetard).toBe(false);
+      expect(state.voeux.map((v) => v.avisFinal)).toEqual(['tres_favorable', 'favorable', 'peu_favorable']);
+
+      await avancerJusqua(ctx, parisInstant('2027-05-10', '10:00'));
+      await handle.executeUpdate(confirmerFamilleUpdate, { args: [{ acteur: chefOrigine }] });
+      state = await handle.executeUpdate(saisirAffelnetUpdate, { args: [{ voeux: ['24025401', '50025415'], acteur: chefOrigine }] });
+      expect(state.etape).toBe('cloturee');
+      expect(state.bonusAccorde).toBe(true);
+      const points = creteil2018.bonus.type === 'avis_final' ? creteil2018.bonus.points : null;
+      expect(state.voeux.map((v) => v.bonus)).toEqual([points!.tres_favorable, points!.favorable, 0]);
+      expect((await handle.result()).etape).toBe('cloturee');
     });
-    const [mail] = await smtp.waitFor((m) => m.text?.includes('réorientation en 2nde GT') === true);
-    expect(recipients(mail)).toEqual([`ce.${LYCEE.toLowerCase()}@ac-creteil.fr`]);
+
+    const id = `passpro:${creteil2018.id}:${input.eleve.ine}:metallerie`;
+    const row = await ctx.db.prisma.candidature.findUniqueOrThrow({ where: { id }, include: { voeux: { orderBy: { rang: 'asc' } }, evenements: { orderBy: { id: 'asc' } }, rappels: true } });
+    expect(row.etape).toBe('cloturee');
+    expect(row.voeux.map((v) => [v.avisOrigine, v.avisAccueil, v.avisFinal])).toEqual([
+      ['favorable', 'favorable', 'tres_favorable'],
+      ['assez_favorable', 'favorable', 'favorable'],
+      ['reserve', 'assez_favorable', 'peu_favorable'],
+    ]);
+    expect(row.evenements.map((e) => e.type)).toEqual([
+      'recensement', 'inscription', 'avis_origine', 'entretien_planifie', 'entretien_tenu', 'compte_rendu',
+      'fiche_recapitulative_prete', 'confirmation_famille', 'saisie_affelnet', 'bonus_decide',
+    ]);
+    expect(row.rappels).toEqual([]);
+
+    const [convocation] = await ctx.smtp.waitFor((m) => m.subject?.includes('convocation') === true && m.text?.includes(encodeURIComponent(id)) === true);
+    expect(recipients(convocation)).toEqual([`ce.${COLLEGE.toLowerCase()}@ac-creteil.fr`, 'pp.durand@ac-creteil.fr']);
+    expect(convocation.attachments.map((a) => a.contentType)).toEqual(['text/calendar']);
+    expect(convocation.attachments[0].content.toString()).toContain('METHOD:REQUEST');
+    const [fiche] = await ctx.smtp.waitFor((m) => m.text?.includes(encodeURIComponent(id)) === true && m.subject?.includes('fiche') === true);
+    expect(fiche.text).toContain('très favorable');
   });
 });
