@@ -15,7 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { calculerAvisFinal, type AvisFinal } from '../domain/avis';
+import { calculerAvisFinal } from '../domain/avis';
 import { checkDateEntretien, isHeure, isIsoDate, parisInstant } from '../domain/calendar';
 import { calculerBonus, isAvisAdmis } from '../domain/campaign';
 import {

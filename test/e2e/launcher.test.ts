@@ -1,12 +1,13 @@
 // `npm start` for real: the launcher brings up Temporal (file-backed), the mail catcher, the worker and
 // the API; Ctrl-C stops everything; a second start finds the running workflows and the rows again.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../runtime/database';
 import { projectRoot } from '../../runtime/paths';
+import { temporalCliPath } from '../../runtime/temporal-binaries';
 import { inscription } from '../support/fixtures';
 
 async function freePort(): Promise<number> {
@@ -93,7 +94,17 @@ describe('npm start (embedded defaults)', () => {
       body: JSON.stringify(inscription()),
     });
     expect(created.status).toBe(201);
-    const { id } = (await created.json()) as { id: string };
+    const { id, eleve } = (await created.json()) as { id: string; eleve: { ine: string } };
+    // The SAIO's view: the Temporal CLI finds it by custom search attribute (visibility is eventually consistent).
+    let listed = '';
+    for (let attempt = 0; attempt < 50 && !listed.includes(id); attempt += 1) {
+      listed = execFileSync(temporalCliPath(), [
+        'workflow', 'list', '--address', `127.0.0.1:${temporalPort}`,
+        '--query', `PassproIne = '${eleve.ine}' AND PassproEtape = 'a_planifier'`,
+      ], { encoding: 'utf8' });
+      if (!listed.includes(id)) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(listed).toContain(id);
     await interrupt(first);
     for (const port of [temporalPort, uiPort, mailWeb, smtp, api]) expect([port, await listening(port)]).toEqual([port, false]);
 
