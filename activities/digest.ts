@@ -1,15 +1,19 @@
 // The daily digest: reminders and escalations are recorded per candidature as they fall due (Rappel rows)
 // and mailed as one mail per recipient per day, so that a school gets one message a morning, not thirty.
 //
-// Exactly once and at least once, across crashes, retries and overlapping runs, with the Courriel outbox:
+// With the Courriel outbox, across crashes and retries:
 //  (a) in one transaction, the recipient's unassigned reminders are assigned to the day's digest key
-//      `digest/<jour>/<destinataire>` and the outbox row for that key is created;
-//  (b) a digest not yet sent is rendered from every reminder carrying its key, sent, then marked sent.
+//      `digest/<jour>/<destinataire>` and the outbox row for that key is created: each reminder belongs to
+//      exactly one digest;
+//  (b) a digest not yet sent is rendered from every reminder carrying its key, sent, then marked sent: it
+//      goes out at least once, and once marked, never again.
 // A digest's content is frozen at its first send attempt (tentatives > 0): a resend after a crash between
 // the SMTP acceptance and the mark then carries the same rows under the same Message-ID, which receivers
 // may drop as a duplicate without losing anything. A reminder recorded after that, the same day, is left
 // unassigned and goes into the recipient's next digest (the next day's, as the digest runs daily) —
 // rather than into a second mail the same day, or into an already-sent one where nobody would read it.
+// Like envoyerCourriel, two runs overlapping in time could both deliver a pending digest (identical, same
+// Message-ID): the daily run is meant to be scheduled without overlap.
 import type { Prisma } from '../generated/prisma/client';
 import { isIsoDate, libelleDate, type IsoDate } from '../domain/calendar';
 import { boiteFonctionnelle } from '../domain/etablissement';
@@ -91,7 +95,7 @@ async function composer(tx: Transaction, deps: DigestDeps, render: Rendu, cle: s
   const { jour, code } = lireCle(cle);
   const rappels = await tx.rappel.findMany({
     where: { digestCle: cle },
-    include: { candidature: { select: { campagneId: true, domaine: true, eleve: { select: { prenom: true, nom: true } } } } },
+    include: { candidature: { select: { campagneId: true, domaine: true, domaineLibelle: true, eleve: { select: { prenom: true, nom: true } } } } },
     orderBy: [{ echeance: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
   });
   const candidatures = new Set(rappels.map((r) => r.candidatureId));
@@ -102,7 +106,7 @@ async function composer(tx: Transaction, deps: DigestDeps, render: Rendu, cle: s
     pluriel: candidatures.size > 1,
     rappels: rappels.map((r) => ({
       eleve: `${r.candidature.eleve.prenom} ${r.candidature.eleve.nom}`,
-      domaine: r.candidature.domaine,
+      domaine: r.candidature.domaineLibelle ?? r.candidature.domaine,
       typeLibelle: libelleTypeRappel(r.type),
       message: r.message,
       echeance: r.echeance ? libelleEcheance(r.echeance) : null,
@@ -120,8 +124,8 @@ async function rattacher(deps: DigestDeps, render: Rendu, jour: IsoDate, code: s
   const { adresse } = destinataire(code, deps.saioEmail);
   await deps.prisma.$transaction(async (tx) => {
     await verrouiller(tx, cle);
-    const existant = await tx.courriel.findUnique({ where: { cle }, select: { tentatives: true, envoyeLe: true } });
-    if (existant !== null && (existant.tentatives > 0 || existant.envoyeLe !== null)) return;
+    const existant = await tx.courriel.findUnique({ where: { cle }, select: { tentatives: true } });
+    if (existant !== null && existant.tentatives > 0) return;
     await tx.rappel.updateMany({
       where: { destinataire: code, digestCle: null, creeLe: { lte: maintenant } },
       data: { digestCle: cle, digestLe: maintenant },

@@ -1,6 +1,6 @@
 // Activities: the workflows' only way to touch the world (database, SMTP). Built by a factory that
 // receives its dependencies, so tests pass real ones bound to their own database and SMTP receiver.
-import { libelleDate, parisInstant } from '../domain/calendar';
+import { parisInstant } from '../domain/calendar';
 import { boiteFonctionnelle } from '../domain/etablissement';
 import type { PrismaClient } from '../runtime/database';
 import type { CandidatureState } from '../workflows/definitions';
@@ -8,7 +8,7 @@ import { envoyerDigests } from './digest';
 import { calendrierEntretien } from './ics';
 import { createRenderer, type Attachment, type Mailer } from './mail';
 import { enregistrerCandidature, enregistrerRappel, type RappelDemande } from './persistence';
-import { presenterEntretien, presenterVoeux } from './presentation';
+import { libelleEcheance, presenterEntretien, presenterVoeux } from './presentation';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
@@ -90,7 +90,7 @@ export function createActivities(deps: ActivityDeps) {
         modification: (candidature.entretien?.sequence ?? 1) > 1,
         entretien: candidature.entretien ? presenterEntretien(candidature.entretien) : null,
         voeux: presenterVoeux(candidature.voeux),
-        echeanceAffelnet: libelleDate(candidature.echeances.affelnet.slice(0, 10)),
+        echeanceAffelnet: libelleEcheance(new Date(candidature.echeances.affelnet)),
       });
       const to = adresses(demande.destinataires);
       const row = await deps.prisma.courriel.upsert({

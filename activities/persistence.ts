@@ -11,6 +11,7 @@ export async function enregistrerCandidature(prisma: PrismaClient, state: Candid
     campagneId: state.campagneId,
     ine: eleve.ine,
     domaine: state.domaine.code,
+    domaineLibelle: state.domaine.libelle,
     modalite: state.modalite,
     uaiOrigine: eleve.uaiOrigine,
     uaiAccueil: state.uaiAccueil,

@@ -6,7 +6,8 @@ import type { Activities } from '../activities';
 import { addDays, parisDateOf, parisInstant } from '../domain/calendar';
 
 const { envoyerDigests } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
+  // A whole académie's digests in one call: generous, and a retry resends nothing already sent (outbox).
+  startToCloseTimeout: '30 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
