@@ -1,39 +1,33 @@
-// The staff API: builds the Express app (tests import it; runtime/main.ts listens).
-import { Client, WithStartWorkflowOperation, type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+// The staff API: builds the Express app (tests import it; runtime/main.ts listens). Every call but /health,
+// /openapi.json and /docs is authenticated (api/auth.ts) and scoped to the caller's school.
+import { Client, QueryNotRegisteredError, WithStartWorkflowOperation, type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import express, { type Request, type Response } from 'express';
+import helmet from 'helmet';
+import swaggerUi from 'swagger-ui-express';
+import type { z } from 'zod';
 import { checkEligibilite } from '../domain/eligibility';
 import { campagnes } from '../domain/campaigns';
+import { echeanceInscription } from '../domain/deadlines';
+import type { PrismaClient } from '../runtime/database';
 import {
   candidatureWorkflowId,
-  confirmerFamilleUpdate,
-  constaterEntretienUpdate,
-  desisterUpdate,
   etatQuery,
   inscrireUpdate,
-  planifierEntretienUpdate,
-  saisirAffelnetUpdate,
-  saisirAvisOrigineUpdate,
-  saisirCompteRenduUpdate,
+  parseCandidatureWorkflowId,
   type CandidatureInput,
   type CandidatureState,
 } from '../workflows/definitions';
 import type { candidatureWorkflow } from '../workflows';
+import { actions } from './actions';
+import { appelant, authentifier, exigerRoles, peutVoir, rolesParAction, type Appelant } from './auth';
 import { ApiError, errorHandler, notFound } from './errors';
+import { createLogger, httpLogger, type Logger } from './logging';
+import { construireOpenApi } from './openapi';
+import { listerCandidatures, statistiques } from './reads';
+import { candidatureIdParam, inscriptionSchema, listeQuery, statistiquesQuery } from './schemas';
 import { body, parse } from './validation';
-import {
-  acteurSeulSchema,
-  avisOrigineSchema,
-  candidatureIdParam,
-  compteRenduSchema,
-  constatEntretienSchema,
-  desistementSchema,
-  inscriptionSchema,
-  planificationSchema,
-  saisieAffelnetSchema,
-  voeuxSchema as inscriptionVoeuxSchema,
-} from './schemas';
-import type { z } from 'zod';
-import type { UpdateDefinition } from '@temporalio/common';
+
+export { createLogger };
 
 export interface HealthCheck {
   name: string;
@@ -42,14 +36,22 @@ export interface HealthCheck {
 
 export interface AppDeps {
   client: Client;
+  /** The query side: lists and counts. */
+  prisma: PrismaClient;
   taskQueue: string;
+  /** HS256 key of the callers' tokens (config JWT_SECRET). */
+  jwtSecret: string;
   health: HealthCheck[];
   logError: (error: unknown) => void;
+  /** Request logs (pino); none when absent. */
+  logger?: Logger;
 }
+
+const introuvable = () => new ApiError(404, 'candidature_introuvable', 'candidature introuvable');
 
 /** A refused update (validator) or a missing workflow becomes a 4xx with the workflow's reason. */
 function temporalError(error: unknown): never {
-  if (error instanceof WorkflowNotFoundError) throw new ApiError(404, 'candidature_introuvable', 'candidature introuvable');
+  if (error instanceof WorkflowNotFoundError || error instanceof QueryNotRegisteredError) throw introuvable();
   if (error instanceof WorkflowUpdateFailedError) {
     throw new ApiError(409, 'action_refusee', error.cause?.message ?? error.message);
   }
@@ -73,11 +75,24 @@ async function updateCandidature<T>(client: Client, id: string, update: (handle:
 export function buildApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(httpLogger(deps.logger ?? createLogger('silent')));
+  // The API is served over plain HTTP behind the deployment's proxy or on loopback: no forced upgrade of /docs' assets.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
+  app.use(['/candidatures', '/statistiques'], authentifier(deps.jwtSecret));
   app.use(express.json({ limit: '100kb' }));
 
   const handle = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: (e?: unknown) => void) => {
     fn(req, res).catch(next);
   };
+
+  /** The live state, if the caller may see it; someone else's candidature is as unknown as a missing one. */
+  async function etatVisible(id: string, qui: Appelant): Promise<CandidatureState> {
+    if (!parseCandidatureWorkflowId(id)) throw introuvable();
+    const state: CandidatureState = await deps.client.workflow.getHandle(id).query(etatQuery).catch(temporalError);
+    if (!peutVoir(qui, { uaiOrigine: state.eleve.uaiOrigine, uaiAccueil: state.uaiAccueil })) throw introuvable();
+    return state;
+  }
 
   app.get(
     '/health',
@@ -97,32 +112,63 @@ export function buildApp(deps: AppDeps): express.Express {
     }),
   );
 
+  const openapi = construireOpenApi();
+  app.get('/openapi.json', (_req, res) => void res.json(openapi));
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Passpro — API' }));
+
+  app.get(
+    '/candidatures',
+    handle(async (req, res) => {
+      const q = parse(listeQuery, req.query, 'query');
+      res.json(await listerCandidatures(deps.prisma, appelant(req), q));
+    }),
+  );
+
   app.post(
     '/candidatures',
+    exigerRoles(rolesParAction.inscription),
     body(inscriptionSchema),
     handle(async (req, res) => {
+      const acteur = appelant(req);
       const { campagneId, recensementSeulement, ...inscription } = req.body as z.infer<typeof inscriptionSchema>;
+      if (inscription.eleve.uaiOrigine !== acteur.uai) {
+        throw new ApiError(403, 'acces_refuse', `un établissement n'inscrit que ses élèves (UAI ${acteur.uai})`, 'body.eleve.uaiOrigine');
+      }
       const eligibilite = checkEligibilite(inscription.eleve.niveau);
       if (!eligibilite.eligible) throw new ApiError(422, 'eleve_non_eligible', eligibilite.raison, 'body.eleve.niveau');
       const campagne = campagnes[campagneId];
+      // Refused before anything starts: a late inscription must not leave a candidature behind.
+      if (Date.now() > echeanceInscription(campagne).getTime()) {
+        throw new ApiError(409, 'inscriptions_closes', `les inscriptions de la campagne ${campagneId} sont closes depuis le ${campagne.calendrier.finInscriptions}`);
+      }
       const workflowId = candidatureWorkflowId(campagneId, inscription.eleve.ine, inscription.domaine.code);
       const options = {
         workflowId,
         taskQueue: deps.taskQueue,
         workflowIdConflictPolicy: 'USE_EXISTING' as const,
-        args: [{ ...inscription, campagne, recensementSeulement }] as [CandidatureInput],
+        args: [{ ...inscription, campagne, recensementSeulement, acteur }] as [CandidatureInput],
       };
+      // USE_EXISTING may find another school's candidature for this pupil and domaine: say so, show nothing of it.
+      const dAutrui = async () => {
+        const existant = await deps.client.workflow.getHandle(workflowId).query(etatQuery).catch(temporalError);
+        return !peutVoir(acteur, { uaiOrigine: existant.eleve.uaiOrigine, uaiAccueil: existant.uaiAccueil });
+      };
+      const existante = () => new ApiError(409, 'candidature_existante', 'cet élève a déjà une candidature dans ce domaine, suivie par un autre établissement');
       let state: CandidatureState;
       if (recensementSeulement) {
-        const handle = await deps.client.workflow.start<typeof candidatureWorkflow>('candidatureWorkflow', options);
-        state = await handle.query(etatQuery).catch(temporalError);
+        await deps.client.workflow.start<typeof candidatureWorkflow>('candidatureWorkflow', options);
+        if (await dAutrui()) throw existante();
+        state = await deps.client.workflow.getHandle(workflowId).query(etatQuery).catch(temporalError);
       } else {
-        state = await deps.client.workflow
-          .executeUpdateWithStart(inscrireUpdate, {
-            args: [{ voeux: inscription.voeux, acteur: inscription.acteur }],
+        try {
+          state = await deps.client.workflow.executeUpdateWithStart(inscrireUpdate, {
+            args: [{ voeux: inscription.voeux, acteur }],
             startWorkflowOperation: new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', options),
-          })
-          .catch(temporalError);
+          });
+        } catch (error) {
+          if (error instanceof WorkflowUpdateFailedError && (await dAutrui())) throw existante();
+          temporalError(error);
+        }
       }
       res.status(201).location(`/candidatures/${encodeURIComponent(workflowId)}`).json(state);
     }),
@@ -132,31 +178,37 @@ export function buildApp(deps: AppDeps): express.Express {
     '/candidatures/:id',
     handle(async (req, res) => {
       const id = parse(candidatureIdParam, req.params.id, 'params.id');
-      const state: CandidatureState = await deps.client.workflow.getHandle(id).query(etatQuery).catch(temporalError);
-      res.json(state);
+      res.json(await etatVisible(id, appelant(req)));
     }),
   );
 
-  /** A staff action: its path, its body schema, and the workflow update it becomes. */
-  function action<A>(path: string, schema: z.ZodType<A>, update: UpdateDefinition<CandidatureState, [A]>): void {
+  // Each staff action: the role is checked first (403, nothing looked up), then the body (400), then the
+  // candidature must be one the caller sees (404), and only then is the workflow asked (its validators
+  // check role, school, step and dates again: a refusal is a 409 with its reason).
+  for (const a of actions) {
     app.post(
-      `/candidatures/:id/${path}`,
-      body(schema),
+      `/candidatures/:id/${a.path}`,
+      exigerRoles(a.roles),
+      body(a.schema),
       handle(async (req, res) => {
+        const acteur = appelant(req);
         const id = parse(candidatureIdParam, req.params.id, 'params.id');
-        const state = await updateCandidature(deps.client, id, (h) => h.executeUpdate(update, { args: [req.body as A] }));
+        await etatVisible(id, acteur);
+        const args = { ...(req.body as object), acteur };
+        const state = await updateCandidature(deps.client, id, (h) => h.executeUpdate(a.update, { args: [args as never] }));
         res.json(state);
       }),
     );
   }
-  action('inscription', inscriptionVoeuxSchema, inscrireUpdate);
-  action('avis-origine', avisOrigineSchema, saisirAvisOrigineUpdate);
-  action('entretien', planificationSchema, planifierEntretienUpdate);
-  action('constat-entretien', constatEntretienSchema, constaterEntretienUpdate);
-  action('compte-rendu', compteRenduSchema, saisirCompteRenduUpdate);
-  action('confirmation-famille', acteurSeulSchema, confirmerFamilleUpdate);
-  action('saisie-affelnet', saisieAffelnetSchema, saisirAffelnetUpdate);
-  action('desistement', desistementSchema, desisterUpdate);
+
+  app.get(
+    '/statistiques',
+    exigerRoles(['saio']),
+    handle(async (req, res) => {
+      const { campagne } = parse(statistiquesQuery, req.query, 'query');
+      res.json(await statistiques(deps.prisma, campagne));
+    }),
+  );
 
   app.use(notFound);
   app.use(errorHandler(deps.logError));

@@ -1,25 +1,23 @@
-// Request schemas, shared by validation and (later) the OpenAPI document.
+// Request and response schemas, shared by validation and the OpenAPI document (api/openapi.ts).
+// No request carries its `acteur`: who acts comes from the caller's token (api/auth.ts).
 import { z } from 'zod';
 import { isHeure, isIsoDate } from '../domain/calendar';
 import { campagnes } from '../domain/campaigns';
 import { isValidIne, isValidUai } from '../domain/identifiers';
 
+export const campagneId = z.string().refine((id) => Object.hasOwn(campagnes, id), 'campagne inconnue');
 const texte = (max: number) => z.string().trim().min(1).max(max);
-export const uai = z.string().refine(isValidUai, 'UAI invalide (7 chiffres et une lettre clé)');
-export const ine = z.string().refine(isValidIne, 'INE invalide');
+// The regex documents the shape (OpenAPI); the refinement checks the key letter or the format's details.
+const messageUai = 'UAI invalide (7 chiffres et une lettre clé)';
+export const uai = z.string().regex(/^\d{7}[A-Z]$/, messageUai).refine(isValidUai, messageUai);
+export const ine = z.string().regex(/^[0-9A-Z]{11}$/, 'INE invalide').refine(isValidIne, 'INE invalide');
 const codeFormation = z.string().regex(/^[0-9A-Z]{8,11}$/, 'code de formation attendu (MEF, MEF STAT 11 ou CFD)');
 const codeAvis = z.string().regex(/^[a-z_]{3,30}$/, "code d'avis attendu (ex. favorable, assez_favorable, reserve)");
 
-export const acteurSchema = z.object({
-  role: z.enum(['origine_personnel', 'origine_chef', 'accueil_personnel', 'accueil_chef', 'saio']),
-  uai: uai.nullable(),
-  nom: texte(120),
-});
-
 export const voeuSchema = z.object({ codeFormation, libelle: texte(200) });
 
-export const inscriptionSchema = z.object({
-  campagneId: z.string().refine((id) => id in campagnes, 'campagne inconnue'),
+export const inscriptionSchema = z.strictObject({
+  campagneId,
   eleve: z.object({
     ine,
     nom: texte(100),
@@ -38,39 +36,142 @@ export const inscriptionSchema = z.object({
   voeux: z.array(voeuSchema).min(1).max(20),
   /** Only record the pupil's interest (recensement); registration comes later. */
   recensementSeulement: z.boolean().optional(),
-  acteur: acteurSchema,
 });
 
 /** More vœux for a registered pupil (or the registration of a recensed one). */
-export const voeuxSchema = z.object({ voeux: z.array(voeuSchema).min(1).max(20), acteur: acteurSchema });
+export const voeuxSchema = z.strictObject({ voeux: z.array(voeuSchema).min(1).max(20) });
 
-export const avisOrigineSchema = z.object({
+export const avisOrigineSchema = z.strictObject({
   avis: z.array(z.object({ codeFormation, avis: codeAvis, commentaire: texte(2000) })).min(1).max(20),
-  acteur: acteurSchema,
 });
 
-export const planificationSchema = z.object({
-  date: z.string().refine(isIsoDate, 'date attendue au format AAAA-MM-JJ'),
-  heure: z.string().refine(isHeure, 'heure attendue au format HH:MM'),
+export const planificationSchema = z.strictObject({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ').refine(isIsoDate, 'date attendue au format AAAA-MM-JJ'),
+  heure: z.string().regex(/^\d{2}:\d{2}$/, 'heure attendue au format HH:MM').refine(isHeure, 'heure attendue au format HH:MM'),
   lieu: texte(300),
   mode: z.enum(['presentiel', 'distanciel']),
   derogation: z.boolean().optional(),
-  acteur: acteurSchema,
 });
 
-export const constatEntretienSchema = z.object({ present: z.boolean(), acteur: acteurSchema });
+export const constatEntretienSchema = z.strictObject({ present: z.boolean() });
 
-export const compteRenduSchema = z.object({
+export const compteRenduSchema = z.strictObject({
   texte: texte(5000),
   avis: z.array(z.object({ codeFormation, avis: codeAvis })).min(1).max(20),
   voeuxSupplementaires: z.array(z.object({ codeFormation, libelle: texte(200), avis: codeAvis })).max(10).optional(),
-  acteur: acteurSchema,
 });
 
-export const acteurSeulSchema = z.object({ acteur: acteurSchema });
+/** Nothing but who acts, which the token says: an empty object (or no body). */
+export const sansCorpsSchema = z.strictObject({});
 
-export const saisieAffelnetSchema = z.object({ voeux: z.array(codeFormation).min(1).max(20), acteur: acteurSchema });
+export const saisieAffelnetSchema = z.strictObject({ voeux: z.array(codeFormation).min(1).max(20) });
 
-export const desistementSchema = z.object({ motif: texte(500), acteur: acteurSchema });
+export const desistementSchema = z.strictObject({ motif: texte(500) });
 
 export const candidatureIdParam = z.string().min(1).max(200);
+
+// ---- reads ----
+
+export const etapes = ['recensement', 'a_planifier', 'convoquee', 'compte_rendu_attendu', 'confirmation_attendue', 'cloturee', 'desistee'] as const;
+const booleen = z.enum(['true', 'false']).transform((v) => v === 'true');
+const entier = (min: number, max: number) => z.string().regex(/^\d{1,6}$/, 'entier attendu').transform(Number).pipe(z.number().int().min(min).max(max));
+
+/** `GET /candidatures`: filters (all optional), then the page. A repeated or unknown parameter is a 400. */
+export const listeQuery = z.strictObject({
+  campagne: campagneId.optional(),
+  etape: z.enum(etapes).optional(),
+  domaine: z.string().regex(/^[a-z0-9-]{2,60}$/, 'code de domaine attendu (minuscules, chiffres, tirets)').optional(),
+  uaiOrigine: uai.optional(),
+  uaiAccueil: uai.optional(),
+  enRetard: booleen.optional(),
+  page: entier(1, 100_000).default(1),
+  taille: entier(1, 100).default(20),
+});
+
+export const statistiquesQuery = z.strictObject({ campagne: campagneId.optional() });
+
+// ---- responses (documentation: the API builds them, the OpenAPI document describes them) ----
+
+export const erreurSchema = z.object({
+  erreur: z.object({ code: z.string(), message: z.string(), champ: z.string().optional() }),
+});
+
+const acteurSchema = z.object({
+  role: z.enum(['origine_personnel', 'origine_chef', 'accueil_personnel', 'accueil_chef', 'saio', 'systeme']),
+  uai: z.string().nullable(),
+  nom: z.string(),
+});
+
+/** The live state of a candidature (the workflow's `etat` query), in its main fields. */
+export const candidatureEtatSchema = z.looseObject({
+  id: z.string(),
+  campagneId: z.string(),
+  eleve: z.looseObject({ ine: z.string(), nom: z.string(), prenom: z.string(), niveau: z.string(), uaiOrigine: z.string() }),
+  domaine: z.object({ code: z.string(), libelle: z.string() }),
+  modalite: z.enum(['individuel', 'collectif']),
+  uaiAccueil: z.string(),
+  etape: z.enum(etapes),
+  etapeDepuis: z.string(),
+  voeux: z.array(z.looseObject({ codeFormation: z.string(), libelle: z.string(), rang: z.number(), avisFinal: z.string().nullable() })),
+  entretien: z.looseObject({ date: z.string(), heure: z.string(), lieu: z.string(), mode: z.string(), statut: z.string() }).nullable(),
+  prochaineEcheance: z.string().nullable(),
+  retards: z.array(z.string()),
+  historique: z.array(z.looseObject({ type: z.string(), acteur: acteurSchema, survenuLe: z.string() })),
+});
+
+/** One line of a list, from the database (the query side). */
+export const candidatureResumeSchema = z.object({
+  id: z.string(),
+  campagneId: z.string(),
+  eleve: z.object({ ine: z.string(), nom: z.string(), prenom: z.string(), niveau: z.string() }),
+  domaine: z.object({ code: z.string(), libelle: z.string().nullable() }),
+  modalite: z.string(),
+  uaiOrigine: z.string(),
+  uaiAccueil: z.string(),
+  etape: z.string(),
+  etapeDepuis: z.string(),
+  echeance: z.string().nullable(),
+  enRetard: z.boolean(),
+  retards: z.array(z.string()),
+  entretien: z.object({ date: z.string(), heure: z.string().nullable(), lieu: z.string().nullable(), mode: z.string().nullable(), statut: z.string().nullable() }).nullable(),
+  voeux: z.array(
+    z.object({ codeFormation: z.string(), libelle: z.string(), rang: z.number(), avisOrigine: z.string().nullable(), avisAccueil: z.string().nullable(), avisFinal: z.string().nullable() }),
+  ),
+  bonusAccorde: z.boolean().nullable(),
+});
+
+export const listeReponseSchema = z.object({
+  elements: z.array(candidatureResumeSchema),
+  page: z.number(),
+  taille: z.number(),
+  total: z.number(),
+});
+
+const comptes = z.object({ total: z.number(), parEtape: z.record(z.string(), z.number()) });
+
+export const statistiquesReponseSchema = z.object({
+  campagne: z.string().nullable(),
+  total: z.number(),
+  parEtape: z.record(z.string(), z.number()),
+  parLycee: z.array(comptes.extend({ uai: z.string() })),
+  parCollege: z.array(comptes.extend({ uai: z.string() })),
+  enRetard: z.object({
+    total: z.number(),
+    /** The oldest first: where each is stuck (step and open latenesses) and since when. */
+    candidatures: z.array(
+      z.object({
+        id: z.string(),
+        ine: z.string(),
+        domaine: z.string(),
+        uaiOrigine: z.string(),
+        uaiAccueil: z.string(),
+        etape: z.string(),
+        depuis: z.string(),
+        retards: z.array(z.string()),
+        echeance: z.string().nullable(),
+      }),
+    ),
+  }),
+});
+
+export const santeReponseSchema = z.object({ statut: z.enum(['ok', 'indisponible']), composants: z.record(z.string(), z.string()) });

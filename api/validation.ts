@@ -3,18 +3,21 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { ApiError } from './errors';
 
+/** zod's own messages in French (the schemas' custom messages already are). */
+const messagesEnFrancais = z.locales.fr().localeError;
+
 export function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: messagesEnFrancais });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const champ = [where, ...issue.path.map(String)].join('.');
   throw new ApiError(400, 'requete_invalide', `${champ} : ${issue.message}`, champ);
 }
 
-/** Validates `req.body` in place; handlers then read a typed body. */
+/** Validates `req.body` in place (no body counts as `{}`); handlers then read a typed body. */
 export function body<S extends z.ZodType>(schema: S): RequestHandler {
   return (req, _res, next) => {
-    req.body = parse(schema, req.body, 'body');
+    req.body = parse(schema, req.body ?? {}, 'body');
     next();
   };
 }

@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { createSmtpMailer } from '../activities/mail';
-import { buildApp, type HealthCheck } from '../api/app';
+import { buildApp, createLogger, type HealthCheck } from '../api/app';
 import type { Config } from './config';
 import { openMigratedDatabase, type Database } from './database';
 import { createWorker } from './worker';
@@ -81,9 +81,12 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
   if (config.PASSPRO_ROLE !== 'worker') {
     const app = buildApp({
       client,
+      prisma: db.prisma,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      jwtSecret: config.JWT_SECRET,
       health: healthChecks(client, db, config),
       logError: (error) => log(`erreur: ${(error as Error).stack ?? String(error)}`),
+      logger: createLogger(config.LOG_LEVEL),
     });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s)).on('error', reject);

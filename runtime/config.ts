@@ -5,6 +5,12 @@ import { z } from 'zod';
 import { projectRoot } from './paths';
 
 const port = z.coerce.number().int().min(1).max(65535);
+/**
+ * Signs and checks the API's tokens (HS256). The default is for the embedded stack (`npm start`, tests) only:
+ * it is public, so any deployment sets its own (docker-compose.yml requires it).
+ */
+export const DEV_JWT_SECRET = 'passpro-dev-secret-public-NOT-FOR-PRODUCTION';
+
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const configSchema = z.object({
@@ -35,6 +41,8 @@ export const configSchema = z.object({
   /** Used by `npm start` only: where the embedded Temporal Web UI and mail catcher listen. */
   TEMPORAL_UI_PORT: port.default(8233),
   MAIL_WEB_PORT: port.default(1080),
+  /** HS256 key of the API's tokens (`npm run token`): at least 32 characters. */
+  JWT_SECRET: z.string().min(32, 'au moins 32 caractères').default(DEV_JWT_SECRET),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

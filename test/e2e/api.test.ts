@@ -10,7 +10,8 @@ import { buildApp } from '../../api/app';
 import { healthChecks } from '../../runtime/app';
 import { loadConfig } from '../../runtime/config';
 import { testDatabase, type TestDatabase } from '../support/db';
-import { chefOrigine, inscription, LYCEE } from '../support/fixtures';
+import { LYCEE } from '../support/fixtures';
+import { bearer, corpsInscription as inscription, SECRET } from '../api/harness';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp';
 import { bundleWorkflows, devServerEnv, uniqueTaskQueue } from '../support/temporal';
 
@@ -22,6 +23,9 @@ describe('API end to end on the dev server', () => {
   let worker: Worker;
   let running: Promise<void>;
   let app: Express;
+  /** Tokens: the collège's head (who registers) and the SAIO. */
+  let chef: string;
+  let saio: string;
   const taskQueue = uniqueTaskQueue('e2e');
 
   beforeAll(async () => {
@@ -36,7 +40,8 @@ describe('API end to end on the dev server', () => {
     });
     running = worker.run();
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
-    app = buildApp({ client: env.client, taskQueue, health: healthChecks(env.client, db, config), logError: console.error });
+    app = buildApp({ client: env.client, prisma: db.prisma, taskQueue, jwtSecret: SECRET, health: healthChecks(env.client, db, config), logError: console.error });
+    [chef, saio] = await Promise.all([bearer('origine_chef'), bearer('saio')]);
   }, 120_000);
 
   afterAll(async () => {
@@ -56,7 +61,7 @@ describe('API end to end on the dev server', () => {
 
   it('answers /health 503 naming the part that is missing', async () => {
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: 'nobody-polls-here', DATABASE_URL: db.url });
-    const lonely = buildApp({ client: env.client, taskQueue: 'x', health: healthChecks(env.client, db, config), logError: console.error });
+    const lonely = buildApp({ client: env.client, prisma: db.prisma, taskQueue: 'x', jwtSecret: SECRET, health: healthChecks(env.client, db, config), logError: console.error });
     const res = await request(lonely).get('/health');
     expect(res.status).toBe(503);
     expect(res.body.composants).toMatchObject({ temporal: 'ok', base: 'ok', worker: expect.stringContaining('aucun worker') });
@@ -64,19 +69,20 @@ describe('API end to end on the dev server', () => {
 
   it('starts a candidature that the SAIO finds by search attribute, and a second inscription adds to it', async () => {
     const input = inscription();
-    const created = await request(app).post('/candidatures').send(input);
+    const created = await request(app).post('/candidatures').set('authorization', chef).send(input);
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     expect(created.headers.location).toBe(`/candidatures/${encodeURIComponent(id)}`);
 
     const again = await request(app)
       .post('/candidatures')
+      .set('authorization', chef)
       .send({ ...input, voeux: [{ codeFormation: '50025416', libelle: 'CAP métallier' }] });
     expect(again.status).toBe(201);
     expect(again.body.id).toBe(id);
     expect(again.body.voeux.map((v: { codeFormation: string }) => v.codeFormation)).toEqual(['24025401', '50025415', '50025416']);
 
-    const read = await request(app).get(`/candidatures/${encodeURIComponent(id)}`);
+    const read = await request(app).get(`/candidatures/${encodeURIComponent(id)}`).set('authorization', saio);
     expect(read.status).toBe(200);
     expect(read.body.etape).toBe('a_planifier');
     expect(read.body.historique.map((h: { type: string }) => h.type)).toEqual(['recensement', 'inscription', 'voeux_ajoutes']);
@@ -96,12 +102,12 @@ describe('API end to end on the dev server', () => {
 
   it('désistement through the API: 200, then 409 with the reason', async () => {
     const input = inscription();
-    const { body } = await request(app).post('/candidatures').send(input);
+    const { body } = await request(app).post('/candidatures').set('authorization', chef).send(input);
     const path = `/candidatures/${encodeURIComponent(body.id)}/desistement`;
-    const first = await request(app).post(path).send({ motif: 'projet abandonné', acteur: chefOrigine });
+    const first = await request(app).post(path).set('authorization', chef).send({ motif: 'projet abandonné' });
     expect(first.status).toBe(200);
     expect(first.body.etape).toBe('desistee');
-    const second = await request(app).post(path).send({ motif: 'encore', acteur: chefOrigine });
+    const second = await request(app).post(path).set('authorization', chef).send({ motif: 'encore' });
     expect(second.status).toBe(409);
     expect(second.body.erreur).toMatchObject({ code: 'candidature_terminee', message: expect.stringContaining('desistee') });
     await smtp.waitFor((m) => m.text?.includes(input.eleve.nom) === true && m.text.includes('projet abandonné'));
@@ -109,19 +115,23 @@ describe('API end to end on the dev server', () => {
 
   it('rejects bad input with a 4xx naming the field, and changes nothing', async () => {
     const before = await db.prisma.candidature.count();
-    const bad = await request(app).post('/candidatures').send({ ...inscription(), uaiAccueil: '0940134A' });
+    const bad = await request(app).post('/candidatures').set('authorization', chef).send({ ...inscription(), uaiAccueil: '0940134A' });
     expect(bad.status).toBe(400);
     expect(bad.body.erreur).toMatchObject({ code: 'requete_invalide', champ: 'body.uaiAccueil' });
     const ineligible = await request(app)
       .post('/candidatures')
+      .set('authorization', chef)
       .send({ ...inscription(), eleve: { ...inscription().eleve, niveau: '2nde_gt' } });
     expect(ineligible.status).toBe(422);
     expect(ineligible.body.erreur.code).toBe('eleve_non_eligible');
-    const malformed = await request(app).post('/candidatures').set('content-type', 'application/json').send('{"oops":');
+    const closed = await request(app).post('/candidatures').set('authorization', chef).send(inscription({ campagneId: 'creteil-2018' }));
+    expect(closed.status).toBe(409);
+    expect(closed.body.erreur).toMatchObject({ code: 'inscriptions_closes', message: expect.stringContaining('2018-04-13') });
+    const malformed = await request(app).post('/candidatures').set('authorization', chef).set('content-type', 'application/json').send('{"oops":');
     expect(malformed.status).toBe(400);
-    const huge = await request(app).post('/candidatures').send({ blob: 'x'.repeat(200_000) });
+    const huge = await request(app).post('/candidatures').set('authorization', chef).send({ blob: 'x'.repeat(200_000) });
     expect(huge.status).toBe(413);
-    const unknown = await request(app).get('/candidatures/passpro:creteil-2018:123456789AB:inconnu');
+    const unknown = await request(app).get('/candidatures/passpro:creteil-2018:123456789AB:inconnu').set('authorization', saio);
     expect(unknown.status).toBe(404);
     expect(unknown.body.erreur.code).toBe('candidature_introuvable');
     expect((await request(app).get('/nowhere')).status).toBe(404);

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { openDatabase } from '../../runtime/database';
 import { projectRoot } from '../../runtime/paths';
 import { temporalCliPath } from '../../runtime/temporal-binaries';
-import { inscription } from '../support/fixtures';
+import { emettreJeton } from '../../api/auth';
+import { DEV_JWT_SECRET } from '../../runtime/config';
+import { COLLEGE, inscription } from '../support/fixtures';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -81,6 +83,9 @@ describe('npm start (embedded defaults)', () => {
       API_PORT: String(api),
     };
     const base = `http://127.0.0.1:${api}`;
+    // `npm start` signs with the development secret: the launcher's tokens are made with it.
+    const authorization = `Bearer ${await emettreJeton(DEV_JWT_SECRET, { role: 'origine_chef', uai: COLLEGE, nom: 'Mme Principale' })}`;
+    const { acteur: _acteur, ...corps } = inscription();
 
     const first = await launch(env);
     launched.push(first);
@@ -90,8 +95,8 @@ describe('npm start (embedded defaults)', () => {
     expect((await fetch(`http://127.0.0.1:${mailWeb}/`, { headers: { accept: 'text/html' } })).status).toBe(200);
     const created = await fetch(`${base}/candidatures`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(inscription()),
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify(corps),
     });
     expect(created.status).toBe(201);
     const { id, eleve } = (await created.json()) as { id: string; eleve: { ine: string } };
@@ -110,7 +115,8 @@ describe('npm start (embedded defaults)', () => {
 
     const second = await launch(env);
     launched.push(second);
-    const again = await fetch(`${base}/candidatures/${encodeURIComponent(id)}`);
+    expect((await fetch(`${base}/candidatures/${encodeURIComponent(id)}`)).status).toBe(401);
+    const again = await fetch(`${base}/candidatures/${encodeURIComponent(id)}`, { headers: { authorization } });
     expect(again.status).toBe(200);
     expect(((await again.json()) as { etape: string }).etape).toBe('a_planifier');
     await interrupt(second);

@@ -71,3 +71,36 @@ export function candidatureInput(campagne: Campagne, overrides: Partial<Candidat
     ...overrides,
   };
 }
+
+/** Another lycée of the académie (valid check letter): its staff may not act on LYCEE's candidatures. */
+export const AUTRE_LYCEE = '0940135L';
+export const personnelAutreLycee: Acteur = { role: 'accueil_personnel', uai: AUTRE_LYCEE, nom: 'M. Autre' };
+export const saio: Acteur = { role: 'saio', uai: null, nom: 'SAIO Créteil' };
+
+/** A third Métallerie formation of the Créteil 2018 list. */
+export const voeuMetallier: VoeuDemande = { codeFormation: '50025416', libelle: 'CAP métallier' };
+
+/** The collège's avis d'origine, one per vœu in order (`avis[i]` for `voeux[i]`). */
+export function avisOrigineInput(voeux: VoeuDemande[], avis: string[], acteur: Acteur = chefOrigine) {
+  return {
+    acteur,
+    avis: voeux.map((v, i) => ({ codeFormation: v.codeFormation, avis: avis[i], commentaire: `Avis motivé pour ${v.libelle}.` })),
+  };
+}
+
+/** The lycée's compte rendu, one avis d'accueil per vœu in order. */
+export function compteRenduInput(voeux: VoeuDemande[], avis: string[], acteur: Acteur = chefAccueil) {
+  return {
+    acteur,
+    texte: "Élève curieuse, a visité les ateliers. Conseil : stage d'observation.",
+    avis: voeux.map((v, i) => ({ codeFormation: v.codeFormation, avis: avis[i] })),
+  };
+}
+
+/** An on-site interview planned by the lycée's staff. */
+export function planificationInput(date: string, heure: string, extra: { derogation?: boolean; acteur?: Acteur } = {}) {
+  return { date, heure, lieu: 'Lycée Gabriel Péri, salle B12', mode: 'presentiel' as const, acteur: personnelAccueil, ...extra };
+}
+
+/** The interview of most workflow tests: Wednesday 7 April 2027, 14:00 Paris (summer time), a working day. */
+export const ENTRETIEN = { date: '2027-04-07', heure: '14:00' } as const;

@@ -1,5 +1,8 @@
-// The candidature workflow on the real time-skipping test server, with real activities (database, SMTP).
-// Historical campaigns are moved to 2027 (campagneEn): the server's clock starts today.
+// The candidature workflow on the real time-skipping test server, with real activities (database, SMTP):
+// the whole procedure, the reminders and lateness of the avis d'origine and of the planification, the absent
+// pupil and the vœu added at the interview (the compte rendu window: candidature-compte-rendu.test.ts).
+// Historical campaigns are moved to 2027 (campagneEn): the server's clock starts today. Each test gets a
+// fresh server (horlogeNeuve), so each starts today and may move the clock as it needs.
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
 import {
   confirmerFamilleUpdate,
@@ -11,19 +14,50 @@ import {
   saisirAvisOrigineUpdate,
   saisirCompteRenduUpdate,
 } from '../../workflows/definitions';
-import { campagneEn, candidatureInput, chefAccueil, chefOrigine, COLLEGE, personnelAccueil, voeuxMetallerie } from '../support/fixtures';
+import { enRetardKey } from '../../workflows/search-attributes';
+import {
+  avisOrigineInput,
+  campagneEn,
+  candidatureInput,
+  chefAccueil,
+  chefOrigine,
+  COLLEGE,
+  compteRenduInput,
+  ENTRETIEN,
+  LYCEE,
+  personnelAccueil,
+  planificationInput,
+  voeuMetallier,
+  voeuxMetallerie,
+} from '../support/fixtures';
 import { recipients } from '../support/smtp';
 import {
   avancerJusqua,
+  entretienTenu,
+  expectCreeA,
+  horlogeNeuve,
+  idDe,
+  rappelsDe,
+  refus,
   setUpWorkflowTests,
   startCandidature,
   tearDownWorkflowTests,
+  traces,
   withWorker,
+  type CandidatureHandle,
   type WorkflowTestContext,
 } from '../support/workflow-env';
 
 const creteil2018 = campagneEn('creteil-2018', 2027);
 const troisVoeux = [...voeuxMetallerie, { codeFormation: '50025416', libelle: 'CAP métallier' }];
+
+const college = `uai:${COLLEGE}`;
+const lycee = `uai:${LYCEE}`;
+const instantEntretien = parisInstant(ENTRETIEN.date, ENTRETIEN.heure);
+const MINUTE = 60_000;
+
+/** `instant` shifted by `minutes`. */
+const decale = (instant: Date, minutes: number) => new Date(instant.getTime() + minutes * MINUTE);
 
 describe('candidature workflow', () => {
   let ctx: WorkflowTestContext;
@@ -31,6 +65,7 @@ describe('candidature workflow', () => {
     ctx = await setUpWorkflowTests();
   }, 120_000);
   afterAll(() => tearDownWorkflowTests(ctx));
+  beforeEach(() => horlogeNeuve(ctx));
 
   it('several vœux in one domain: one interview, one compte rendu, one avis each, bonus when confirmed in time', async () => {
     const input = candidatureInput(creteil2018, { voeux: troisVoeux });
@@ -106,5 +141,218 @@ describe('candidature workflow', () => {
     expect(convocation.attachments[0].content.toString()).toContain('METHOD:REQUEST');
     const [fiche] = await ctx.smtp.waitFor((m) => m.text?.includes(encodeURIComponent(id)) === true && m.subject?.includes('fiche') === true);
     expect(fiche.text).toContain('très favorable');
+    expect(await traces(ctx, id)).toEqual({ rappels: [], courriels: ['convocation/1', 'fiche_prete'], mails: ['convocation', 'fiche_prete'] });
+  });
+
+  // ---- shared steps and reads ----
+
+  const rappels = (id: string) => rappelsDe(ctx, id);
+  const ligne = (id: string) => ctx.db.prisma.candidature.findUniqueOrThrow({ where: { id }, include: { voeux: { orderBy: { rang: 'asc' } } } });
+  const enRetardAttribut = async (handle: CandidatureHandle) => (await handle.describe()).typedSearchAttributes.get(enRetardKey);
+
+  // ---- 1. avis d'origine late ----
+
+  it("avis d'origine missing: reminded at planning and the day before, late at the interview, still accepted after it and recorded late", async () => {
+    const input = candidatureInput(creteil2018);
+    const id = idDe(input);
+    await withWorker(ctx, async (taskQueue) => {
+      const handle = await startCandidature(ctx, taskQueue, input);
+      await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
+      const planifiee = await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput(ENTRETIEN.date, ENTRETIEN.heure)] });
+      expect(planifiee.etape).toBe('convoquee');
+      expect((await rappels(id)).map((r) => [r.type, r.destinataire, r.echeance?.toISOString()])).toEqual([
+        ['avis_origine_manquant', college, instantEntretien.toISOString()],
+      ]);
+
+      // The day before, at the reminders' hour (08:00 Paris), not a minute earlier.
+      await avancerJusqua(ctx, parisInstant('2027-04-06', '07:59'));
+      expect(await rappels(id)).toHaveLength(1);
+      await avancerJusqua(ctx, parisInstant('2027-04-06', '08:01'));
+      const [, veille] = await rappels(id);
+      expect([veille.type, veille.destinataire, veille.echeance?.toISOString()]).toEqual([
+        'avis_origine_veille/2027-04-07', college, instantEntretien.toISOString(),
+      ]);
+      expectCreeA(veille.creeLe, parisInstant('2027-04-06', '08:00'));
+      expect((await handle.query(etatQuery)).retards).toEqual([]);
+
+      // Late from the interview's time on: state, search attribute, query side.
+      await avancerJusqua(ctx, decale(instantEntretien, -1));
+      expect((await handle.query(etatQuery)).retards).toEqual([]);
+      expect(await enRetardAttribut(handle)).toBe(false);
+      await avancerJusqua(ctx, decale(instantEntretien, 1));
+      let state = await handle.query(etatQuery);
+      expect(state.retards).toEqual(['avis_origine']);
+      expect(state.historique.at(-1)?.type).toBe('avis_origine_en_retard');
+      expect(await enRetardAttribut(handle)).toBe(true);
+      expect(await ligne(id)).toMatchObject({ etape: 'convoquee', enRetard: true, retards: ['avis_origine'] });
+
+      // One avis after the interview's time: recorded late; the other vœu still lacks one, the retard stays.
+      state = await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput([input.voeux[0]], ['favorable'])] });
+      expect(state.voeux[0].avisOrigine).toMatchObject({ avis: 'favorable', enRetard: true, par: chefOrigine });
+      expect(state.voeux[1].avisOrigine).toBeNull();
+      expect(state.retards).toEqual(['avis_origine']);
+
+      // The other after the interview was held: still accepted until the compte rendu, recorded late.
+      await avancerJusqua(ctx, parisInstant(ENTRETIEN.date, '15:00'));
+      await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
+      state = await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput([input.voeux[1]], ['assez_favorable'])] });
+      expect(state.etape).toBe('compte_rendu_attendu');
+      expect(state.voeux[1].avisOrigine).toMatchObject({ avis: 'assez_favorable', enRetard: true });
+      expect(state.retards).toEqual([]);
+      expect(await enRetardAttribut(handle)).toBe(false);
+
+      state = await handle.executeUpdate(saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'favorable'])] });
+      expect(state.voeux.map((v) => v.avisFinal)).toEqual(['tres_favorable', 'favorable']);
+    });
+
+    const row = await ligne(id);
+    expect(row.voeux.map((v) => [v.avisOrigine, v.avisOrigineEnRetard])).toEqual([['favorable', true], ['assez_favorable', true]]);
+    expect(row.enRetard).toBe(false);
+    expect(await traces(ctx, id)).toEqual({
+      rappels: [`avis_origine_manquant → ${college}`, `avis_origine_veille/2027-04-07 → ${college}`],
+      courriels: ['convocation/1', 'fiche_prete'],
+      mails: ['convocation', 'fiche_prete'],
+    });
+  });
+
+  // ---- 2. no interview planned as the deadline nears ----
+
+  it('no interview planned: the lycée is reminded, then the SAIO and the lycée at the escalation (late); planning clears it', async () => {
+    const input = candidatureInput(creteil2018);
+    const id = idDe(input);
+    const finEntretiens = endOfParisDay('2027-05-11').toISOString();
+    await withWorker(ctx, async (taskQueue) => {
+      const handle = await startCandidature(ctx, taskQueue, input);
+      const inscrite = await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
+      await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, ['favorable', 'favorable'])] });
+
+      // rappelPlanification: 10 days before finEntretiens (11 May), 08:00 Paris.
+      await avancerJusqua(ctx, parisInstant('2027-05-01', '07:59'));
+      expect(await rappels(id)).toEqual([]);
+      await avancerJusqua(ctx, parisInstant('2027-05-01', '08:01'));
+      const [rappel] = await rappels(id);
+      expect([rappel.type, rappel.destinataire, rappel.echeance?.toISOString()]).toEqual(['planification', lycee, finEntretiens]);
+      expectCreeA(rappel.creeLe, parisInstant('2027-05-01', '08:00'));
+      expect((await handle.query(etatQuery)).retards).toEqual([]);
+      expect(await enRetardAttribut(handle)).toBe(false);
+
+      // escaladePlanification: 5 days before, to the SAIO and the lycée; the candidature is now late.
+      await avancerJusqua(ctx, parisInstant('2027-05-06', '07:59'));
+      expect(await rappels(id)).toHaveLength(1);
+      await avancerJusqua(ctx, parisInstant('2027-05-06', '08:01'));
+      const escalades = (await rappels(id)).slice(1);
+      expect(escalades.map((r) => [r.type, r.destinataire, r.echeance?.toISOString()]).sort()).toEqual([
+        ['escalade_planification', 'saio', finEntretiens],
+        ['escalade_planification', lycee, finEntretiens],
+      ]);
+      for (const r of escalades) expectCreeA(r.creeLe, parisInstant('2027-05-06', '08:00'));
+      const state = await handle.query(etatQuery);
+      expect(state.etape).toBe('a_planifier');
+      expect(state.retards).toEqual(['planification']);
+      expect(state.historique.at(-1)?.type).toBe('escalade_planification');
+      expect(await enRetardAttribut(handle)).toBe(true);
+      // The SAIO sees where it is stuck and since when.
+      expect(await ligne(id)).toMatchObject({
+        etape: 'a_planifier',
+        enRetard: true,
+        retards: ['planification'],
+        etapeDepuis: new Date(inscrite.etapeDepuis),
+        echeance: new Date(finEntretiens),
+      });
+
+      const planifiee = await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-05-10', '10:00')] });
+      expect(planifiee.etape).toBe('convoquee');
+      expect(planifiee.retards).toEqual([]);
+      expect(await enRetardAttribut(handle)).toBe(false);
+    });
+
+    expect(await ligne(id)).toMatchObject({ etape: 'convoquee', enRetard: false, retards: [] });
+    expect(await traces(ctx, id)).toEqual({
+      rappels: ['escalade_planification → saio', `escalade_planification → ${lycee}`, `planification → ${lycee}`],
+      courriels: ['convocation/1'],
+      mails: ['convocation'],
+    });
+  });
+
+  // ---- 3. pupil absent ----
+
+  it('pupil absent: every avis final incomplet, the fiche récapitulative is ready at once, waiting for the family', async () => {
+    const input = candidatureInput(creteil2018);
+    const id = idDe(input);
+    await withWorker(ctx, async (taskQueue) => {
+      const handle = await startCandidature(ctx, taskQueue, input);
+      await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
+      await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, ['favorable', 'assez_favorable'])] });
+      await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput(ENTRETIEN.date, ENTRETIEN.heure)] });
+      await avancerJusqua(ctx, parisInstant(ENTRETIEN.date, '14:30'));
+
+      const state = await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: false, acteur: personnelAccueil }] });
+      expect(state.etape).toBe('confirmation_attendue');
+      expect(state.entretien?.statut).toBe('absent');
+      expect(state.voeux.map((v) => [v.avisAccueil, v.avisFinal])).toEqual([[null, 'incomplet'], [null, 'incomplet']]);
+      expect(state.ficheRecapitulativeLe).not.toBeNull();
+      expect(state.prochaineEcheance).toBe(endOfParisDay('2027-05-23').toISOString());
+      expect(state.historique.slice(-2).map((h) => h.type)).toEqual(['absence', 'fiche_recapitulative_prete']);
+
+      expect(await refus(handle.executeUpdate(saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'favorable'])] }))).toBe(
+        "action impossible à l'étape confirmation_attendue (attendu : compte_rendu_attendu)",
+      );
+    });
+
+    const row = await ligne(id);
+    expect(row).toMatchObject({ etape: 'confirmation_attendue', entretienStatut: 'absent', compteRendu: null });
+    expect(row.voeux.map((v) => v.avisFinal)).toEqual(['incomplet', 'incomplet']);
+    const [fiche] = await ctx.smtp.waitFor((m) => m.text?.includes(encodeURIComponent(id)) === true && m.subject?.includes('fiche') === true);
+    expect(recipients(fiche)).toEqual([`ce.${COLLEGE.toLowerCase()}@ac-creteil.fr`, 'pp.durand@ac-creteil.fr']);
+    expect(fiche.text).toContain('avis final : incomplet');
+    expect(await traces(ctx, id)).toEqual({ rappels: [], courriels: ['convocation/1', 'fiche_prete'], mails: ['convocation', 'fiche_prete'] });
+  });
+
+  // ---- 5. a vœu added at the interview ----
+
+  it('a vœu added at the interview: new vœu ajouteEnEntretien, no avis d\'origine, so its avis final is incomplet', async () => {
+    const input = candidatureInput(creteil2018);
+    const id = idDe(input);
+    await withWorker(ctx, async (taskQueue) => {
+      const handle = await startCandidature(ctx, taskQueue, input);
+      await entretienTenu(ctx, handle, input, ['favorable', 'assez_favorable']);
+      await avancerJusqua(ctx, parisInstant('2027-04-08', '10:00'));
+      const base = compteRenduInput(input.voeux, ['favorable', 'favorable']);
+
+      expect(await refus(handle.executeUpdate(saisirCompteRenduUpdate, {
+        args: [{ ...base, voeuxSupplementaires: [{ ...input.voeux[0], avis: 'favorable' }] }],
+      }))).toBe(`le vœu ${input.voeux[0].codeFormation} existe déjà`);
+
+      const state = await handle.executeUpdate(saisirCompteRenduUpdate, {
+        args: [{ ...base, voeuxSupplementaires: [{ ...voeuMetallier, avis: 'favorable' }] }],
+      });
+      expect(state.etape).toBe('confirmation_attendue');
+      expect(state.voeux).toHaveLength(3);
+      expect(state.voeux[2]).toMatchObject({
+        ...voeuMetallier,
+        rang: 3,
+        ajouteEnEntretien: true,
+        avisOrigine: null,
+        avisAccueil: { avis: 'favorable', par: chefAccueil, enRetard: false },
+        avisFinal: 'incomplet',
+      });
+      expect(state.voeux.map((v) => v.avisFinal)).toEqual(['tres_favorable', 'favorable', 'incomplet']);
+      expect(state.historique.find((h) => h.type === 'compte_rendu')?.details).toMatchObject({ voeuxSupplementaires: [voeuMetallier.codeFormation] });
+
+      // The fiche is out: the collège can no longer give an avis for it.
+      expect(await refus(handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput([voeuMetallier], ['favorable'])] }))).toBe(
+        "action impossible à l'étape confirmation_attendue (attendu : a_planifier ou convoquee ou compte_rendu_attendu)",
+      );
+    });
+
+    const row = await ligne(id);
+    expect(row.voeux.map((v) => [v.codeFormation, v.rang, v.ajouteEnEntretien, v.avisOrigine, v.avisAccueil, v.avisFinal])).toEqual([
+      ['24025401', 1, false, 'favorable', 'favorable', 'tres_favorable'],
+      ['50025415', 2, false, 'assez_favorable', 'favorable', 'favorable'],
+      ['50025416', 3, true, null, 'favorable', 'incomplet'],
+    ]);
+    const [fiche] = await ctx.smtp.waitFor((m) => m.text?.includes(encodeURIComponent(id)) === true && m.subject?.includes('fiche') === true);
+    expect(fiche.text).toContain('CAP métallier (50025416)');
+    expect(await traces(ctx, id)).toEqual({ rappels: [], courriels: ['convocation/1', 'fiche_prete'], mails: ['convocation', 'fiche_prete'] });
   });
 });

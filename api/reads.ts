@@ -1,0 +1,129 @@
+// Lists and counts from the query side (the database the activities keep), scoped to the caller's school.
+// The rows follow the workflows within moments: a list may lag an action just taken, the live state
+// (`GET /candidatures/:id`) never does.
+import type { z } from 'zod';
+import type { Prisma } from '../generated/prisma/client';
+import type { PrismaClient } from '../runtime/database';
+import { filtrePerimetre, type Appelant } from './auth';
+import type { candidatureResumeSchema, listeQuery, listeReponseSchema, statistiquesReponseSchema } from './schemas';
+
+type Resume = z.infer<typeof candidatureResumeSchema>;
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+const avecEleveEtVoeux = {
+  eleve: { select: { nom: true, prenom: true, niveau: true } },
+  voeux: { orderBy: { rang: 'asc' } },
+} satisfies Prisma.CandidatureInclude;
+
+type Ligne = Prisma.CandidatureGetPayload<{ include: typeof avecEleveEtVoeux }>;
+
+function resume(c: Ligne): Resume {
+  return {
+    id: c.id,
+    campagneId: c.campagneId,
+    eleve: { ine: c.ine, nom: c.eleve.nom, prenom: c.eleve.prenom, niveau: c.eleve.niveau },
+    domaine: { code: c.domaine, libelle: c.domaineLibelle },
+    modalite: c.modalite,
+    uaiOrigine: c.uaiOrigine,
+    uaiAccueil: c.uaiAccueil,
+    etape: c.etape,
+    etapeDepuis: c.etapeDepuis.toISOString(),
+    echeance: iso(c.echeance),
+    enRetard: c.enRetard,
+    retards: c.retards,
+    entretien: c.entretienDate
+      ? { date: c.entretienDate, heure: c.entretienHeure, lieu: c.entretienLieu, mode: c.entretienMode, statut: c.entretienStatut }
+      : null,
+    voeux: c.voeux.map((v) => ({
+      codeFormation: v.codeFormation,
+      libelle: v.libelle,
+      rang: v.rang,
+      avisOrigine: v.avisOrigine,
+      avisAccueil: v.avisAccueil,
+      avisFinal: v.avisFinal,
+    })),
+    bonusAccorde: c.bonusAccorde,
+  };
+}
+
+/** The filters AND the caller's scope: a collège filtering on another collège simply finds nothing. */
+export async function listerCandidatures(
+  prisma: PrismaClient,
+  qui: Appelant,
+  q: z.infer<typeof listeQuery>,
+): Promise<z.infer<typeof listeReponseSchema>> {
+  const where: Prisma.CandidatureWhereInput = {
+    AND: [
+      filtrePerimetre(qui),
+      {
+        campagneId: q.campagne,
+        etape: q.etape,
+        domaine: q.domaine,
+        uaiOrigine: q.uaiOrigine,
+        uaiAccueil: q.uaiAccueil,
+        enRetard: q.enRetard,
+      },
+    ],
+  };
+  const [total, lignes] = await Promise.all([
+    prisma.candidature.count({ where }),
+    prisma.candidature.findMany({
+      where,
+      include: avecEleveEtVoeux,
+      // Stable: the order of creation, then the id (unique) for rows created in the same instant.
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      skip: (q.page - 1) * q.taille,
+      take: q.taille,
+    }),
+  ]);
+  return { elements: lignes.map(resume), page: q.page, taille: q.taille, total };
+}
+
+/** How many late candidatures the SAIO's answer lists in full (the count is always exact). */
+export const MAX_EN_RETARD = 500;
+
+export async function statistiques(prisma: PrismaClient, campagne: string | undefined): Promise<z.infer<typeof statistiquesReponseSchema>> {
+  const where: Prisma.CandidatureWhereInput = campagne ? { campagneId: campagne } : {};
+  const [parEtape, parLycee, parCollege, retardTotal, retards] = await Promise.all([
+    prisma.candidature.groupBy({ by: ['etape'], where, _count: { _all: true }, orderBy: { etape: 'asc' } }),
+    prisma.candidature.groupBy({ by: ['uaiAccueil', 'etape'], where, _count: { _all: true }, orderBy: [{ uaiAccueil: 'asc' }, { etape: 'asc' }] }),
+    prisma.candidature.groupBy({ by: ['uaiOrigine', 'etape'], where, _count: { _all: true }, orderBy: [{ uaiOrigine: 'asc' }, { etape: 'asc' }] }),
+    prisma.candidature.count({ where: { ...where, enRetard: true } }),
+    prisma.candidature.findMany({
+      where: { ...where, enRetard: true },
+      orderBy: [{ etapeDepuis: 'asc' }, { id: 'asc' }],
+      take: MAX_EN_RETARD,
+    }),
+  ]);
+  const parEcole = (lignes: { uai: string; etape: string; n: number }[]) => {
+    const ecoles = new Map<string, { uai: string; total: number; parEtape: Record<string, number> }>();
+    for (const { uai, etape, n } of lignes) {
+      const ecole = ecoles.get(uai) ?? { uai, total: 0, parEtape: {} };
+      ecole.total += n;
+      ecole.parEtape[etape] = n;
+      ecoles.set(uai, ecole);
+    }
+    return [...ecoles.values()];
+  };
+  return {
+    campagne: campagne ?? null,
+    total: parEtape.reduce((n, g) => n + g._count._all, 0),
+    parEtape: Object.fromEntries(parEtape.map((g) => [g.etape, g._count._all])),
+    parLycee: parEcole(parLycee.map((g) => ({ uai: g.uaiAccueil, etape: g.etape, n: g._count._all }))),
+    parCollege: parEcole(parCollege.map((g) => ({ uai: g.uaiOrigine, etape: g.etape, n: g._count._all }))),
+    enRetard: {
+      total: retardTotal,
+      candidatures: retards.map((c) => ({
+        id: c.id,
+        ine: c.ine,
+        domaine: c.domaine,
+        uaiOrigine: c.uaiOrigine,
+        uaiAccueil: c.uaiAccueil,
+        etape: c.etape,
+        depuis: c.etapeDepuis.toISOString(),
+        retards: c.retards,
+        echeance: iso(c.echeance),
+      })),
+    },
+  };
+}

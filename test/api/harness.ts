@@ -1,0 +1,93 @@
+// The API suites' stack: one Temporal dev server, database, SMTP receiver and worker per test file (the dev
+// server costs seconds to start), the app built as runtime/app.ts builds it, and tokens for every role.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import { createActivities } from '../../activities';
+import { createSmtpMailer, type Mailer } from '../../activities/mail';
+import { buildApp } from '../../api/app';
+import { emettreJeton, type RolePersonne } from '../../api/auth';
+import { healthChecks } from '../../runtime/app';
+import { DEV_JWT_SECRET, loadConfig } from '../../runtime/config';
+import { testDatabase, type TestDatabase } from '../support/db';
+import { COLLEGE, inscription, LYCEE } from '../support/fixtures';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp';
+import { bundleWorkflows, devServerEnv, uniqueTaskQueue } from '../support/temporal';
+
+/** Schools with real check letters, other than the fixtures' collège and lycée. */
+export const AUTRE_COLLEGE = '0931999T';
+export const AUTRE_LYCEE = '0941999M';
+export { COLLEGE, LYCEE };
+
+export const SECRET = DEV_JWT_SECRET;
+
+export const uaiDuRole = (role: RolePersonne, autre = false): string | null =>
+  role === 'saio' ? null : role.startsWith('origine') ? (autre ? AUTRE_COLLEGE : COLLEGE) : autre ? AUTRE_LYCEE : LYCEE;
+
+/** `Authorization` header value for a role, at the fixtures' schools (or at another school of the same kind). */
+export async function bearer(role: RolePersonne, { autre = false, nom = `Test ${role}`, duree = '1h' as string | number } = {}): Promise<string> {
+  return `Bearer ${await emettreJeton(SECRET, { role, uai: uaiDuRole(role, autre), nom }, duree)}`;
+}
+
+/** The body of `POST /candidatures`: the fixture without its `acteur` (the token says who acts). */
+export function corpsInscription(overrides: Record<string, unknown> = {}) {
+  const { acteur: _acteur, ...corps } = inscription(overrides);
+  return corps;
+}
+
+export interface Stack {
+  env: TestWorkflowEnvironment;
+  db: TestDatabase;
+  smtp: SmtpReceiver;
+  app: Express;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+export async function startStack(prefix: string): Promise<Stack> {
+  const taskQueue = uniqueTaskQueue(prefix);
+  const [env, db, smtp, bundle] = await Promise.all([devServerEnv(), testDatabase(), startSmtpReceiver(), bundleWorkflows()]);
+  const mailer: Mailer = createSmtpMailer({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'passpro@ac-creteil.fr' });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: createActivities({ prisma: db.prisma, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' }),
+  });
+  const running = worker.run();
+  const config = loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
+  const app = buildApp({
+    client: env.client,
+    prisma: db.prisma,
+    taskQueue,
+    jwtSecret: SECRET,
+    health: healthChecks(env.client, db, config),
+    logError: console.error,
+  });
+  return {
+    env,
+    db,
+    smtp,
+    app,
+    taskQueue,
+    async stop() {
+      worker.shutdown();
+      await running;
+      mailer.close();
+      await smtp.stop();
+      await db.close();
+      await env.teardown();
+    },
+  };
+}
+
+/** The query side follows the workflow within moments: wait until `ready` holds. */
+export async function eventually<T>(read: () => Promise<T>, ready: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!ready(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  return value;
+}

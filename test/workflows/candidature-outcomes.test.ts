@@ -1,0 +1,242 @@
+// How candidatures end, on the real time-skipping test server with real activities (database, SMTP):
+// désistement before and after planning, the collective session, the recensement never turned into an
+// inscription (AFFELNET: candidature-affelnet.test.ts).
+// Historical campaigns are moved to 2027 (campagneEn); each test gets a fresh server (horlogeNeuve).
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ParsedMail } from 'mailparser';
+import { endOfParisDay, parisInstant } from '../../domain/calendar';
+import {
+  constaterEntretienUpdate,
+  desisterUpdate,
+  etatQuery,
+  inscrireUpdate,
+  planifierEntretienUpdate,
+  saisirAvisOrigineUpdate,
+  type CandidatureState,
+} from '../../workflows/definitions';
+import {
+  avisOrigineInput,
+  campagneEn,
+  candidatureInput,
+  chefOrigine,
+  COLLEGE,
+  ENTRETIEN,
+  LYCEE,
+  personnelAccueil,
+  personnelOrigine,
+  planificationInput,
+  voeuMetallier,
+} from '../support/fixtures';
+import { recipients } from '../support/smtp';
+import {
+  avancerJusqua,
+  horlogeNeuve,
+  idDe,
+  jusqua,
+  mailsDe,
+  refus,
+  setUpWorkflowTests,
+  startCandidature,
+  tearDownWorkflowTests,
+  traces,
+  withWorker,
+  type WorkflowTestContext,
+} from '../support/workflow-env';
+
+const creteil2018 = campagneEn('creteil-2018', 2027);
+const boiteCollege = `ce.${COLLEGE.toLowerCase()}@ac-creteil.fr`;
+const boiteLycee = `ce.${LYCEE.toLowerCase()}@ac-creteil.fr`;
+const referent = 'pp.durand@ac-creteil.fr';
+const MINUTE = 60_000;
+const decale = (instant: Date, minutes: number) => new Date(instant.getTime() + minutes * MINUTE);
+
+/** The calendar invitation attached to a mail, lines unfolded (RFC 5545 §3.1). */
+function ics(mail: ParsedMail): string {
+  expect(mail.attachments.map((a) => a.contentType)).toEqual(['text/calendar']);
+  return mail.attachments[0].content.toString().replace(/\r\n[ \t]/g, '');
+}
+
+describe('candidature outcomes', () => {
+  let ctx: WorkflowTestContext;
+  beforeAll(async () => {
+    ctx = await setUpWorkflowTests();
+  }, 120_000);
+  afterAll(() => tearDownWorkflowTests(ctx));
+  beforeEach(() => horlogeNeuve(ctx));
+
+  const ligne = (id: string) =>
+    ctx.db.prisma.candidature.findUniqueOrThrow({ where: { id }, include: { voeux: { orderBy: { rang: 'asc' } }, evenements: { orderBy: { id: 'asc' } } } });
+
+  // ---- 6. désistement ----
+
+  it('désistement before planning: the lycée is told, nothing to cancel; the run ends desistee and takes no more updates', async () => {
+    const input = candidatureInput(creteil2018);
+    const id = idDe(input);
+    await withWorker(ctx, async (taskQueue) => {
+      const handle = await startCandidature(ctx, taskQueue, input);
+      await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
+      const state = await handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Projet abandonné par la famille', acteur: chefOrigine }] });
+      expect(state.etape).toBe('desistee');
+      expect(state.historique.at(-1)).toMatchObject({ type: 'desistement', acteur: chefOrigine, details: { motif: 'Projet abandonné par la famille' } });
+      expect((await handle.result()).etape).toBe('desistee');
+      await expect(handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput(ENTRETIEN.date, ENTRETIEN.heure)] })).rejects.toBeInstanceOf(
+        WorkflowNotFoundError,
+      );
+      expect((await handle.describe()).status.name).toBe('COMPLETED');
+    });
+
+    expect(await ligne(id)).toMatchObject({ etape: 'desistee', enRetard: false });
+    const [desistement] = mailsDe(ctx, id);
+    expect(recipients(desistement)).toEqual([boiteLycee]);
+    expect(desistement.text).toContain('Motif : Projet abandonné par la famille');
+    expect(desistement.attachments).toEqual([]);
+    expect(await traces(ctx, id)).toEqual({ rappels: [], courriels: ['desistement'], mails: ['desistement'] });
+  });
+
+  it('désistement after planning: the convocation is cancelled (.ics METHOD:CANCEL) for the collège and the referent, the lycée is told', async () => {
+    const input = candidatureInput(creteil2018);
+    const id = idDe(input);
+    await withWorker(ctx, async (taskQueue) => {
+      const handle = await startCandidature(ctx, taskQueue, input);
+      await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
+      await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, ['favorable', 'favorable'])] });
+      await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput(ENTRETIEN.date, ENTRETIEN.heure)] });
+      const state = await handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Entrée en apprentissage', acteur: personnelOrigine }] });
+      expect(state.etape).toBe('desistee');
+      expect((await handle.result()).etape).toBe('desistee');
+      await expect(handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] })).rejects.toBeInstanceOf(
+        WorkflowNotFoundError,
+      );
+    });
+
+    const [convocation, annulation, desistement] = mailsDe(ctx, id);
+    expect(recipients(annulation)).toEqual([boiteCollege, referent]);
+    expect(annulation.subject).toContain('entretien annulé');
+    expect(annulation.text).toContain('Motif : Entrée en apprentissage');
+    const invitation = ics(convocation);
+    const annulee = ics(annulation);
+    expect(annulee).toContain('METHOD:CANCEL');
+    expect(annulee).toContain('STATUS:CANCELLED');
+    expect(annulee).toContain('SEQUENCE:2');
+    expect(/^UID:.*$/m.exec(annulee)?.[0]).toBe(/^UID:.*$/m.exec(invitation)?.[0]);
+    expect(recipients(desistement)).toEqual([boiteLycee]);
+    expect(await traces(ctx, id)).toEqual({
+      rappels: [],
+      courriels: ['convocation/1', 'annulation', 'desistement'],
+      mails: ['convocation', 'annulation', 'desistement'],
+    });
+  });
+
+  it.failing('BUG — a new inscription after a désistement, sent as the API sends it, is refused, or the query side follows the run it starts', async () => {
+    // The API inscribes with update-with-start, USE_EXISTING, default id reuse policy (api/app.ts): on a closed
+    // candidature that starts a second run under the same id. Its writes carry versions from 0 again, so
+    // persistence (which keeps the highest version) ignores them, and its audit keys `<id>#<n>` collide with
+    // the first run's: the query side keeps showing 'desistee' while the workflow runs on.
+    const input = candidatureInput(creteil2018);
+    const id = idDe(input);
+    await withWorker(ctx, async (taskQueue) => {
+      const handle = await startCandidature(ctx, taskQueue, input);
+      await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
+      await handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Erreur de domaine', acteur: chefOrigine }] });
+      await jusqua(async () => (await handle.describe()).status.name === 'COMPLETED', 'fin du premier run');
+
+      let state: CandidatureState;
+      try {
+        state = await ctx.env.client.workflow.executeUpdateWithStart(inscrireUpdate, {
+          args: [{ voeux: [...input.voeux, voeuMetallier], acteur: chefOrigine }],
+          startWorkflowOperation: new WithStartWorkflowOperation('candidatureWorkflow', {
+            workflowId: id,
+            taskQueue,
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            args: [input],
+          }),
+        });
+      } catch (error) {
+        // Refused (by the workflow, or by an id reuse policy): one candidature per pupil × domaine × campagne.
+        expect(error instanceof WorkflowUpdateFailedError || error instanceof WorkflowExecutionAlreadyStartedError).toBe(true);
+        return;
+      }
+      // Accepted: the query side must show the candidature as the workflow has it.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const row = await ligne(id);
+      expect({ etape: row.etape, evenements: row.evenements.map((e) => e.type) }).toEqual({
+        etape: state.etape,
+        evenements: ['recensement', 'inscription', 'desistement', ...state.historique.map((h) => h.type)],
+      });
+    });
+  });
+
+  // ---- 7. collective session ----
+
+  it('collective session: no avis d\'origine, convocation sent, the session held closes the candidature with no avis and no bonus', async () => {
+    const input = candidatureInput(creteil2018, {
+      modalite: 'collectif',
+      domaine: { code: 'sante-aide-personne', libelle: 'Santé et aide à la personne' },
+      voeux: [{ codeFormation: '24033004', libelle: '2nde pro accompagnement, soins et services à la personne' }],
+    });
+    const id = idDe(input);
+    await withWorker(ctx, async (taskQueue) => {
+      const handle = await startCandidature(ctx, taskQueue, input);
+      await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
+      const avant = await handle.query(etatQuery);
+      expect(await refus(handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, ['favorable'])] }))).toBe(
+        "pas d'avis en séance d'information collective",
+      );
+      expect(await handle.query(etatQuery)).toEqual(avant);
+
+      let state = await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput(ENTRETIEN.date, ENTRETIEN.heure)] });
+      expect(state.etape).toBe('convoquee');
+      // No avis is due: neither the day before nor at the session is anything missing.
+      await avancerJusqua(ctx, parisInstant(ENTRETIEN.date, '16:00'));
+      expect((await handle.query(etatQuery)).retards).toEqual([]);
+
+      state = await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
+      expect(state.etape).toBe('cloturee');
+      expect(state.historique.at(-1)?.type).toBe('seance_collective_suivie');
+      expect(state.compteRendu).toBeNull();
+      expect(state.ficheRecapitulativeLe).toBeNull();
+      expect(state.bonusAccorde).toBeNull();
+      expect(state.voeux.map((v) => [v.avisOrigine, v.avisAccueil, v.avisFinal, v.bonus])).toEqual([[null, null, null, null]]);
+      expect((await handle.result()).etape).toBe('cloturee');
+    });
+
+    const row = await ligne(id);
+    expect(row).toMatchObject({ etape: 'cloturee', modalite: 'collectif', entretienStatut: 'tenu', bonusAccorde: null });
+    expect(row.voeux.map((v) => [v.avisFinal, v.bonus])).toEqual([[null, null]]);
+    expect(await traces(ctx, id)).toEqual({ rappels: [], courriels: ['convocation/1'], mails: ['convocation'] });
+  });
+
+  // ---- 9. recensement never turned into an inscription ----
+
+  it('recensement: never registered, closed non_inscrite at the inscription deadline; a late inscription is refused with the reason', async () => {
+    const input = candidatureInput(creteil2018);
+    const id = idDe(input);
+    const echeance = endOfParisDay('2027-04-13');
+    await withWorker(ctx, async (taskQueue) => {
+      const handle = await startCandidature(ctx, taskQueue, input);
+      let state = await handle.query(etatQuery);
+      expect(state.etape).toBe('recensement');
+      expect(state.prochaineEcheance).toBe(echeance.toISOString());
+      await jusqua(async () => (await ctx.db.prisma.candidature.findUnique({ where: { id } }))?.etape === 'recensement', 'recensement enregistré');
+
+      await avancerJusqua(ctx, decale(echeance, -1));
+      expect((await handle.query(etatQuery)).etape).toBe('recensement');
+      await avancerJusqua(ctx, decale(echeance, 1));
+      state = await handle.query(etatQuery);
+      expect(state.etape).toBe('cloturee');
+      expect(state.historique.map((h) => h.type)).toEqual(['recensement', 'non_inscrite']);
+      expect((await handle.describe()).status.name).toBe('COMPLETED');
+
+      // The inscription as the API sends it (update-with-start): the validator gives the reason.
+      expect(await refus(ctx.env.client.workflow.executeUpdateWithStart(inscrireUpdate, {
+        args: [{ voeux: input.voeux, acteur: chefOrigine }],
+        startWorkflowOperation: new WithStartWorkflowOperation('candidatureWorkflow', { workflowId: id, taskQueue, workflowIdConflictPolicy: 'USE_EXISTING', args: [input] }),
+      }))).toBe('les inscriptions sont closes depuis le 2027-04-13');
+    });
+    const row = await ligne(id);
+    expect(row.etape).toBe('cloturee');
+    expect(row.inscritLe).toBeNull();
+    expect(row.evenements.map((e) => e.type)).toEqual(['recensement', 'non_inscrite']);
+    expect(await traces(ctx, id)).toEqual({ rappels: [], courriels: [], mails: [] });
+  });
+});

@@ -1,0 +1,238 @@
+// Replay: the histories of completed candidatures, recorded on the real time-skipping server with real
+// activities (test/workflows/histories/*.json, Temporal's JSON history format), replayed against the current
+// workflow bundle. A change to the workflow that would break the runs in flight (a command added, removed or
+// reordered without versioning) fails here before it reaches a worker.
+//
+// Recording (only when the procedure changed on purpose, with patching or a new workflow type for the runs
+// in flight):  RECORD_HISTORIES=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/workflows/replay.test.ts
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { History } from '@temporalio/common/lib/proto-utils';
+import * as proto from '@temporalio/proto';
+import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { parisInstant } from '../../domain/calendar';
+import {
+  candidatureWorkflowId,
+  confirmerFamilleUpdate,
+  constaterEntretienUpdate,
+  desisterUpdate,
+  inscrireUpdate,
+  planifierEntretienUpdate,
+  saisirAffelnetUpdate,
+  saisirAvisOrigineUpdate,
+  saisirCompteRenduUpdate,
+  type CandidatureInput,
+} from '../../workflows/definitions';
+import {
+  avisOrigineInput,
+  campagneEn,
+  candidatureInput,
+  chefOrigine,
+  compteRenduInput,
+  personnelAccueil,
+  planificationInput,
+  voeuMetallier,
+  voeuxMetallerie,
+} from '../support/fixtures';
+import { bundleWorkflows } from '../support/temporal';
+import {
+  avancerJusqua,
+  horlogeNeuve,
+  setUpWorkflowTests,
+  startCandidature,
+  tearDownWorkflowTests,
+  withWorker,
+  type CandidatureHandle,
+  type WorkflowTestContext,
+} from '../support/workflow-env';
+
+const HISTORIES = path.join(__dirname, 'histories');
+const creteil2018 = campagneEn('creteil-2018', 2027);
+
+// Temporal's JSON history format (proto3 JSON, as `temporal workflow show --output json` writes it), read and
+// written with the protobufjs copy that @temporalio/proto is built with. The SDK's own historyToJSON /
+// historyFromJSON (@temporalio/common/lib/proto-utils, also used by Worker.runReplayHistory for JSON input)
+// throw "type must be a Type" in this install: npm left two copies of protobufjs 8 (under @temporalio/common
+// and under @temporalio/proto, the hoisted one being grpc's protobufjs 7), and protojson's `instanceof Type`
+// fails across copies. Histories are therefore handed to the replayer as decoded History objects.
+interface ProtoJson {
+  toJson(type: unknown, message: unknown): unknown;
+  fromJson(type: unknown, json: unknown, options?: { ignoreUnknownFields?: boolean }): History | null;
+}
+const protojson = jest.requireActual<ProtoJson>(require.resolve('protobufjs/ext/protojson', { paths: [path.dirname(require.resolve('@temporalio/proto'))] }));
+const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType('temporal.api.history.v1.History');
+
+function historyToJSON(history: History): string {
+  return `${JSON.stringify(protojson.toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history)), null, 2)}\n`;
+}
+
+function historyFromJSON(json: unknown): History {
+  const history = protojson.fromJson(historyType, json, { ignoreUnknownFields: true });
+  if (history === null) throw new TypeError('historique invalide');
+  return history;
+}
+
+/** Histories carry no workflow id; the candidature's is rebuilt from the recorded input (the state keeps it). */
+function workflowIdDe(history: History): string {
+  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  if (!payload?.data) throw new Error("historique sans entrée de workflow");
+  const input = JSON.parse(Buffer.from(payload.data).toString('utf8')) as CandidatureInput;
+  return candidatureWorkflowId(input.campagne.id, input.eleve.ine, input.domaine.code);
+}
+
+function lire(fichier: string): History {
+  return historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, fichier), 'utf8')));
+}
+
+const fichiers = readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort();
+
+describe('replay of recorded candidature histories', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  beforeAll(async () => {
+    bundle = await bundleWorkflows();
+  }, 120_000);
+
+  it('has a recorded history for each main path', () => {
+    expect(fichiers).toEqual([
+      'absent.json',
+      'affelnet-echu.json',
+      'compte-rendu-en-retard.json',
+      'desistement-apres-convocation.json',
+      'parcours-complet.json',
+      'seance-collective.json',
+    ]);
+  });
+
+  it.each(fichiers)('%s replays with the current workflow code', async (fichier) => {
+    const history = lire(fichier);
+    expect(history.events?.at(-1)?.workflowExecutionCompletedEventAttributes).toBeTruthy();
+    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowIdDe(history))).resolves.toBeUndefined();
+  });
+
+  it('catches a non-deterministic change: a timer added before the first write', async () => {
+    const modifie = await bundleWorkflowCode({
+      workflowsPath: require.resolve('./fixtures/changed-workflow'),
+      logger: { ...console, trace: () => {}, debug: () => {}, info: () => {}, log: () => {} } as never,
+    });
+    for (const fichier of ['parcours-complet.json', 'desistement-apres-convocation.json']) {
+      const history = lire(fichier);
+      const replay = Worker.runReplayHistory({ workflowBundle: modifie }, history, workflowIdDe(history));
+      await expect(replay).rejects.toBeInstanceOf(DeterminismViolationError);
+    }
+  }, 60_000);
+});
+
+// ---- the recorder: RECORD_HISTORIES=1 only ----
+
+type Scenario = (ctx: WorkflowTestContext, handle: CandidatureHandle, input: CandidatureInput) => Promise<void>;
+
+const inscrire: Scenario = async (_ctx, handle, input) => {
+  await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
+};
+
+/** Registered, avis d'origine in, interview on Wednesday 7 April 2027 at 14:00, held. */
+const entretienTenu: Scenario = async (ctx, handle, input) => {
+  await inscrire(ctx, handle, input);
+  await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, input.voeux.map(() => 'favorable'))] });
+  await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-04-07', '14:00')] });
+  await avancerJusqua(ctx, parisInstant('2027-04-07', '15:00'));
+  await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
+};
+
+/** The family confirms and the collège enters every vœu in AFFELNET, in time. */
+const confirmer: Scenario = async (ctx, handle, input) => {
+  await avancerJusqua(ctx, parisInstant('2027-05-10', '10:00'));
+  await handle.executeUpdate(confirmerFamilleUpdate, { args: [{ acteur: chefOrigine }] });
+  await handle.executeUpdate(saisirAffelnetUpdate, { args: [{ voeux: input.voeux.map((v) => v.codeFormation), acteur: chefOrigine }] });
+};
+
+const scenarios: Record<string, { input: () => CandidatureInput; jouer: Scenario }> = {
+  'parcours-complet': {
+    input: () => candidatureInput(creteil2018, { voeux: [...voeuxMetallerie, voeuMetallier] }),
+    async jouer(ctx, handle, input) {
+      await entretienTenu(ctx, handle, input);
+      await avancerJusqua(ctx, parisInstant('2027-04-09', '07:00'));
+      await handle.executeUpdate(saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'assez_favorable', 'reserve'])] });
+      await confirmer(ctx, handle, input);
+    },
+  },
+  absent: {
+    input: () => candidatureInput(creteil2018),
+    async jouer(ctx, handle, input) {
+      await inscrire(ctx, handle, input);
+      await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, ['favorable', 'assez_favorable'])] });
+      await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-04-07', '14:00')] });
+      await avancerJusqua(ctx, parisInstant('2027-04-07', '14:30'));
+      await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: false, acteur: personnelAccueil }] });
+      await confirmer(ctx, handle, input);
+    },
+  },
+  'desistement-apres-convocation': {
+    input: () => candidatureInput(creteil2018),
+    async jouer(ctx, handle, input) {
+      await inscrire(ctx, handle, input);
+      // No avis d'origine: the planning records its reminder, and the day before's falls due.
+      await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-04-07', '14:00')] });
+      await avancerJusqua(ctx, parisInstant('2027-04-06', '09:00'));
+      await handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Entrée en apprentissage', acteur: chefOrigine }] });
+    },
+  },
+  'seance-collective': {
+    input: () =>
+      candidatureInput(creteil2018, {
+        modalite: 'collectif',
+        domaine: { code: 'sante-aide-personne', libelle: 'Santé et aide à la personne' },
+        voeux: [{ codeFormation: '24033004', libelle: '2nde pro accompagnement, soins et services à la personne' }],
+      }),
+    async jouer(ctx, handle, input) {
+      await inscrire(ctx, handle, input);
+      await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-04-07', '14:00')] });
+      await avancerJusqua(ctx, parisInstant('2027-04-07', '16:00'));
+      await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
+    },
+  },
+  'affelnet-echu': {
+    input: () => candidatureInput(creteil2018),
+    async jouer(ctx, handle, input) {
+      await entretienTenu(ctx, handle, input);
+      await avancerJusqua(ctx, parisInstant('2027-04-08', '10:00'));
+      await handle.executeUpdate(saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'reserve'])] });
+      await avancerJusqua(ctx, parisInstant('2027-05-21', '10:00'));
+      await handle.executeUpdate(confirmerFamilleUpdate, { args: [{ acteur: chefOrigine }] });
+      await avancerJusqua(ctx, parisInstant('2027-05-24', '09:00'));
+    },
+  },
+  'compte-rendu-en-retard': {
+    input: () => candidatureInput(creteil2018),
+    async jouer(ctx, handle, input) {
+      await entretienTenu(ctx, handle, input);
+      await avancerJusqua(ctx, parisInstant('2027-04-12', '10:00'));
+      await handle.executeUpdate(saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['assez_favorable', 'favorable'])] });
+      await confirmer(ctx, handle, input);
+    },
+  },
+};
+
+(process.env.RECORD_HISTORIES === '1' ? describe : describe.skip)('recording candidature histories (RECORD_HISTORIES=1)', () => {
+  let ctx: WorkflowTestContext;
+  beforeAll(async () => {
+    ctx = await setUpWorkflowTests();
+  }, 120_000);
+  afterAll(() => tearDownWorkflowTests(ctx));
+  beforeEach(() => horlogeNeuve(ctx));
+
+  it.each(Object.keys(scenarios))('records %s', async (nom) => {
+    const { input: creer, jouer } = scenarios[nom];
+    const input = creer();
+    await withWorker(ctx, async (taskQueue) => {
+      const handle = await startCandidature(ctx, taskQueue, input);
+      await jouer(ctx, handle, input);
+      const etat = await handle.result();
+      expect(['cloturee', 'desistee']).toContain(etat.etape);
+      const history = await handle.fetchHistory();
+      writeFileSync(path.join(HISTORIES, `${nom}.json`), historyToJSON(history));
+    });
+  });
+});
