@@ -1,19 +1,27 @@
 // The staff API: builds the Express app (tests import it; runtime/main.ts listens). Every call but /health,
 // /openapi.json and /docs is authenticated (api/auth.ts) and scoped to the caller's school.
-import { Client, QueryNotRegisteredError, WithStartWorkflowOperation, type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  Client,
+  QueryNotRegisteredError,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  type WorkflowHandle,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import express, { type Request, type Response } from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
-import type { z } from 'zod';
-import { checkEligibilite } from '../domain/eligibility';
 import { campagnes } from '../domain/campaigns';
-import { echeanceInscription } from '../domain/deadlines';
 import type { PrismaClient } from '../runtime/database';
 import {
+  candidatureStartPolicy,
   candidatureWorkflowId,
   etatQuery,
   inscrireUpdate,
   parseCandidatureWorkflowId,
+  refus,
   type CandidatureInput,
   type CandidatureState,
 } from '../workflows/definitions';
@@ -21,6 +29,10 @@ import type { candidatureWorkflow } from '../workflows';
 import { actions } from './actions';
 import { appelant, authentifier, exigerRoles, peutVoir, rolesParAction, type Appelant } from './auth';
 import { ApiError, errorHandler, notFound } from './errors';
+import { routesExports } from './exports';
+import { routesFiches } from './fiches';
+import { routesImport } from './import';
+import { verifierInscription, type Inscription } from './inscription';
 import { createLogger, httpLogger, type Logger } from './logging';
 import { construireOpenApi } from './openapi';
 import { listerCandidatures, statistiques } from './reads';
@@ -49,11 +61,24 @@ export interface AppDeps {
 
 const introuvable = () => new ApiError(404, 'candidature_introuvable', 'candidature introuvable');
 
+const candidatureClose = () =>
+  new ApiError(409, 'candidature_terminee', "la candidature de cet élève dans ce domaine est terminée : aucune action n'est plus possible");
+
+/** How each kind of validator refusal (workflows/definitions.ts `refus`) is answered. */
+const reponsesRefus: Record<string, { status: number; code: string }> = {
+  [refus.etape]: { status: 409, code: 'action_refusee' },
+  [refus.saisie]: { status: 422, code: 'saisie_refusee' },
+  [refus.acteur]: { status: 403, code: 'acces_refuse' },
+};
+
 /** A refused update (validator) or a missing workflow becomes a 4xx with the workflow's reason. */
 function temporalError(error: unknown): never {
   if (error instanceof WorkflowNotFoundError || error instanceof QueryNotRegisteredError) throw introuvable();
+  if (error instanceof WorkflowExecutionAlreadyStartedError) throw candidatureClose();
   if (error instanceof WorkflowUpdateFailedError) {
-    throw new ApiError(409, 'action_refusee', error.cause?.message ?? error.message);
+    const { cause } = error;
+    const reponse = (cause instanceof ApplicationFailure && cause.type && reponsesRefus[cause.type]) || reponsesRefus[refus.etape];
+    throw new ApiError(reponse.status, reponse.code, cause?.message ?? error.message);
   }
   throw error;
 }
@@ -79,7 +104,7 @@ export function buildApp(deps: AppDeps): express.Express {
   // The API is served over plain HTTP behind the deployment's proxy or on loopback: no forced upgrade of /docs' assets.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
-  app.use(['/candidatures', '/statistiques'], authentifier(deps.jwtSecret));
+  app.use(['/candidatures', '/statistiques', '/eleves'], authentifier(deps.jwtSecret));
   app.use(express.json({ limit: '100kb' }));
 
   const handle = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: (e?: unknown) => void) => {
@@ -124,53 +149,53 @@ export function buildApp(deps: AppDeps): express.Express {
     }),
   );
 
+  /**
+   * One inscription (or recensement): the checks, then the workflow started or joined. For `POST /candidatures`
+   * and for each pupil × domaine of a CSV import (api/import.ts).
+   */
+  async function inscrire(acteur: Appelant, corps: Inscription): Promise<CandidatureState> {
+    verifierInscription(acteur, corps);
+    const { campagneId, recensementSeulement, ...inscription } = corps;
+    const campagne = campagnes[campagneId];
+    const workflowId = candidatureWorkflowId(campagneId, inscription.eleve.ine, inscription.domaine.code);
+    const options = {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      ...candidatureStartPolicy,
+      args: [{ ...inscription, campagne, recensementSeulement, acteur }] as [CandidatureInput],
+    };
+    // USE_EXISTING may find another school's candidature for this pupil and domaine: say so, show nothing of it.
+    const dAutrui = async () => {
+      const existant = await deps.client.workflow.getHandle(workflowId).query(etatQuery).catch(temporalError);
+      return !peutVoir(acteur, { uaiOrigine: existant.eleve.uaiOrigine, uaiAccueil: existant.uaiAccueil });
+    };
+    const existante = () => new ApiError(409, 'candidature_existante', 'cet élève a déjà une candidature dans ce domaine, suivie par un autre établissement');
+    let state: CandidatureState;
+    if (recensementSeulement) {
+      await deps.client.workflow.start<typeof candidatureWorkflow>('candidatureWorkflow', options).catch(temporalError);
+      if (await dAutrui()) throw existante();
+      state = await deps.client.workflow.getHandle(workflowId).query(etatQuery).catch(temporalError);
+    } else {
+      try {
+        state = await deps.client.workflow.executeUpdateWithStart(inscrireUpdate, {
+          args: [{ voeux: inscription.voeux, acteur }],
+          startWorkflowOperation: new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', options),
+        });
+      } catch (error) {
+        if (error instanceof WorkflowUpdateFailedError && (await dAutrui())) throw existante();
+        temporalError(error);
+      }
+    }
+    return state;
+  }
+
   app.post(
     '/candidatures',
     exigerRoles(rolesParAction.inscription),
     body(inscriptionSchema),
     handle(async (req, res) => {
-      const acteur = appelant(req);
-      const { campagneId, recensementSeulement, ...inscription } = req.body as z.infer<typeof inscriptionSchema>;
-      if (inscription.eleve.uaiOrigine !== acteur.uai) {
-        throw new ApiError(403, 'acces_refuse', `un établissement n'inscrit que ses élèves (UAI ${acteur.uai})`, 'body.eleve.uaiOrigine');
-      }
-      const eligibilite = checkEligibilite(inscription.eleve.niveau);
-      if (!eligibilite.eligible) throw new ApiError(422, 'eleve_non_eligible', eligibilite.raison, 'body.eleve.niveau');
-      const campagne = campagnes[campagneId];
-      // Refused before anything starts: a late inscription must not leave a candidature behind.
-      if (Date.now() > echeanceInscription(campagne).getTime()) {
-        throw new ApiError(409, 'inscriptions_closes', `les inscriptions de la campagne ${campagneId} sont closes depuis le ${campagne.calendrier.finInscriptions}`);
-      }
-      const workflowId = candidatureWorkflowId(campagneId, inscription.eleve.ine, inscription.domaine.code);
-      const options = {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        workflowIdConflictPolicy: 'USE_EXISTING' as const,
-        args: [{ ...inscription, campagne, recensementSeulement, acteur }] as [CandidatureInput],
-      };
-      // USE_EXISTING may find another school's candidature for this pupil and domaine: say so, show nothing of it.
-      const dAutrui = async () => {
-        const existant = await deps.client.workflow.getHandle(workflowId).query(etatQuery).catch(temporalError);
-        return !peutVoir(acteur, { uaiOrigine: existant.eleve.uaiOrigine, uaiAccueil: existant.uaiAccueil });
-      };
-      const existante = () => new ApiError(409, 'candidature_existante', 'cet élève a déjà une candidature dans ce domaine, suivie par un autre établissement');
-      let state: CandidatureState;
-      if (recensementSeulement) {
-        await deps.client.workflow.start<typeof candidatureWorkflow>('candidatureWorkflow', options);
-        if (await dAutrui()) throw existante();
-        state = await deps.client.workflow.getHandle(workflowId).query(etatQuery).catch(temporalError);
-      } else {
-        try {
-          state = await deps.client.workflow.executeUpdateWithStart(inscrireUpdate, {
-            args: [{ voeux: inscription.voeux, acteur }],
-            startWorkflowOperation: new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', options),
-          });
-        } catch (error) {
-          if (error instanceof WorkflowUpdateFailedError && (await dAutrui())) throw existante();
-          temporalError(error);
-        }
-      }
-      res.status(201).location(`/candidatures/${encodeURIComponent(workflowId)}`).json(state);
+      const state = await inscrire(appelant(req), req.body as Inscription);
+      res.status(201).location(`/candidatures/${encodeURIComponent(state.id)}`).json(state);
     }),
   );
 
@@ -201,6 +226,9 @@ export function buildApp(deps: AppDeps): express.Express {
     );
   }
 
+  routesImport(app, { client: deps.client, inscrire, logError: deps.logError });
+  routesFiches(app, { prisma: deps.prisma, etatVisible });
+
   app.get(
     '/statistiques',
     exigerRoles(['saio']),
@@ -210,6 +238,7 @@ export function buildApp(deps: AppDeps): express.Express {
     }),
   );
 
+  routesExports(app, { prisma: deps.prisma, jwtSecret: deps.jwtSecret });
   app.use(notFound);
   app.use(errorHandler(deps.logError));
   return app;

@@ -2,9 +2,16 @@
 // `z.toJSONSchema`: OpenAPI 3.1 schemas are JSON Schema 2020-12). Served at /openapi.json, shown at /docs.
 import { z } from 'zod';
 import { actions } from './actions';
+import { colonnesImport, LIMITE_IMPORT } from './import';
+import { colonnesAffelnet, colonnesRetards, exportAffelnetQuery, exportRetardsQuery } from './exports';
 import {
   candidatureEtatSchema,
   erreurSchema,
+  ficheEleveQuery,
+  ficheQuery,
+  importQuery,
+  importRapportSchema,
+  importRefusSchema,
   inscriptionSchema,
   listeQuery,
   listeReponseSchema,
@@ -51,6 +58,38 @@ const idParameter = {
 
 const roles = (liste: readonly string[]) => `Rôles : ${liste.map((r) => `\`${r}\``).join(', ')}.`;
 
+const limiteImport = LIMITE_IMPORT.replace('kb', ' ko');
+const descriptionImport = [
+  "Inscrit d'un coup les élèves d'une liste de classe. Une ligne par vœu : les lignes d'un même élève (INE) dans un même domaine",
+  "forment une candidature, ses vœux dans l'ordre du fichier. Chaque ligne est vérifiée d'abord (mêmes règles que `POST /candidatures` :",
+  "format, INE, UAI, éligibilité du niveau, élève du collège de l'appelant ; cohérence du fichier, vœux en double ; candidature d'un",
+  "autre établissement ou terminée) : si une seule ligne est en erreur, la réponse est un 422 avec le rapport et rien n'est inscrit.",
+  'Réimporter le même fichier ne change rien (`deja_inscrite`).',
+  '',
+  `Fichier CSV UTF-8 (BOM admis), séparateur \`;\` ou \`,\` (celui de la ligne d'en-tête), champs entre guillemets au besoin, ${limiteImport} au plus.`,
+  "Ligne d'en-tête obligatoire, colonnes dans n'importe quel ordre :",
+  '',
+  '| colonne | contenu |',
+  '|---|---|',
+  ...colonnesImport.map((c) => `| \`${c.nom}\` | ${c.description} |`),
+].join('\n');
+
+const exempleImport = [
+  colonnesImport.map((c) => c.nom).join(';'),
+  '123456789AB;Martin;Léa;3e;0931234L;M. Durand;pp.durand@ac-creteil.fr;metallerie;Métallerie;individuel;0940134K;24025401;2nde pro métiers des structures métalliques',
+  '123456789AB;Martin;Léa;3e;0931234L;M. Durand;pp.durand@ac-creteil.fr;metallerie;Métallerie;individuel;0940134K;50025415;CAP serrurier métallier',
+].join('\n');
+
+const fiche = {
+  description: 'la fiche',
+  content: {
+    'text/html': { schema: { type: 'string' } },
+    'application/pdf': { schema: { type: 'string', format: 'binary' } },
+  },
+};
+const ficheNonPrete = erreur("la fiche n'est pas encore prête : compte rendu et avis d'accueil pas encore saisis (`fiche_non_prete`)");
+const formatNonDisponible = erreur('ni HTML ni PDF acceptés par `Accept` (`format_non_disponible`) : utilisez `?format=`');
+
 export function construireOpenApi(): Json {
   const paths: Record<string, Json> = {
     '/health': {
@@ -84,11 +123,84 @@ export function construireOpenApi(): Json {
         },
       },
     },
+    '/candidatures/import': {
+      post: {
+        summary: "Inscrire les élèves d'une liste de classe (CSV, une ligne par vœu), avec un rapport ligne à ligne",
+        description: `${roles(['origine_personnel', 'origine_chef'])}\n\n${descriptionImport}`,
+        parameters: queryParameters(importQuery).map((p) => ({ ...p, required: true })),
+        requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' }, example: exempleImport } } },
+        responses: {
+          201: { description: 'tout est inscrit : le rapport (`inscrite`, `deja_inscrite` par ligne)', ...json(ref('RapportImport')) },
+          200: { description: 'rien à faire : toutes les candidatures du fichier existent déjà avec ces vœux', ...json(ref('RapportImport')) },
+          400: erreur('CSV illisible (`csv_invalide` : guillemet non fermé, en-tête faux, fichier vide) ou campagne invalide (`requete_invalide`)'),
+          401: erreursCommunes[401],
+          403: erreursCommunes[403],
+          409: erreur("inscriptions closes (`inscriptions_closes`), ou une candidature a refusé l'inscription en cours d'import (`import_incomplet`, avec `rapport`)"),
+          413: erreur(`fichier trop volumineux (${limiteImport} au plus)`),
+          415: erreur("corps qui n'est pas en `text/csv` (`type_non_supporte`)"),
+          422: { description: "au moins une ligne en erreur (`import_refuse`) : rien n'est inscrit ; le rapport nomme chaque ligne et sa colonne fautive", ...json(ref('ImportRefuse')) },
+        },
+      },
+    },
+    '/candidatures/{id}/fiche': {
+      get: {
+        summary: 'La fiche récapitulative de la candidature, en HTML ou en PDF',
+        description: "Format : `?format=html|pdf`, sinon l'en-tête `Accept` (HTML par défaut). Prête dès le compte rendu et les avis d'accueil saisis (ou l'absence constatée).",
+        parameters: [idParameter, ...queryParameters(ficheQuery)],
+        responses: { 200: fiche, 400: erreursCommunes[400], 401: erreursCommunes[401], 404: introuvable, 406: formatNonDisponible, 409: ficheNonPrete },
+      },
+    },
+    '/eleves/{ine}/fiche': {
+      get: {
+        summary: "La fiche récapitulative d'un élève : tous ses domaines d'une campagne, en HTML ou en PDF",
+        description:
+          "Les candidatures que l'appelant voit (un lycée : celles qu'il reçoit), de la campagne nommée ou, à défaut, de la dernière de l'élève ; " +
+          "un simple recensement n'y figure pas. Prête dès qu'un domaine a son compte rendu. Format : `?format=html|pdf`, sinon `Accept`.",
+        parameters: [
+          { name: 'ine', in: 'path', required: true, description: "INE de l'élève", schema: { type: 'string', pattern: '^[0-9A-Z]{11}$' } },
+          ...queryParameters(ficheEleveQuery),
+        ],
+        responses: {
+          200: fiche,
+          400: erreursCommunes[400],
+          401: erreursCommunes[401],
+          404: erreur("aucune candidature de cet élève visible par l'appelant (`eleve_introuvable`)"),
+          406: formatNonDisponible,
+          409: ficheNonPrete,
+        },
+      },
+    },
     '/candidatures/{id}': {
       get: {
         summary: "L'état en direct d'une candidature (le workflow) : étape, vœux et avis, entretien, échéances, retards, historique",
         parameters: [idParameter],
         responses: { 200: { description: "l'état", ...json(ref('Candidature')) }, 400: erreursCommunes[400], 401: erreursCommunes[401], 404: introuvable },
+      },
+    },
+    '/exports/affelnet.csv': {
+      get: {
+        summary: 'Export AFFELNET : avis final et bonus, une ligne par vœu (CSV, séparateur « ; »)',
+        description: `${roles(['saio'])} Colonnes : ${colonnesAffelnet.join(' ; ')}.`,
+        parameters: queryParameters(exportAffelnetQuery).map((p) => ({ ...p, required: true })),
+        responses: {
+          200: { description: 'le fichier CSV (UTF-8)', content: { 'text/csv': { schema: { type: 'string' } } } },
+          400: erreursCommunes[400],
+          401: erreursCommunes[401],
+          403: erreursCommunes[403],
+        },
+      },
+    },
+    '/exports/retards.csv': {
+      get: {
+        summary: 'Export des candidatures en retard ou bloquées, les plus anciennes d\'abord (CSV, séparateur « ; »)',
+        description: `${roles(['saio'])} Colonnes : ${colonnesRetards.join(' ; ')}.`,
+        parameters: queryParameters(exportRetardsQuery),
+        responses: {
+          200: { description: 'le fichier CSV (UTF-8)', content: { 'text/csv': { schema: { type: 'string' } } } },
+          400: erreursCommunes[400],
+          401: erreursCommunes[401],
+          403: erreursCommunes[403],
+        },
       },
     },
     '/statistiques': {
@@ -114,6 +226,8 @@ export function construireOpenApi(): Json {
     Candidature: schema(candidatureEtatSchema, 'output'),
     ListeCandidatures: schema(listeReponseSchema, 'output'),
     Statistiques: schema(statistiquesReponseSchema, 'output'),
+    RapportImport: schema(importRapportSchema, 'output'),
+    ImportRefuse: schema(importRefusSchema, 'output'),
   };
   for (const a of actions) {
     const nom = `Action_${a.path.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase())}`;

@@ -15,6 +15,8 @@ const codeFormation = z.string().regex(/^[0-9A-Z]{8,11}$/, 'code de formation at
 const codeAvis = z.string().regex(/^[a-z_]{3,30}$/, "code d'avis attendu (ex. favorable, assez_favorable, reserve)");
 
 export const voeuSchema = z.object({ codeFormation, libelle: texte(200) });
+/** Vœux of one pupil in one domaine, in one request. */
+export const MAX_VOEUX = 20;
 
 export const inscriptionSchema = z.strictObject({
   campagneId,
@@ -33,7 +35,7 @@ export const inscriptionSchema = z.strictObject({
   }),
   modalite: z.enum(['individuel', 'collectif']),
   uaiAccueil: uai,
-  voeux: z.array(voeuSchema).min(1).max(20),
+  voeux: z.array(voeuSchema).min(1).max(MAX_VOEUX),
   /** Only record the pupil's interest (recensement); registration comes later. */
   recensementSeulement: z.boolean().optional(),
 });
@@ -89,6 +91,15 @@ export const listeQuery = z.strictObject({
 });
 
 export const statistiquesQuery = z.strictObject({ campagne: campagneId.optional() });
+
+/** `POST /candidatures/import?campagne=`: the campaign of every line of the file. */
+export const importQuery = z.strictObject({ campagne: campagneId });
+
+const formatFiche = z.enum(['html', 'pdf']).optional();
+/** `GET /candidatures/:id/fiche`: the format, else the `Accept` header decides (HTML by default). */
+export const ficheQuery = z.strictObject({ format: formatFiche });
+/** `GET /eleves/:ine/fiche`: the campaign of the pupil's latest candidature unless one is named. */
+export const ficheEleveQuery = z.strictObject({ format: formatFiche, campagne: campagneId.optional() });
 
 // ---- responses (documentation: the API builds them, the OpenAPI document describes them) ----
 
@@ -173,5 +184,31 @@ export const statistiquesReponseSchema = z.object({
     ),
   }),
 });
+
+const erreurDetailSchema = z.object({ code: z.string(), message: z.string(), champ: z.string().optional() });
+
+/** One line of a CSV import's report: its outcome, or what is wrong with it (`champ`: the column). */
+export const importLigneSchema = z.object({
+  ligne: z.number(),
+  ine: z.string(),
+  domaine: z.string(),
+  codeFormation: z.string(),
+  /** valide: checked, not started (another line is wrong); inscrite / deja_inscrite; erreur; refusee by the candidature. */
+  resultat: z.enum(['valide', 'erreur', 'inscrite', 'deja_inscrite', 'refusee']),
+  candidature: z.string().optional(),
+  erreurs: z.array(erreurDetailSchema).optional(),
+});
+
+export const importRapportSchema = z.object({
+  campagne: z.string(),
+  /** Pupil × domaine groups of the file, and how many of them were inscribed by this import. */
+  candidatures: z.number(),
+  inscrites: z.number(),
+  lignesEnErreur: z.number(),
+  lignes: z.array(importLigneSchema),
+});
+
+/** A refused import: the error, and the report naming each bad line. */
+export const importRefusSchema = erreurSchema.extend({ rapport: importRapportSchema });
 
 export const santeReponseSchema = z.object({ statut: z.enum(['ok', 'indisponible']), composants: z.record(z.string(), z.string()) });

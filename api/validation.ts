@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ApiError } from './errors';
 
 /** zod's own messages in French (the schemas' custom messages already are). */
-const messagesEnFrancais = z.locales.fr().localeError;
+export const messagesEnFrancais = z.locales.fr().localeError;
 
 export function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
   const result = schema.safeParse(value, { error: messagesEnFrancais });

@@ -6,4 +6,6 @@ export * from './calendar';
 export * from './avis';
 export * from './campaign';
 export * from './campaigns';
+export * from './catalogue';
+export * from './catalogue/index';
 export * from './deadlines';

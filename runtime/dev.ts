@@ -1,11 +1,12 @@
 // `npm start`: the whole system on embedded defaults, in the foreground. Temporal dev server (Web UI,
 // SQLite file under data/), MailDev (web + SMTP), then worker and API in this process on PGlite.
-// Ctrl-C stops everything, children included.
+// Ctrl-C stops everything, children included. The demo (scripts/demo) starts the same stack.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { startPasspro, type Running } from './app';
+import type { Config } from './config';
 import { configOrExit, onShutdownSignal } from './main';
 import { projectRoot } from './paths';
 import { temporalCliPath } from './temporal-binaries';
@@ -38,7 +39,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function shutdown(code: number): Promise<void> {
+/** Stops the API and the worker (in-flight work finishes), then the servers, and exits with `code`. */
+export async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   await running?.stop().catch((error: unknown) => console.error(error));
@@ -61,12 +63,11 @@ async function waitForTemporal(address: string): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
-  const config = configOrExit();
+/** Temporal dev server and mail catcher as children, then worker and API in this process (`npm start`, the demo). */
+export async function demarrerPile(config: Config): Promise<Running> {
   const dataDir = config.PASSPRO_DATA_DIR;
   mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
   const [temporalHost, temporalPort] = config.TEMPORAL_ADDRESS.split(':');
-  onShutdownSignal(() => shutdown(0));
 
   children.push(
     startChild(
@@ -104,22 +105,32 @@ async function main(): Promise<void> {
 
   await waitForTemporal(config.TEMPORAL_ADDRESS);
   running = await startPasspro(config, (message) => console.log(message));
-  console.log(
-    [
-      '',
-      'Passpro tourne sur les réglages embarqués :',
-      `  API            ${running.url}   (santé : ${running.url}/health)`,
-      `  Temporal UI    http://${temporalHost}:${config.TEMPORAL_UI_PORT}`,
-      `  Temporal gRPC  ${config.TEMPORAL_ADDRESS}`,
-      `  Courriels      http://127.0.0.1:${config.MAIL_WEB_PORT}   (SMTP 127.0.0.1:${config.SMTP_PORT})`,
-      `  Base           ${config.DATABASE_URL}`,
-      `  Journaux       ${path.join(dataDir, 'logs')}`,
-      'Ctrl-C pour tout arrêter.',
-    ].join('\n'),
-  );
+  return running;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  void shutdown(1);
-});
+/** Where each part of the embedded stack is. */
+export function ouSontLesParties(config: Config, running: Running): string[] {
+  const temporalHost = config.TEMPORAL_ADDRESS.split(':')[0];
+  return [
+    `  API            ${running.url}   (santé : ${running.url}/health)`,
+    `  Temporal UI    http://${temporalHost}:${config.TEMPORAL_UI_PORT}`,
+    `  Temporal gRPC  ${config.TEMPORAL_ADDRESS}`,
+    `  Courriels      http://127.0.0.1:${config.MAIL_WEB_PORT}   (SMTP 127.0.0.1:${config.SMTP_PORT})`,
+    `  Base           ${config.DATABASE_URL}`,
+    `  Journaux       ${path.join(config.PASSPRO_DATA_DIR, 'logs')}`,
+  ];
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  onShutdownSignal(() => shutdown(0));
+  const pile = await demarrerPile(config);
+  console.log(['', 'Passpro tourne sur les réglages embarqués :', ...ouSontLesParties(config, pile), 'Ctrl-C pour tout arrêter.'].join('\n'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    void shutdown(1);
+  });
+}

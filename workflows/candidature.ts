@@ -14,9 +14,9 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities, CourrielDemande } from '../activities';
 import { calculerAvisFinal } from '../domain/avis';
-import { checkDateEntretien, isHeure, isIsoDate, parisInstant } from '../domain/calendar';
+import { checkDateEntretien, isHeure, isIsoDate, parisInstant, type IsoDate } from '../domain/calendar';
 import { calculerBonus, isAvisAdmis } from '../domain/campaign';
 import {
   cloture,
@@ -38,6 +38,7 @@ import {
   etapesFinales,
   etatQuery,
   inscrireUpdate,
+  refus,
   planifierEntretienUpdate,
   saisirAffelnetUpdate,
   saisirAvisOrigineUpdate,
@@ -50,6 +51,7 @@ import {
   type SaisieAffelnetInput,
   type Retard,
   type Role,
+  type TypeRefus,
   type VoeuDemande,
 } from './definitions';
 import {
@@ -72,6 +74,12 @@ const { enregistrerCandidature, envoyerCourriel, enregistrerRappel } = proxyActi
 });
 
 const systeme: Acteur = { role: 'systeme', uai: null, nom: 'Passpro' };
+
+/** A validator's refusal, typed so that the API answers 409, 422 or 403 (workflows/definitions.ts `refus`). */
+const refuser = (type: TypeRefus) => (message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
+const horsEtape = refuser(refus.etape);
+const saisieRefusee = refuser(refus.saisie);
+const nonAutorise = refuser(refus.acteur);
 
 /** A dated consequence: due at `le`, handled once (its key is kept in the state). */
 interface EvenementDate {
@@ -197,6 +205,18 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
 
   const persister = () => enregistrerCandidature(state);
 
+  // Mails leave from the main loop, not from the handlers: a staff action is answered once its change is
+  // saved, even while SMTP is down; the mail follows when SMTP is back. Each carries the state it announces.
+  const courrielsEnAttente: CourrielDemande[] = [];
+  function envoyer(demande: Omit<CourrielDemande, 'candidature'>): void {
+    courrielsEnAttente.push({ ...demande, candidature: JSON.parse(JSON.stringify(state)) as CandidatureState });
+  }
+  async function envoyerCourrielsEnAttente(): Promise<void> {
+    for (let demande = courrielsEnAttente.shift(); demande; demande = courrielsEnAttente.shift()) {
+      await envoyerCourriel(demande);
+    }
+  }
+
   async function rappeler(type: string, destinataires: string[], echeance: string | null, message: string): Promise<void> {
     await enregistrerRappel({
       cle: `${state.id}/${type}`,
@@ -228,12 +248,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
       avisFinal: Object.fromEntries(state.voeux.map((v) => [v.codeFormation, v.avisFinal])),
     });
     await persister();
-    await envoyerCourriel({
-      cle: `${state.id}/fiche_prete`,
-      gabarit: 'fiche_prete',
-      candidature: state,
-      destinataires: familleEtCollege(),
-    });
+    envoyer({ cle: `${state.id}/fiche_prete`, gabarit: 'fiche_prete', destinataires: familleEtCollege() });
   }
 
   /** Family confirmation and AFFELNET entry both in: the bonus follows the campaign's rule. */
@@ -256,18 +271,18 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
 
   function exigerRole(acteur: Acteur, roles: Role[], uai: string | null): void {
     if (acteur.role === 'saio' && roles.includes('saio')) return;
-    if (!roles.includes(acteur.role)) throw new Error(`action réservée à : ${roles.join(', ')}`);
-    if (uai !== null && acteur.uai !== uai) throw new Error(`action réservée à l'établissement ${uai}`);
+    if (!roles.includes(acteur.role)) throw nonAutorise(`action réservée à : ${roles.join(', ')}`);
+    if (uai !== null && acteur.uai !== uai) throw nonAutorise(`action réservée à l'établissement ${uai}`);
   }
 
   function exigerEtape(...etapes: Etape[]): void {
     if (!etapes.includes(state.etape)) {
-      throw new Error(`action impossible à l'étape ${state.etape} (attendu : ${etapes.join(' ou ')})`);
+      throw horsEtape(`action impossible à l'étape ${state.etape} (attendu : ${etapes.join(' ou ')})`);
     }
   }
 
   function exigerTexte(valeur: string, champ: string): void {
-    if (valeur.trim().length === 0) throw new Error(`${champ} est obligatoire`);
+    if (valeur.trim().length === 0) throw saisieRefusee(`${champ} est obligatoire`);
   }
 
   const origine = (): Role[] => ['origine_personnel', 'origine_chef'];
@@ -309,9 +324,9 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
         exigerRole(acteur, origine(), state.eleve.uaiOrigine);
         exigerEtape('recensement', 'a_planifier', 'convoquee');
         if (Date.now() > new Date(state.echeances.inscription).getTime()) {
-          throw new Error(`les inscriptions sont closes depuis le ${campagne.calendrier.finInscriptions}`);
+          throw horsEtape(`les inscriptions sont closes depuis le ${campagne.calendrier.finInscriptions}`);
         }
-        if (voeux.length === 0) throw new Error('au moins un vœu est attendu');
+        if (voeux.length === 0) throw saisieRefusee('au moins un vœu est attendu');
       },
     },
   );
@@ -332,16 +347,16 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
     {
       validator: ({ avis, acteur }) => {
         exigerRole(acteur, ['origine_chef'], state.eleve.uaiOrigine);
-        if (!individuel()) throw new Error('pas d\'avis en séance d\'information collective');
+        if (!individuel()) throw horsEtape('pas d\'avis en séance d\'information collective');
         exigerEtape('a_planifier', 'convoquee', 'compte_rendu_attendu');
-        if (avis.length === 0) throw new Error('au moins un avis est attendu');
+        if (avis.length === 0) throw saisieRefusee('au moins un avis est attendu');
         const codes = new Set<string>();
         for (const { codeFormation, avis: valeur, commentaire } of avis) {
-          if (codes.has(codeFormation)) throw new Error(`deux avis pour le vœu ${codeFormation}`);
+          if (codes.has(codeFormation)) throw saisieRefusee(`deux avis pour le vœu ${codeFormation}`);
           codes.add(codeFormation);
-          if (!state.voeux.some((v) => v.codeFormation === codeFormation)) throw new Error(`vœu inconnu : ${codeFormation}`);
+          if (!state.voeux.some((v) => v.codeFormation === codeFormation)) throw saisieRefusee(`vœu inconnu : ${codeFormation}`);
           if (!isAvisAdmis(campagne, 'origine', valeur)) {
-            throw new Error(`avis « ${valeur} » non admis par la campagne (attendu : ${campagne.avisOrigine.join(', ')})`);
+            throw saisieRefusee(`avis « ${valeur} » non admis par la campagne (attendu : ${campagne.avisOrigine.join(', ')})`);
           }
           exigerTexte(commentaire, `le commentaire du vœu ${codeFormation}`);
         }
@@ -358,13 +373,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
       if (state.etape === 'a_planifier') passerA('convoquee');
       noter(sequence === 1 ? 'entretien_planifie' : 'entretien_modifie', acteur, { date, heure, lieu, mode, derogation });
       await persister();
-      await envoyerCourriel({
-        cle: `${state.id}/convocation/${sequence}`,
-        gabarit: 'convocation',
-        candidature: state,
-        destinataires: familleEtCollege(),
-        calendrier: 'REQUEST',
-      });
+      envoyer({ cle: `${state.id}/convocation/${sequence}`, gabarit: 'convocation', destinataires: familleEtCollege(), calendrier: 'REQUEST' });
       if (sequence === 1 && avisOrigineManquant()) {
         await rappeler('avis_origine_manquant', [ecoleOrigine()], iso(parisInstant(date, heure)), 'Entretien planifié : avis d\'origine à saisir avant l\'entretien.');
       }
@@ -374,15 +383,15 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
       validator: ({ date, heure, lieu, mode, derogation = false, acteur }) => {
         exigerRole(acteur, [...accueil(), 'saio'], state.uaiAccueil);
         exigerEtape('a_planifier', 'convoquee');
-        if (!isIsoDate(date)) throw new Error('date attendue au format AAAA-MM-JJ');
-        if (!isHeure(heure)) throw new Error('heure attendue au format HH:MM');
-        if (mode !== 'presentiel' && mode !== 'distanciel') throw new Error('mode attendu : presentiel ou distanciel');
+        if (!isIsoDate(date)) throw saisieRefusee('date attendue au format AAAA-MM-JJ');
+        if (!isHeure(heure)) throw saisieRefusee('heure attendue au format HH:MM');
+        if (mode !== 'presentiel' && mode !== 'distanciel') throw saisieRefusee('mode attendu : presentiel ou distanciel');
         exigerTexte(lieu, mode === 'presentiel' ? 'le lieu' : 'le lien de connexion');
         const jour = checkDateEntretien(date, { derogation });
-        if (!jour.ok) throw new Error(jour.raison);
-        if (parisInstant(date, heure).getTime() <= Date.now()) throw new Error('la date de l\'entretien est passée');
+        if (!jour.ok) throw saisieRefusee(jour.raison);
+        if (parisInstant(date, heure).getTime() <= Date.now()) throw saisieRefusee('la date de l\'entretien est passée');
         if (!derogation && date > campagne.calendrier.finEntretiens) {
-          throw new Error(`les entretiens se tiennent jusqu'au ${campagne.calendrier.finEntretiens} (sauf dérogation)`);
+          throw saisieRefusee(`les entretiens se tiennent jusqu'au ${campagne.calendrier.finEntretiens} (sauf dérogation)`);
         }
       },
     },
@@ -414,7 +423,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
         exigerRole(acteur, accueil(), state.uaiAccueil);
         exigerEtape('convoquee');
         if (Date.now() < parisInstant(state.entretien!.date).getTime()) {
-          throw new Error(`l'entretien est prévu le ${state.entretien!.date} : il ne peut être constaté avant`);
+          throw horsEtape(`l'entretien est prévu le ${state.entretien!.date} : il ne peut être constaté avant`);
         }
       },
     },
@@ -447,17 +456,17 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
         const attendus = state.voeux.map((v) => v.codeFormation);
         const donnes = avis.map((a) => a.codeFormation);
         const manquants = attendus.filter((code) => !donnes.includes(code));
-        if (manquants.length > 0) throw new Error(`avis d'accueil manquant pour : ${manquants.join(', ')}`);
+        if (manquants.length > 0) throw saisieRefusee(`avis d'accueil manquant pour : ${manquants.join(', ')}`);
         const inconnus = donnes.filter((code) => !attendus.includes(code));
-        if (inconnus.length > 0) throw new Error(`vœu inconnu : ${inconnus.join(', ')}`);
-        if (new Set(donnes).size !== donnes.length) throw new Error('un vœu a reçu deux avis');
+        if (inconnus.length > 0) throw saisieRefusee(`vœu inconnu : ${inconnus.join(', ')}`);
+        if (new Set(donnes).size !== donnes.length) throw saisieRefusee('un vœu a reçu deux avis');
         for (const supplement of voeuxSupplementaires) {
-          if (attendus.includes(supplement.codeFormation)) throw new Error(`le vœu ${supplement.codeFormation} existe déjà`);
+          if (attendus.includes(supplement.codeFormation)) throw saisieRefusee(`le vœu ${supplement.codeFormation} existe déjà`);
           exigerTexte(supplement.libelle, `le libellé du vœu ${supplement.codeFormation}`);
         }
         for (const { avis: valeur } of [...avis, ...voeuxSupplementaires]) {
           if (!isAvisAdmis(campagne, 'accueil', valeur)) {
-            throw new Error(`avis « ${valeur} » non admis par la campagne (attendu : ${campagne.avisAccueil.join(', ')})`);
+            throw saisieRefusee(`avis « ${valeur} » non admis par la campagne (attendu : ${campagne.avisAccueil.join(', ')})`);
           }
         }
       },
@@ -477,7 +486,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
       validator: ({ acteur }) => {
         exigerRole(acteur, origine(), state.eleve.uaiOrigine);
         exigerEtape('confirmation_attendue');
-        if (state.confirmationFamille) throw new Error('la confirmation de la famille est déjà enregistrée');
+        if (state.confirmationFamille) throw horsEtape('la confirmation de la famille est déjà enregistrée');
       },
     },
   );
@@ -495,10 +504,10 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
       validator: ({ voeux, acteur }: SaisieAffelnetInput) => {
         exigerRole(acteur, ['origine_chef'], state.eleve.uaiOrigine);
         exigerEtape('confirmation_attendue');
-        if (state.saisieAffelnet) throw new Error('la saisie AFFELNET est déjà enregistrée');
-        if (voeux.length === 0) throw new Error('au moins un vœu saisi dans AFFELNET est attendu');
+        if (state.saisieAffelnet) throw horsEtape('la saisie AFFELNET est déjà enregistrée');
+        if (voeux.length === 0) throw saisieRefusee('au moins un vœu saisi dans AFFELNET est attendu');
         const inconnus = voeux.filter((code) => !state.voeux.some((v) => v.codeFormation === code));
-        if (inconnus.length > 0) throw new Error(`vœu inconnu : ${inconnus.join(', ')}`);
+        if (inconnus.length > 0) throw saisieRefusee(`vœu inconnu : ${inconnus.join(', ')}`);
       },
     },
   );
@@ -511,34 +520,43 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
       noter('desistement', acteur, { motif });
       await persister();
       if (convoque) {
-        await envoyerCourriel({
-          cle: `${state.id}/annulation`,
-          gabarit: 'annulation',
-          candidature: state,
-          destinataires: familleEtCollege(),
-          motif,
-          calendrier: 'CANCEL',
-        });
+        envoyer({ cle: `${state.id}/annulation`, gabarit: 'annulation', destinataires: familleEtCollege(), motif, calendrier: 'CANCEL' });
       }
-      await envoyerCourriel({
-        cle: `${state.id}/desistement`,
-        gabarit: 'desistement',
-        candidature: state,
-        destinataires: { etablissements: [state.uaiAccueil] },
-        motif,
-      });
+      envoyer({ cle: `${state.id}/desistement`, gabarit: 'desistement', destinataires: { etablissements: [state.uaiAccueil] }, motif });
       return state;
     },
     {
       validator: ({ motif, acteur }) => {
         exigerRole(acteur, [...origine(), 'saio'], state.eleve.uaiOrigine);
-        if (terminee()) throw new Error(`la candidature est déjà ${state.etape}`);
+        if (terminee()) throw horsEtape(`la candidature est déjà ${state.etape}`);
         exigerTexte(motif, 'le motif du désistement');
       },
     },
   );
 
   // ---- dated consequences ----
+
+  /** The reminder at day 2 and the escalation at the end of the compte rendu window of an interview on `date`. */
+  function fenetreCompteRendu(date: IsoDate, rappel: string): EvenementDate[] {
+    const echeance = iso(echeanceCompteRendu(campagne, date));
+    return [
+      {
+        cle: `rappel_compte_rendu/${date}`,
+        le: rappelCompteRendu(campagne, date).getTime(),
+        traiter: () => rappeler('compte_rendu', [lycee()], echeance, rappel),
+      },
+      {
+        cle: `escalade_compte_rendu/${date}`,
+        le: new Date(echeance).getTime(),
+        traiter: async () => {
+          signalerRetard('compte_rendu');
+          noter('escalade_compte_rendu', systeme);
+          await persister();
+          await rappeler('escalade_compte_rendu', ['saio', lycee()], echeance, 'Délai de 3 jours dépassé : compte rendu et avis d\'accueil toujours attendus.');
+        },
+      },
+    ];
+  }
 
   function evenementsDates(): EvenementDate[] {
     const e: EvenementDate[] = [];
@@ -594,24 +612,12 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
           await persister();
         },
       });
+      // The 3-day window runs from the interview, recorded or not: a lycée that never records it is
+      // reminded and escalated like one that does not write the compte rendu (same keys: each happens once).
+      e.push(...fenetreCompteRendu(date, 'Entretien à constater, puis compte rendu et avis d\'accueil à saisir dans les 3 jours suivant l\'entretien.'));
     }
     if (etape === 'compte_rendu_attendu' && state.entretien) {
-      const { date } = state.entretien;
-      e.push({
-        cle: `rappel_compte_rendu/${date}`,
-        le: at(rappelCompteRendu(campagne, date)),
-        traiter: () => rappeler('compte_rendu', [lycee()], state.echeances.compteRendu, 'Compte rendu et avis d\'accueil à saisir dans les 3 jours suivant l\'entretien.'),
-      });
-      e.push({
-        cle: `escalade_compte_rendu/${date}`,
-        le: at(state.echeances.compteRendu!),
-        traiter: async () => {
-          signalerRetard('compte_rendu');
-          noter('escalade_compte_rendu', systeme);
-          await persister();
-          await rappeler('escalade_compte_rendu', ['saio', lycee()], state.echeances.compteRendu, 'Délai de 3 jours dépassé : compte rendu et avis d\'accueil toujours attendus.');
-        },
-      });
+      e.push(...fenetreCompteRendu(state.entretien.date, 'Compte rendu et avis d\'accueil à saisir dans les 3 jours suivant l\'entretien.'));
     }
     if (state.bonusAccorde === null && !terminee()) {
       if (etape === 'confirmation_attendue') {
@@ -658,12 +664,16 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
     const [prochain] = evenementsDates().sort((a, b) => a.le - b.le);
     const version = state.version;
     const delai = prochain.le - Date.now();
-    // An action changes the state, and with it which consequences are due: wake up and recompute.
-    if (delai > 0 && (await condition(() => state.version !== version, delai))) continue;
+    // An action changes the state, and with it which consequences are due: wake up, send its mails, recompute.
+    if (delai > 0 && (await condition(() => state.version !== version || courrielsEnAttente.length > 0, delai))) {
+      await envoyerCourrielsEnAttente();
+      continue;
+    }
     state.evenementsTraites.push(prochain.cle);
     await prochain.traiter();
   }
 
   await condition(allHandlersFinished);
+  await envoyerCourrielsEnAttente();
   return state;
 }

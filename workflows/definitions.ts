@@ -205,6 +205,26 @@ export const confirmerFamilleUpdate = defineUpdate<CandidatureState, [ActeurInpu
 export const saisirAffelnetUpdate = defineUpdate<CandidatureState, [SaisieAffelnetInput]>('saisirAffelnet');
 export const desisterUpdate = defineUpdate<CandidatureState, [DesistementInput]>('desister');
 
+/**
+ * How every caller starts a candidature: an inscription joins the running workflow; a closed one (désistée,
+ * clôturée) is never started again, so a pupil never gets a second interview in a domain.
+ */
+export const candidatureStartPolicy = {
+  workflowIdConflictPolicy: 'USE_EXISTING',
+  workflowIdReusePolicy: 'REJECT_DUPLICATE',
+} as const;
+
+/**
+ * Why a validator refused an action (the failure's type): a conflict with where the candidature is (step,
+ * already done, too early), a value the procedure does not admit, or an actor who may not take it.
+ */
+export const refus = {
+  etape: 'ActionHorsEtape',
+  saisie: 'SaisieRefusee',
+  acteur: 'ActeurNonAutorise',
+} as const;
+export type TypeRefus = (typeof refus)[keyof typeof refus];
+
 const prefix = 'passpro';
 
 /** One workflow per pupil × domaine × campagne: the id makes a second interview in a domain impossible. */

@@ -8,6 +8,7 @@ import { createActivities } from '../../activities';
 import { createSmtpMailer, type Mailer } from '../../activities/mail';
 import { addDays, endOfParisDay, parisInstant } from '../../domain/calendar';
 import {
+  candidatureStartPolicy,
   candidatureWorkflowId,
   constaterEntretienUpdate,
   inscrireUpdate,
@@ -58,6 +59,7 @@ export function startCandidature(ctx: WorkflowTestContext, taskQueue: string, in
   return ctx.env.client.workflow.start('candidatureWorkflow', {
     taskQueue,
     workflowId: candidatureWorkflowId(input.campagne.id, input.eleve.ine, input.domaine.code),
+    ...candidatureStartPolicy,
     args: [input],
   });
 }

@@ -166,11 +166,9 @@ describe('compte rendu window', () => {
     });
   });
 
-  it.failing('BUG — interview never recorded as held: the lycée is still reminded at day 2 and escalated at the end of the 3-day window', async () => {
+  it('interview never recorded as held: the lycée is still reminded at day 2 and escalated at the end of the 3-day window', async () => {
     // DOMAIN.md: "Compte rendu / avis d'accueil not entered at day 2 after the interview → remind the lycée; at
-    // the end of the 3-day window → escalate (SAIO + lycée head)." The window is the interview's; the workflow
-    // only opens it when the lycée records the interview (constaterEntretien), so a lycée that never does is
-    // neither reminded nor escalated, and the candidature sits in 'convoquee', not late, until the closure.
+    // the end of the 3-day window → escalate (SAIO + lycée head)." The window is the interview's, recorded or not.
     const input = candidatureInput(creteil2018);
     const id = idDe(input);
     await withWorker(ctx, async (taskQueue) => {

@@ -2,17 +2,17 @@
 // désistement before and after planning, the collective session, the recensement never turned into an
 // inscription (AFFELNET: candidature-affelnet.test.ts).
 // Historical campaigns are moved to 2027 (campagneEn); each test gets a fresh server (horlogeNeuve).
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { ParsedMail } from 'mailparser';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
 import {
+  candidatureStartPolicy,
   constaterEntretienUpdate,
   desisterUpdate,
   etatQuery,
   inscrireUpdate,
   planifierEntretienUpdate,
   saisirAvisOrigineUpdate,
-  type CandidatureState,
 } from '../../workflows/definitions';
 import {
   avisOrigineInput,
@@ -127,11 +127,7 @@ describe('candidature outcomes', () => {
     });
   });
 
-  it.failing('BUG — a new inscription after a désistement, sent as the API sends it, is refused, or the query side follows the run it starts', async () => {
-    // The API inscribes with update-with-start, USE_EXISTING, default id reuse policy (api/app.ts): on a closed
-    // candidature that starts a second run under the same id. Its writes carry versions from 0 again, so
-    // persistence (which keeps the highest version) ignores them, and its audit keys `<id>#<n>` collide with
-    // the first run's: the query side keeps showing 'desistee' while the workflow runs on.
+  it('a new inscription after a désistement, sent as the API sends it, is refused: one candidature per pupil × domaine × campagne', async () => {
     const input = candidatureInput(creteil2018);
     const id = idDe(input);
     await withWorker(ctx, async (taskQueue) => {
@@ -139,30 +135,20 @@ describe('candidature outcomes', () => {
       await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
       await handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Erreur de domaine', acteur: chefOrigine }] });
       await jusqua(async () => (await handle.describe()).status.name === 'COMPLETED', 'fin du premier run');
+      const avant = await ligne(id);
 
-      let state: CandidatureState;
-      try {
-        state = await ctx.env.client.workflow.executeUpdateWithStart(inscrireUpdate, {
+      await expect(
+        ctx.env.client.workflow.executeUpdateWithStart(inscrireUpdate, {
           args: [{ voeux: [...input.voeux, voeuMetallier], acteur: chefOrigine }],
-          startWorkflowOperation: new WithStartWorkflowOperation('candidatureWorkflow', {
-            workflowId: id,
-            taskQueue,
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            args: [input],
-          }),
-        });
-      } catch (error) {
-        // Refused (by the workflow, or by an id reuse policy): one candidature per pupil × domaine × campagne.
-        expect(error instanceof WorkflowUpdateFailedError || error instanceof WorkflowExecutionAlreadyStartedError).toBe(true);
-        return;
-      }
-      // Accepted: the query side must show the candidature as the workflow has it.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const row = await ligne(id);
-      expect({ etape: row.etape, evenements: row.evenements.map((e) => e.type) }).toEqual({
-        etape: state.etape,
-        evenements: ['recensement', 'inscription', 'desistement', ...state.historique.map((h) => h.type)],
-      });
+          startWorkflowOperation: new WithStartWorkflowOperation('candidatureWorkflow', { workflowId: id, taskQueue, ...candidatureStartPolicy, args: [input] }),
+        }),
+      ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+      await expect(
+        ctx.env.client.workflow.start('candidatureWorkflow', { workflowId: id, taskQueue, ...candidatureStartPolicy, args: [input] }),
+      ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+
+      expect((await handle.describe()).runId).toBe(handle.firstExecutionRunId);
+      expect(await ligne(id)).toEqual(avant);
     });
   });
 

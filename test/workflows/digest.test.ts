@@ -46,7 +46,8 @@ describe('daily digest workflow', () => {
   it('one digest per recipient per day at 07:00 Paris, listing its candidatures; nothing on a day with nothing new', async () => {
     // Adam: registered, avis given, never planned → the lycée reminded on 1 May, lycée + SAIO escalated on 6 May.
     // Emma: the same, and planned on 7 May without avis d'origine → the collège reminded, then the day before.
-    // Chloé: planned at once for 3 May without avis d'origine → the collège reminded, and on 2 May.
+    // Chloé: planned at once for 3 May without avis d'origine → the collège reminded, and on 2 May; the lycée
+    // never records the interview → reminded on 5 May, lycée + SAIO escalated at the end of 6 May.
     const [adam, emma, chloe] = [nomme('Adam'), nomme('Emma'), nomme('Chloé')];
     await withWorker(ctx, async (taskQueue) => {
       const [hAdam, hEmma, hChloe] = await Promise.all([adam, emma, chloe].map((input) => startCandidature(ctx, taskQueue, input)));
@@ -57,7 +58,7 @@ describe('daily digest workflow', () => {
       await hChloe.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-05-03', '10:00')] });
 
       await avancerJusqua(ctx, parisInstant('2027-05-06', '09:00'));
-      expect(await ctx.db.prisma.rappel.count()).toBe(8);
+      expect(await ctx.db.prisma.rappel.count()).toBe(9);
       expect(await ctx.db.prisma.rappel.count({ where: { digestCle: { not: null } } })).toBe(0);
       const digest = await ctx.env.client.workflow.start(digestQuotidienWorkflow, {
         taskQueue,
@@ -73,17 +74,19 @@ describe('daily digest workflow', () => {
       await ctx.smtp.waitFor((m) => m.subject?.includes('votre attention') === true, 3);
       expect(envois().sort()).toEqual([
         `${BOITE_COLLEGE} | Passpro — 1 candidature demande votre attention (vendredi 7 mai 2027)`,
-        `${BOITE_LYCEE} | Passpro — 2 candidatures demandent votre attention (vendredi 7 mai 2027)`,
-        `${SAIO} | Passpro — 2 candidatures demandent votre attention (vendredi 7 mai 2027)`,
+        `${BOITE_LYCEE} | Passpro — 3 candidatures demandent votre attention (vendredi 7 mai 2027)`,
+        `${SAIO} | Passpro — 3 candidatures demandent votre attention (vendredi 7 mai 2027)`,
       ]);
       const lycee = pour(BOITE_LYCEE, 'vendredi 7 mai 2027').text ?? '';
-      for (const input of [adam, emma]) expect(lycee).toContain(lien(input));
-      expect(lycee).not.toContain(lien(chloe));
+      for (const input of [adam, emma, chloe]) expect(lycee).toContain(lien(input));
       expect(lycee.match(/Métallerie : Entretien à planifier/g)).toHaveLength(2);
       expect(lycee.match(/Métallerie : Entretien non planifié \(escalade\)/g)).toHaveLength(2);
+      expect(lycee).toContain('Chloé Martin — Métallerie : Compte rendu à saisir');
+      expect(lycee).toContain('Chloé Martin — Métallerie : Compte rendu en retard (escalade)');
       const saio = pour(SAIO, 'vendredi 7 mai 2027').text ?? '';
-      for (const input of [adam, emma]) expect(saio).toContain(lien(input));
+      for (const input of [adam, emma, chloe]) expect(saio).toContain(lien(input));
       expect(saio.match(/Métallerie : Entretien non planifié \(escalade\)/g)).toHaveLength(2);
+      expect(saio).toContain('Chloé Martin — Métallerie : Compte rendu en retard (escalade)');
       expect(saio).not.toContain('Métallerie : Entretien à planifier');
       const college = pour(BOITE_COLLEGE, 'vendredi 7 mai 2027').text ?? '';
       expect(college).toContain(lien(chloe));
@@ -127,7 +130,7 @@ describe('daily digest workflow', () => {
       [`digest/2027-05-10/uai:${COLLEGE}`, true, [BOITE_COLLEGE]],
     ]);
     const rappels = await ctx.db.prisma.rappel.findMany({ orderBy: { id: 'asc' } });
-    expect(rappels).toHaveLength(10);
+    expect(rappels).toHaveLength(13);
     expect(rappels.filter((r) => r.digestCle === null)).toEqual([]);
     const parCandidature = (input: CandidatureInput) =>
       rappels.filter((r) => r.candidatureId === idDe(input)).map((r) => `${r.type} → ${r.destinataire} : ${r.digestCle}`).sort();
@@ -146,6 +149,9 @@ describe('daily digest workflow', () => {
     expect(parCandidature(chloe)).toEqual([
       `avis_origine_manquant → uai:${COLLEGE} : digest/2027-05-07/uai:${COLLEGE}`,
       `avis_origine_veille/2027-05-03 → uai:${COLLEGE} : digest/2027-05-07/uai:${COLLEGE}`,
+      `compte_rendu → uai:${LYCEE} : digest/2027-05-07/uai:${LYCEE}`,
+      'escalade_compte_rendu → saio : digest/2027-05-07/saio',
+      `escalade_compte_rendu → uai:${LYCEE} : digest/2027-05-07/uai:${LYCEE}`,
     ]);
   });
 });

@@ -100,6 +100,7 @@ describe('replay of recorded candidature histories', () => {
       'affelnet-echu.json',
       'compte-rendu-en-retard.json',
       'desistement-apres-convocation.json',
+      'entretien-non-constate.json',
       'parcours-complet.json',
       'seance-collective.json',
     ]);
@@ -202,6 +203,15 @@ const scenarios: Record<string, { input: () => CandidatureInput; jouer: Scenario
       await avancerJusqua(ctx, parisInstant('2027-05-21', '10:00'));
       await handle.executeUpdate(confirmerFamilleUpdate, { args: [{ acteur: chefOrigine }] });
       await avancerJusqua(ctx, parisInstant('2027-05-24', '09:00'));
+    },
+  },
+  'entretien-non-constate': {
+    input: () => candidatureInput(creteil2018),
+    async jouer(ctx, handle, input) {
+      await inscrire(ctx, handle, input);
+      await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, ['favorable', 'favorable'])] });
+      // Never recorded as held: reminded at day 2, escalated at the end of the window, closed with the campaign.
+      await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-04-07', '14:00')] });
     },
   },
   'compte-rendu-en-retard': {

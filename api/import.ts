@@ -1,0 +1,347 @@
+// Bulk inscription from a collège's class list (CSV, one line per vœu). No partial garbage: every line is
+// checked first — the columns, the zod schema and the checks of `POST /candidatures`, the file's own
+// coherence (one pupil, one identity; one vœu once), candidatures already held by another school or ended —
+// and if any line is wrong the answer is a 422 with the report and nothing starts. Then each pupil × domaine
+// is inscribed by the very function of `POST /candidatures`, its vœux in the order of the file.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { CsvError, parse as parseCsv } from 'csv-parse/sync';
+import express, { type Express } from 'express';
+import type { z } from 'zod';
+import { candidatureWorkflowId, etapesFinales, etatQuery, type CandidatureState } from '../workflows/definitions';
+import { appelant, exigerRoles, peutVoir, rolesParAction, type Appelant } from './auth';
+import { ApiError } from './errors';
+import { verifierCampagneOuverte, verifierEleve, type Inscription } from './inscription';
+import { importQuery, inscriptionSchema, MAX_VOEUX, type importLigneSchema, type importRapportSchema } from './schemas';
+import { messagesEnFrancais, parse } from './validation';
+
+/** A class list of a whole collège (hundreds of lines) fits; a mistaken upload of something else does not. */
+export const LIMITE_IMPORT = '512kb';
+/** Inscriptions started at once: a few, so that a large file neither waits long nor floods Temporal. */
+const EN_PARALLELE = 4;
+
+/** The columns (any order, names as here), each with the field of the inscription body it fills. */
+export const colonnesImport = [
+  { nom: 'ine', chemin: 'eleve.ine', description: "INE de l'élève (11 caractères)" },
+  { nom: 'nom', chemin: 'eleve.nom', description: "nom de l'élève" },
+  { nom: 'prenom', chemin: 'eleve.prenom', description: "prénom de l'élève" },
+  { nom: 'niveau', chemin: 'eleve.niveau', description: 'code du niveau : 3e, 3e_segpa, 3e_prepa_metiers, 3e_alternance, eana_upe2a_college, mlds_college, mlds_niveau_v' },
+  { nom: 'uai_origine', chemin: 'eleve.uaiOrigine', description: "UAI du collège : celui de l'appelant" },
+  { nom: 'referent_nom', chemin: 'eleve.referentNom', description: 'nom de la personne référente' },
+  { nom: 'referent_email', chemin: 'eleve.referentEmail', description: 'courriel académique de la personne référente' },
+  { nom: 'domaine', chemin: 'domaine.code', description: 'code du domaine (minuscules, chiffres, tirets), ex. metallerie' },
+  { nom: 'domaine_libelle', chemin: 'domaine.libelle', description: 'libellé du domaine, ex. Métallerie' },
+  { nom: 'modalite', chemin: 'modalite', description: 'individuel ou collectif' },
+  { nom: 'uai_accueil', chemin: 'uaiAccueil', description: "UAI du lycée d'accueil" },
+  { nom: 'code_formation', chemin: 'voeux.0.codeFormation', description: 'code de la formation du vœu (MEF, MEF STAT 11 ou CFD)' },
+  { nom: 'formation_libelle', chemin: 'voeux.0.libelle', description: 'libellé de la formation du vœu' },
+] as const;
+
+type Colonne = (typeof colonnesImport)[number]['nom'];
+type LigneRapport = z.infer<typeof importLigneSchema>;
+type Rapport = z.infer<typeof importRapportSchema>;
+type ErreurLigne = NonNullable<LigneRapport['erreurs']>[number];
+
+const colonneDuChamp = new Map<string, Colonne>(colonnesImport.map((c) => [c.chemin, c.nom]));
+// Within a file, one pupil has one identity, and one candidature (pupil × domaine) one lycée and modality.
+const colonnesEleve = colonnesImport.filter((c) => c.chemin.startsWith('eleve.')).map((c) => c.nom);
+const colonnesDomaine: Colonne[] = ['domaine_libelle', 'modalite', 'uai_accueil'];
+
+interface Ligne {
+  numero: number;
+  valeurs: Record<Colonne, string>;
+  /** The line as a one-vœu inscription body, once it passes the schema. */
+  inscription: Inscription | null;
+  erreurs: ErreurLigne[];
+}
+
+interface Groupe {
+  id: string;
+  lignes: Ligne[];
+  inscription: Inscription;
+}
+
+const csvInvalide = (message: string) => new ApiError(400, 'csv_invalide', message, 'body');
+const FICHIER_VIDE = "fichier vide : une ligne d'en-tête puis une ligne par vœu sont attendues";
+
+function messageCsv(error: CsvError): string {
+  const ligne = typeof error.lines === 'number' ? ` (ligne ${error.lines})` : '';
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return `fichier CSV mal formé : un champ ouvert par un guillemet n'est jamais fermé${ligne}`;
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return `fichier CSV mal formé : un guillemet fermant doit être suivi du séparateur ou d'une fin de ligne${ligne} (doublez les guillemets dans un champ : "")`;
+    case 'INVALID_OPENING_QUOTE':
+      return `fichier CSV mal formé : guillemet au milieu d'un champ${ligne} (mettez le champ entre guillemets et doublez ses guillemets : "")`;
+    default:
+      return `fichier CSV illisible${ligne}`;
+  }
+}
+
+/** Records with the line each begins on (a quoted field may span lines); blank lines are skipped. */
+function lireCsv(texte: string): { numero: number; champs: string[] }[] {
+  const sansBom = texte.replace(/^\uFEFF/, '');
+  // Spreadsheets in French write `;`; others `,`: the header line says which.
+  const entete = sansBom.split(/\r\n?|\n/).find((l) => l.trim() !== '') ?? '';
+  let enregistrements: { record: string[]; info: { lines: number } }[];
+  try {
+    // With `info: true` each record comes with its position, which csv-parse's typings do not say.
+    enregistrements = parseCsv(sansBom, {
+      delimiter: entete.includes(';') ? ';' : ',',
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+    }) as unknown as typeof enregistrements;
+  } catch (error) {
+    if (error instanceof CsvError) throw csvInvalide(messageCsv(error));
+    throw error;
+  }
+  return enregistrements.map(({ record, info }) => ({
+    numero: info.lines - record.reduce((n, champ) => n + (champ.match(/\n/g)?.length ?? 0), 0),
+    champs: record,
+  }));
+}
+
+/** Column index of each expected column; a missing, unknown or repeated column makes the file unreadable. */
+function lireEntete(champs: string[]): Record<Colonne, number> {
+  const noms = champs.map((c) => c.trim().toLowerCase());
+  const attendus = colonnesImport.map((c) => c.nom);
+  const problemes = [
+    ...attendus.filter((nom) => !noms.includes(nom)).map((nom) => `colonne manquante : ${nom}`),
+    ...noms.filter((nom) => !(attendus as readonly string[]).includes(nom)).map((nom) => `colonne inconnue : « ${nom} »`),
+    ...noms.filter((nom, i) => noms.indexOf(nom) !== i).map((nom) => `colonne en double : ${nom}`),
+  ];
+  if (problemes.length > 0) throw csvInvalide(`en-tête (ligne 1) : ${problemes.join(' ; ')}. Colonnes attendues : ${attendus.join(';')}`);
+  return Object.fromEntries(attendus.map((nom) => [nom, noms.indexOf(nom)])) as Record<Colonne, number>;
+}
+
+/** The line as the body `POST /candidatures` takes, with one vœu. */
+function versInscription(campagneId: string, valeurs: Record<Colonne, string>): unknown {
+  const corps: Record<string, unknown> = { campagneId };
+  for (const { nom, chemin } of colonnesImport) {
+    const cles = chemin.split('.');
+    let objet: Record<string, unknown> = corps;
+    cles.slice(0, -1).forEach((cle, i) => {
+      objet[cle] ??= /^\d+$/.test(cles[i + 1]) ? [] : {};
+      objet = objet[cle] as Record<string, unknown>;
+    });
+    objet[cles[cles.length - 1]] = valeurs[nom];
+  }
+  return corps;
+}
+
+/** Each field's first problem, named by its column. */
+function erreursDeSchema(campagneId: string, valeurs: Record<Colonne, string>): { inscription: Inscription | null; erreurs: ErreurLigne[] } {
+  const resultat = inscriptionSchema.safeParse(versInscription(campagneId, valeurs), { error: messagesEnFrancais });
+  if (resultat.success) return { inscription: resultat.data, erreurs: [] };
+  const erreurs = new Map<string, ErreurLigne>();
+  for (const issue of resultat.error.issues) {
+    const champ = colonneDuChamp.get(issue.path.join('.')) ?? issue.path.join('.');
+    if (!erreurs.has(champ)) erreurs.set(champ, { code: 'requete_invalide', message: `${champ} : ${issue.message}`, champ });
+  }
+  return { inscription: null, erreurs: [...erreurs.values()] };
+}
+
+function erreurDe(error: ApiError): ErreurLigne {
+  const chemin = error.champ?.replace(/^body\./, '');
+  return { code: error.code, message: error.message, champ: chemin === undefined ? undefined : colonneDuChamp.get(chemin) ?? chemin };
+}
+
+/** The lines, each checked on its own and against the lines before it. */
+function verifierLignes(acteur: Appelant, campagneId: string, texte: string): Ligne[] {
+  const [entete, ...enregistrements] = lireCsv(texte);
+  if (!entete) throw csvInvalide(FICHIER_VIDE);
+  const index = lireEntete(entete.champs);
+  if (enregistrements.length === 0) throw csvInvalide("aucune ligne après l'en-tête : une ligne par vœu est attendue");
+  const lignes: Ligne[] = [];
+  const premiereDeLEleve = new Map<string, Ligne>();
+  const premiereDuDomaine = new Map<string, Ligne>();
+  const voeux = new Map<string, Ligne>();
+  const nombreDeVoeux = new Map<string, number>();
+  for (const { numero, champs } of enregistrements) {
+    const valeurs = Object.fromEntries(colonnesImport.map(({ nom }) => [nom, (champs[index[nom]] ?? '').trim()])) as Record<Colonne, string>;
+    const ligne: Ligne = { numero, valeurs, inscription: null, erreurs: [] };
+    lignes.push(ligne);
+    if (champs.length !== entete.champs.length) {
+      ligne.erreurs.push({ code: 'ligne_mal_formee', message: `${champs.length} champs au lieu de ${entete.champs.length} (ceux de l'en-tête)` });
+      continue;
+    }
+    const schema = erreursDeSchema(campagneId, valeurs);
+    ligne.inscription = schema.inscription;
+    ligne.erreurs.push(...schema.erreurs);
+    if (ligne.inscription) {
+      try {
+        verifierEleve(acteur, ligne.inscription);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        ligne.erreurs.push(erreurDe(error));
+      }
+    }
+    const differe = (autre: Ligne, colonnes: readonly Colonne[], qui: string) => {
+      for (const colonne of colonnes) {
+        if (valeurs[colonne] !== autre.valeurs[colonne]) {
+          ligne.erreurs.push({
+            code: 'ligne_incoherente',
+            message: `${colonne} : « ${valeurs[colonne]} » diffère de la ligne ${autre.numero} (« ${autre.valeurs[colonne]} ») pour ${qui}`,
+            champ: colonne,
+          });
+        }
+      }
+    };
+    const eleve = premiereDeLEleve.get(valeurs.ine);
+    if (eleve) differe(eleve, colonnesEleve, 'le même élève');
+    else premiereDeLEleve.set(valeurs.ine, ligne);
+    const cleDomaine = `${valeurs.ine}\n${valeurs.domaine}`;
+    const domaine = premiereDuDomaine.get(cleDomaine);
+    if (domaine) differe(domaine, colonnesDomaine, 'le même élève dans le même domaine');
+    else premiereDuDomaine.set(cleDomaine, ligne);
+    const cleVoeu = `${cleDomaine}\n${valeurs.code_formation}`;
+    const doublon = voeux.get(cleVoeu);
+    if (doublon) {
+      ligne.erreurs.push({ code: 'voeu_en_double', message: `vœu déjà demandé ligne ${doublon.numero} pour cet élève`, champ: 'code_formation' });
+      continue;
+    }
+    voeux.set(cleVoeu, ligne);
+    const rang = (nombreDeVoeux.get(cleDomaine) ?? 0) + 1;
+    nombreDeVoeux.set(cleDomaine, rang);
+    if (rang > MAX_VOEUX) ligne.erreurs.push({ code: 'trop_de_voeux', message: `au plus ${MAX_VOEUX} vœux par élève et par domaine`, champ: 'code_formation' });
+  }
+  return lignes;
+}
+
+/** The lines that pass the schema, one group per pupil × domaine: one inscription with the vœux in file order. */
+function grouper(campagneId: string, lignes: Ligne[]): Groupe[] {
+  const groupes = new Map<string, Groupe>();
+  for (const ligne of lignes) {
+    if (!ligne.inscription) continue;
+    const id = candidatureWorkflowId(campagneId, ligne.inscription.eleve.ine, ligne.inscription.domaine.code);
+    const groupe = groupes.get(id);
+    if (groupe) {
+      groupe.lignes.push(ligne);
+      groupe.inscription.voeux.push(...ligne.inscription.voeux);
+    } else {
+      groupes.set(id, { id, lignes: [ligne], inscription: { ...ligne.inscription, voeux: [...ligne.inscription.voeux] } });
+    }
+  }
+  return [...groupes.values()];
+}
+
+async function parLots<T, R>(elements: readonly T[], n: number, faire: (element: T) => Promise<R>): Promise<R[]> {
+  const resultats: R[] = [];
+  let suivant = 0;
+  const file = async () => {
+    while (suivant < elements.length) {
+      const i = suivant;
+      suivant += 1;
+      resultats[i] = await faire(elements[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, elements.length) }, file));
+  return resultats;
+}
+
+export interface ImportDeps {
+  client: Client;
+  /** The inscription of `POST /candidatures` (api/app.ts): checks, then start or update-with-start. */
+  inscrire: (acteur: Appelant, inscription: Inscription) => Promise<CandidatureState>;
+  logError: (error: unknown) => void;
+}
+
+export function routesImport(app: Express, deps: ImportDeps): void {
+  /** Is there already a candidature for this group, and may this file add to it? */
+  async function existante(groupe: Groupe, acteur: Appelant): Promise<'a_inscrire' | 'deja_inscrite' | ErreurLigne> {
+    let etat: CandidatureState;
+    try {
+      etat = await deps.client.workflow.getHandle(groupe.id).query(etatQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return 'a_inscrire';
+      throw error;
+    }
+    // As `POST /candidatures`: say that another school holds it, show nothing of it.
+    if (!peutVoir(acteur, { uaiOrigine: etat.eleve.uaiOrigine, uaiAccueil: etat.uaiAccueil })) {
+      return { code: 'candidature_existante', message: 'cet élève a déjà une candidature dans ce domaine, suivie par un autre établissement', champ: 'ine' };
+    }
+    if (etapesFinales.includes(etat.etape)) {
+      return { code: 'candidature_terminee', message: `la candidature de cet élève dans ce domaine est terminée (${etat.etape}) : retirez ces lignes du fichier`, champ: 'ine' };
+    }
+    const presents = new Set(etat.voeux.map((v) => v.codeFormation));
+    // Importing the same list again changes nothing and asks nothing of the workflow.
+    if (etat.etape !== 'recensement' && groupe.inscription.voeux.every((v) => presents.has(v.codeFormation))) return 'deja_inscrite';
+    return 'a_inscrire';
+  }
+
+  app.post(
+    '/candidatures/import',
+    exigerRoles(rolesParAction.inscription),
+    express.text({ type: 'text/csv', limit: LIMITE_IMPORT }),
+    async (req, res) => {
+      const acteur = appelant(req);
+      const { campagne } = parse(importQuery, req.query, 'query');
+      if (typeof req.body !== 'string') {
+        throw new ApiError(415, 'type_non_supporte', 'corps attendu : un fichier CSV (Content-Type: text/csv)', 'body');
+      }
+      verifierCampagneOuverte(campagne);
+      const lignes = verifierLignes(acteur, campagne, req.body);
+      const groupes = grouper(campagne, lignes);
+      const complets = groupes.filter((g) => g.lignes.every((l) => l.erreurs.length === 0));
+      const etats = new Map(await parLots(complets, EN_PARALLELE, async (g) => [g, await existante(g, acteur)] as const));
+      for (const [groupe, etat] of etats) {
+        if (typeof etat === 'object') for (const ligne of groupe.lignes) ligne.erreurs.push(etat);
+      }
+
+      const resultats = new Map<Ligne, Pick<LigneRapport, 'resultat' | 'candidature' | 'erreurs'>>();
+      const rapport = (): Rapport => {
+        const elements = lignes.map((ligne): LigneRapport => ({
+          ligne: ligne.numero,
+          ine: ligne.valeurs.ine,
+          domaine: ligne.valeurs.domaine,
+          codeFormation: ligne.valeurs.code_formation,
+          ...(ligne.erreurs.length > 0 ? { resultat: 'erreur', erreurs: ligne.erreurs } : resultats.get(ligne) ?? { resultat: 'valide' }),
+        }));
+        return {
+          campagne,
+          candidatures: groupes.length,
+          inscrites: new Set(elements.filter((l) => l.resultat === 'inscrite').map((l) => l.candidature)).size,
+          lignesEnErreur: elements.filter((l) => l.resultat === 'erreur' || l.resultat === 'refusee').length,
+          lignes: elements,
+        };
+      };
+
+      const enErreur = lignes.filter((l) => l.erreurs.length > 0).length;
+      if (enErreur > 0) {
+        const message = `${enErreur} ligne${enErreur > 1 ? 's' : ''} en erreur sur ${lignes.length} : aucune candidature n'a été créée ni modifiée`;
+        res.status(422).json({ erreur: { code: 'import_refuse', message, champ: 'body' }, rapport: rapport() });
+        return;
+      }
+
+      let echecInterne = false;
+      await parLots(groupes, EN_PARALLELE, async (groupe) => {
+        const marquer = (resultat: Pick<LigneRapport, 'resultat' | 'candidature' | 'erreurs'>) => groupe.lignes.forEach((l) => resultats.set(l, resultat));
+        if (etats.get(groupe) === 'deja_inscrite') {
+          marquer({ resultat: 'deja_inscrite', candidature: groupe.id });
+          return;
+        }
+        try {
+          const etat = await deps.inscrire(acteur, groupe.inscription);
+          marquer({ resultat: 'inscrite', candidature: etat.id });
+        } catch (error) {
+          if (error instanceof ApiError) {
+            marquer({ resultat: 'refusee', candidature: groupe.id, erreurs: [erreurDe(error)] });
+            return;
+          }
+          deps.logError(error);
+          echecInterne = true;
+          marquer({ resultat: 'refusee', candidature: groupe.id, erreurs: [{ code: 'erreur_interne', message: 'erreur interne du serveur' }] });
+        }
+      });
+      const fait = rapport();
+      if (fait.lignesEnErreur > 0) {
+        const message = `${fait.inscrites} candidature${fait.inscrites > 1 ? 's' : ''} inscrite${fait.inscrites > 1 ? 's' : ''} ; les lignes « refusee » ne l'ont pas été (voir le rapport)`;
+        res.status(echecInterne ? 500 : 409).json({ erreur: { code: 'import_incomplet', message }, rapport: fait });
+        return;
+      }
+      res.status(fait.inscrites > 0 ? 201 : 200).json(fait);
+    },
+  );
+}

@@ -1,0 +1,34 @@
+// The checks of an inscription that need no workflow: the pupil is the caller's, eligible, and the campaign
+// still takes inscriptions. `POST /candidatures` runs them before starting anything; the CSV import runs
+// them on every line before starting anything.
+import type { z } from 'zod';
+import { campagnes } from '../domain/campaigns';
+import { echeanceInscription } from '../domain/deadlines';
+import { checkEligibilite } from '../domain/eligibility';
+import type { Appelant } from './auth';
+import { ApiError } from './errors';
+import type { inscriptionSchema } from './schemas';
+
+export type Inscription = z.infer<typeof inscriptionSchema>;
+
+/** Refused before anything starts: a late inscription must not leave a candidature behind. */
+export function verifierCampagneOuverte(campagneId: string): void {
+  const campagne = campagnes[campagneId];
+  if (Date.now() > echeanceInscription(campagne).getTime()) {
+    throw new ApiError(409, 'inscriptions_closes', `les inscriptions de la campagne ${campagneId} sont closes depuis le ${campagne.calendrier.finInscriptions}`);
+  }
+}
+
+/** The pupil's school and niveau (`champ` names the field of the body). */
+export function verifierEleve(acteur: Appelant, inscription: Pick<Inscription, 'eleve'>): void {
+  if (inscription.eleve.uaiOrigine !== acteur.uai) {
+    throw new ApiError(403, 'acces_refuse', `un établissement n'inscrit que ses élèves (UAI ${acteur.uai})`, 'body.eleve.uaiOrigine');
+  }
+  const eligibilite = checkEligibilite(inscription.eleve.niveau);
+  if (!eligibilite.eligible) throw new ApiError(422, 'eleve_non_eligible', eligibilite.raison, 'body.eleve.niveau');
+}
+
+export function verifierInscription(acteur: Appelant, inscription: Inscription): void {
+  verifierEleve(acteur, inscription);
+  verifierCampagneOuverte(inscription.campagneId);
+}
