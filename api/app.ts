@@ -66,6 +66,7 @@ const candidatureClose = () =>
 
 /** How each kind of validator refusal (workflows/definitions.ts `refus`) is answered. */
 const reponsesRefus: Record<string, { status: number; code: string }> = {
+  [refus.terminee]: { status: 409, code: 'candidature_terminee' },
   [refus.etape]: { status: 409, code: 'action_refusee' },
   [refus.saisie]: { status: 422, code: 'saisie_refusee' },
   [refus.acteur]: { status: 403, code: 'acces_refuse' },

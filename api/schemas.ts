@@ -41,7 +41,7 @@ export const inscriptionSchema = z.strictObject({
 });
 
 /** More vœux for a registered pupil (or the registration of a recensed one). */
-export const voeuxSchema = z.strictObject({ voeux: z.array(voeuSchema).min(1).max(20) });
+export const voeuxSchema = z.strictObject({ voeux: z.array(voeuSchema).min(1).max(MAX_VOEUX) });
 
 export const avisOrigineSchema = z.strictObject({
   avis: z.array(z.object({ codeFormation, avis: codeAvis, commentaire: texte(2000) })).min(1).max(20),

@@ -77,6 +77,7 @@ const systeme: Acteur = { role: 'systeme', uai: null, nom: 'Passpro' };
 
 /** A validator's refusal, typed so that the API answers 409, 422 or 403 (workflows/definitions.ts `refus`). */
 const refuser = (type: TypeRefus) => (message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
+const candidatureTerminee = refuser(refus.terminee);
 const horsEtape = refuser(refus.etape);
 const saisieRefusee = refuser(refus.saisie);
 const nonAutorise = refuser(refus.acteur);
@@ -275,7 +276,13 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
     if (uai !== null && acteur.uai !== uai) throw nonAutorise(`action réservée à l'établissement ${uai}`);
   }
 
+  /** The same answer as for a run that has ended, while a closed one still sends its last mails. */
+  function exigerEnCours(): void {
+    if (terminee()) throw candidatureTerminee(`la candidature est terminée (${state.etape}) : aucune action n'est plus possible`);
+  }
+
   function exigerEtape(...etapes: Etape[]): void {
+    exigerEnCours();
     if (!etapes.includes(state.etape)) {
       throw horsEtape(`action impossible à l'étape ${state.etape} (attendu : ${etapes.join(' ou ')})`);
     }
@@ -528,7 +535,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
     {
       validator: ({ motif, acteur }) => {
         exigerRole(acteur, [...origine(), 'saio'], state.eleve.uaiOrigine);
-        if (terminee()) throw horsEtape(`la candidature est déjà ${state.etape}`);
+        exigerEnCours();
         exigerTexte(motif, 'le motif du désistement');
       },
     },

@@ -215,10 +215,11 @@ export const candidatureStartPolicy = {
 } as const;
 
 /**
- * Why a validator refused an action (the failure's type): a conflict with where the candidature is (step,
- * already done, too early), a value the procedure does not admit, or an actor who may not take it.
+ * Why a validator refused an action (the failure's type): the candidature is over, a conflict with where it
+ * is (step, already done, too early), a value the procedure does not admit, or an actor who may not take it.
  */
 export const refus = {
+  terminee: 'CandidatureTerminee',
   etape: 'ActionHorsEtape',
   saisie: 'SaisieRefusee',
   acteur: 'ActeurNonAutorise',

@@ -343,6 +343,8 @@ async function demo(running: Running, config: Config, { eleves, graine, quitter 
 
 async function main(): Promise<void> {
   const opts = options();
+  // One request log line per demo action would bury the progress bar: warnings only, unless asked.
+  process.env.LOG_LEVEL ??= 'warn';
   const config = configOrExit();
   onShutdownSignal(() => shutdown(0));
   const running = await demarrerPile(config);

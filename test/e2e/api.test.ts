@@ -111,6 +111,27 @@ describe('API end to end on the dev server', () => {
     expect(second.status).toBe(409);
     expect(second.body.erreur).toMatchObject({ code: 'candidature_terminee', message: expect.stringContaining('desistee') });
     await smtp.waitFor((m) => m.text?.includes(input.eleve.nom) === true && m.text.includes('projet abandonné'));
+
+    // One candidature per pupil × domaine × campagne: a new inscription does not start a second one.
+    const runAvant = (await env.client.workflow.getHandle(body.id).describe()).runId;
+    const reinscription = await request(app).post('/candidatures').set('authorization', chef).send(input);
+    expect([reinscription.status, reinscription.body.erreur?.code]).toEqual([409, 'candidature_terminee']);
+    expect((await env.client.workflow.getHandle(body.id).describe()).runId).toBe(runAvant);
+  });
+
+  it('answers 422 with the reason when the workflow refuses a value, 409 when the step is wrong; nothing changes', async () => {
+    const { body } = await request(app).post('/candidatures').set('authorization', chef).send(inscription());
+    const base = `/candidatures/${encodeURIComponent(body.id)}`;
+    const avis = await request(app)
+      .post(`${base}/avis-origine`)
+      .set('authorization', chef)
+      .send({ avis: [{ codeFormation: '24025401', avis: 'excellent', commentaire: 'Très motivé.' }] });
+    expect(avis.status).toBe(422);
+    expect(avis.body.erreur).toMatchObject({ code: 'saisie_refusee', message: expect.stringContaining('« excellent » non admis') });
+    const etape = await request(app).post(`${base}/confirmation-famille`).set('authorization', chef).send({});
+    expect([etape.status, etape.body.erreur.code]).toEqual([409, 'action_refusee']);
+    const apres = await request(app).get(base).set('authorization', chef);
+    expect(apres.body.version).toBe(body.version);
   });
 
   it('rejects bad input with a 4xx naming the field, and changes nothing', async () => {
