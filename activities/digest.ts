@@ -18,7 +18,7 @@ import type { Prisma } from '../generated/prisma/client';
 import { isIsoDate, libelleDate, type IsoDate } from '../domain/calendar';
 import { boiteFonctionnelle } from '../domain/etablissement';
 import type { PrismaClient } from '../runtime/database';
-import { createRenderer, type Mailer, type RenderedMail } from './mail';
+import { createRenderer, noterEnvoi, type Mailer, type RenderedMail } from './mail';
 import { libelleEcheance } from './presentation';
 
 export interface DigestDeps {
@@ -159,7 +159,7 @@ async function expedier(deps: DigestDeps, render: Rendu, cle: string): Promise<n
     await deps.prisma.courriel.update({ where: { cle }, data: { derniereErreur: (error as Error).message } });
     throw error;
   }
-  await deps.prisma.courriel.update({ where: { cle }, data: { envoyeLe: new Date(), messageId, derniereErreur: null } });
+  await noterEnvoi(() => deps.prisma.courriel.update({ where: { cle }, data: { envoyeLe: new Date(), messageId, derniereErreur: null } }));
   return lot.rappels;
 }
 

@@ -6,7 +6,7 @@ import type { PrismaClient } from '../runtime/database';
 import type { CandidatureState } from '../workflows/definitions';
 import { envoyerDigests } from './digest';
 import { calendrierEntretien } from './ics';
-import { createRenderer, type Attachment, type Mailer } from './mail';
+import { createRenderer, noterEnvoi, type Attachment, type Mailer } from './mail';
 import { enregistrerCandidature, enregistrerRappel, type RappelDemande } from './persistence';
 import { libelleEcheance, presenterEntretien, presenterVoeux } from './presentation';
 
@@ -107,10 +107,7 @@ export function createActivities(deps: ActivityDeps) {
         await deps.prisma.courriel.update({ where: { cle: demande.cle }, data: { derniereErreur: (error as Error).message } });
         throw error;
       }
-      await deps.prisma.courriel.update({
-        where: { cle: demande.cle },
-        data: { envoyeLe: new Date(), messageId, derniereErreur: null },
-      });
+      await noterEnvoi(() => deps.prisma.courriel.update({ where: { cle: demande.cle }, data: { envoyeLe: new Date(), messageId, derniereErreur: null } }));
     },
 
     /** The day's digest: one mail per recipient listing every reminder recorded for it. */

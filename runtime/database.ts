@@ -39,6 +39,9 @@ function openPglite(location: string): Database {
 
 function openPostgres(url: string): Database {
   const pool = new Pool({ connectionString: url, max: 10 });
+  // An idle connection the server drops (restart, failover, shutdown) emits 'error' on the pool: without a
+  // listener Node would crash the process; the pool replaces the connection and the next query reconnects.
+  pool.on('error', (error) => console.warn(`PostgreSQL : connexion inactive perdue (${error.message})`));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

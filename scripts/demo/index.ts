@@ -9,6 +9,7 @@
 // (Temporal UI, mail catcher, API) until Ctrl-C, or stops at once with --quitter.
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
+import { libelleTypeRappel } from '../../activities/digest';
 import { emettreJeton, type RolePersonne } from '../../api/auth';
 import { exportAffelnet } from '../../api/exports';
 import { addDays, checkDateEntretien, parisDateOf, parisTimeOf } from '../../domain/calendar';
@@ -321,7 +322,10 @@ async function demo(running: Running, config: Config, { eleves, graine, quitter 
   ]);
   const lignesAffelnet = affelnet.trim().split('\r\n').slice(1);
   console.log(`\nCourriels envoyés : ${courriels.map((g) => `${g.gabarit} ${g._count._all}`).join(', ') || 'aucun'}`);
-  console.log(`Rappels et escalades enregistrés (mailés au prochain digest, à ${config.DIGEST_HEURE}) : ${rappels.map((g) => `${g.type.split('/')[0]} ${g._count._all}`).join(', ') || 'aucun'}`);
+  // Under the labels the digest uses (a type's qualifier, as `avis_origine_veille/<date>`, falls under its label).
+  const parType = new Map<string, number>();
+  for (const g of rappels) parType.set(libelleTypeRappel(g.type), (parType.get(libelleTypeRappel(g.type)) ?? 0) + g._count._all);
+  console.log(`Rappels et escalades enregistrés (mailés au prochain digest, à ${config.DIGEST_HEURE}) : ${[...parType].map(([type, n]) => `${type} ${n}`).join(', ') || 'aucun'}`);
   console.log(`Export AFFELNET : ${lignesAffelnet.length} vœux, dont ${lignesAffelnet.filter((l) => l.endsWith(';O')).length} avec bonus (GET /exports/affelnet.csv?campagne=${id})`);
   const convoqueesDemain = acceptees.filter(est('convoquee_demain')).length;
   console.log(

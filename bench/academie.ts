@@ -1,0 +1,345 @@
+// A whole académie at a deadline: `npm run bench:academie [-- --pupils 20000] [--concurrence 50] [--debit 20]`.
+//
+// The parts run as `docker-compose` runs them, each its own process so that its memory can be read: the
+// Temporal dev server (SQLite file, the pragmas and search attributes of `npm start`), the worker and the
+// API (`runtime/main.ts`, PASSPRO_ROLE=worker and api) on PostgreSQL — DATABASE_URL=postgresql://…, or a
+// throwaway server of its own (scripts/postgres-test-server.sh on a free port) —, in a fresh database
+// dropped at the end.
+//
+// Every pupil is registered in Métallerie, every other one in Électricité as well (≈ 1.5 candidatures per
+// pupil), at 40 lycées, by the Temporal calls the API makes (update-with-start of the inscription). Their
+// campaign is built as data around today (scripts/demo/campagne.ts): the interviews end tomorrow, so the
+// planning reminder and the escalation to the SAIO of every unplanned candidature fall today at the
+// campaign's reminder hour, set a few minutes after the last start is expected (`--debit`, the starts per
+// second reckoned with). The inscription deadline cannot be the one: deadlines end a Paris day, only the
+// reminder hour falls on a chosen minute. A consequence is done when its rows are in the database: the
+// candidature late (escalation recorded), one reminder for the lycée and the escalation for the SAIO and
+// the lycée (the `Rappel` rows the 08:30 digest mails tomorrow).
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { Client as PgClient } from 'pg';
+import { emettreJeton } from '../api/auth';
+import { parisTimeOf } from '../domain/calendar';
+import { uaiCheckLetter } from '../domain/identifiers';
+import { DEV_JWT_SECRET } from '../runtime/config';
+import { openDatabase } from '../runtime/database';
+import { projectRoot } from '../runtime/paths';
+import { temporalCliPath } from '../runtime/temporal-binaries';
+import { campagneDemo } from '../scripts/demo/campagne';
+import { startSmtpReceiver } from '../test/support/smtp';
+import { candidatureStartPolicy, candidatureWorkflowId, inscrireUpdate, type Acteur, type CandidatureInput } from '../workflows/definitions';
+import type { candidatureWorkflow } from '../workflows/candidature';
+import { cliSearchAttributeTypes, passproSearchAttributes } from '../workflows/search-attributes';
+
+const usage = 'usage : npm run bench:academie -- [--pupils 20000] [--concurrence 50] [--debit 20]';
+const LYCEES = 40;
+const ELEVES_PAR_COLLEGE = 50;
+const MINUTE = 60_000;
+const FILE = 'passpro';
+/** Rows each candidature gets at the reminder hour: reminder to the lycée, escalation to the SAIO and the lycée. */
+const RAPPELS_PAR_CANDIDATURE = 3;
+
+function options() {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { pupils: { type: 'string', default: '20000' }, concurrence: { type: 'string', default: '50' }, debit: { type: 'string', default: '20' } },
+    strict: true,
+  });
+  const [eleves, concurrence, debit] = [values.pupils, values.concurrence, values.debit].map(Number);
+  if (!Number.isInteger(eleves) || eleves < 1 || eleves > 100_000) throw new Error(`--pupils : un entier de 1 à 100000 est attendu\n${usage}`);
+  if (!Number.isInteger(concurrence) || concurrence < 1 || concurrence > 500) throw new Error(`--concurrence : un entier de 1 à 500 est attendu\n${usage}`);
+  if (!(debit > 0)) throw new Error(`--debit : un nombre positif est attendu\n${usage}`);
+  return { eleves, concurrence, debit };
+}
+
+const attendre = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+const uai = (departement: string, n: number) => {
+  const sept = `${departement}${String(n).padStart(4, '0')}`;
+  return `${sept}${uaiCheckLetter(sept)}`;
+};
+
+async function portLibre(): Promise<number> {
+  const serveur = createServer().listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => serveur.once('listening', resolve));
+  const { port } = serveur.address() as { port: number };
+  await new Promise<void>((resolve) => serveur.close(() => resolve()));
+  return port;
+}
+
+/** A child whose output goes to `<dossier>/<nom>.log`; resolves once a line matches `pret`. */
+function lancer(nom: string, commande: string, args: string[], env: NodeJS.ProcessEnv, dossier: string, pret: RegExp): Promise<ChildProcess> {
+  const enfant = spawn(commande, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const journal = createWriteStream(path.join(dossier, `${nom}.log`));
+  return new Promise((resolve, reject) => {
+    let sortie: string | null = '';
+    const lire = (morceau: Buffer) => {
+      journal.write(morceau);
+      if (sortie === null) return;
+      sortie += morceau.toString();
+      if (pret.test(sortie)) {
+        sortie = null;
+        resolve(enfant);
+      }
+    };
+    enfant.stdout.on('data', lire);
+    enfant.stderr.on('data', lire);
+    enfant.once('exit', (code) => reject(new Error(`${nom} s'est arrêté (code ${code}) : voir ${path.join(dossier, `${nom}.log`)}`)));
+  });
+}
+
+async function arreter(enfant: ChildProcess): Promise<void> {
+  if (enfant.exitCode !== null || enfant.signalCode !== null) return;
+  const fini = new Promise<void>((resolve) => enfant.once('exit', () => resolve()));
+  enfant.kill('SIGTERM');
+  const dur = setTimeout(() => enfant.kill('SIGKILL'), 30_000);
+  await fini;
+  clearTimeout(dur);
+}
+
+/** VmRSS (now) and VmHWM (peak over the process's life), in bytes. */
+function memoire(pid: number): { rss: number; pic: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const champ = (nom: string) => Number(new RegExp(`^${nom}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  return { rss: champ('VmRSS'), pic: champ('VmHWM') };
+}
+
+async function connecterTemporal(adresse: string): Promise<Connection> {
+  for (const limite = Date.now() + 60_000; ; ) {
+    try {
+      const connection = await Connection.connect({ address: adresse, connectTimeout: 2_000 });
+      await connection.workflowService.getSystemInfo({});
+      return connection;
+    } catch (error) {
+      if (Date.now() > limite) throw error;
+      await attendre(500);
+    }
+  }
+}
+
+/** Milliseconds of each of `n` runs of `faire`, in order (the first one is cold). */
+async function chronometrer(n: number, faire: () => Promise<unknown>): Promise<number[]> {
+  const durees: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const debut = performance.now();
+    await faire();
+    durees.push(performance.now() - debut);
+  }
+  return durees;
+}
+
+const mediane = (valeurs: number[]) => [...valeurs].sort((a, b) => a - b)[Math.floor(valeurs.length / 2)];
+const mio = (octets: number) => `${(octets / 2 ** 20).toFixed(0)} Mio`;
+const ms = (valeurs: number[]) => `1re ${valeurs[0].toFixed(0)} ms, médiane ${mediane(valeurs).toFixed(0)} ms, max ${Math.max(...valeurs).toFixed(0)} ms`;
+
+async function main(): Promise<void> {
+  const { eleves, concurrence, debit } = options();
+  const dossier = mkdtempSync(path.join(tmpdir(), 'passpro-academie-'));
+  // A server of its own unless one is named: the database tests' shared one may be stopped by another run.
+  const pgPropre = process.env.DATABASE_URL?.startsWith('postgres') !== true;
+  const envPg = { ...process.env, PASSPRO_TEST_PG_PORT: String(await portLibre()), PASSPRO_TEST_PG_DIR: path.join(tmpdir(), `passpro-academie-pg-${process.pid}`) };
+  const scriptPg = path.join(projectRoot, 'scripts', 'postgres-test-server.sh');
+  const serveurPg = pgPropre ? execFileSync('bash', [scriptPg, 'start'], { encoding: 'utf8', env: envPg }).trim().split('\n').pop()! : process.env.DATABASE_URL!;
+  const nomBase = `passpro_bench_${Date.now()}`;
+  const sql = async (requete: string) => {
+    const admin = new PgClient({ connectionString: serveurPg });
+    await admin.connect();
+    try {
+      await admin.query(requete);
+    } finally {
+      await admin.end();
+    }
+  };
+  await sql(`CREATE DATABASE ${nomBase}`);
+  const urlBase = new URL(serveurPg);
+  urlBase.pathname = `/${nomBase}`;
+
+  const enfants: ChildProcess[] = [];
+  // Should this process die without its `finally`, the servers it started must not outlive it.
+  process.once('exit', () => enfants.forEach((enfant) => enfant.kill('SIGKILL')));
+  const smtp = await startSmtpReceiver();
+  let connection: Connection | undefined;
+  let db: ReturnType<typeof openDatabase> | undefined;
+  let reussi = false;
+  try {
+    const [portTemporal, portApi] = [await portLibre(), await portLibre()];
+    const adresse = `127.0.0.1:${portTemporal}`;
+    console.log(`démarrage : serveur Temporal, worker et API (processus séparés), PostgreSQL ${nomBase} ; journaux dans ${dossier}`);
+    const serveur = await lancer(
+      'temporal',
+      temporalCliPath(),
+      [
+        'server', 'start-dev', '--headless', '--log-level', 'warn',
+        '--db-filename', path.join(dossier, 'temporal.sqlite'),
+        '--ip', '127.0.0.1', '--port', String(portTemporal),
+        '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL',
+        ...passproSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliSearchAttributeTypes[key.type]}`]),
+      ],
+      {},
+      dossier,
+      /Temporal Server/,
+    );
+    enfants.push(serveur);
+    connection = await connecterTemporal(adresse);
+    const env = {
+      DATABASE_URL: urlBase.toString(),
+      TEMPORAL_ADDRESS: adresse,
+      TEMPORAL_TASK_QUEUE: FILE,
+      SMTP_PORT: String(smtp.port),
+      API_PORT: String(portApi),
+      LOG_LEVEL: 'warn',
+    };
+    // Node with tsx as a loader (not the tsx launcher, which would run it in a child): the pid is the worker's.
+    const entree = [process.execPath, ['--import', 'tsx', path.join('runtime', 'main.ts')]] as const;
+    const worker = await lancer('worker', entree[0], [...entree[1]], { ...env, PASSPRO_ROLE: 'worker' }, dossier, /worker: file/);
+    enfants.push(worker);
+    const api = await lancer('api', entree[0], [...entree[1]], { ...env, PASSPRO_ROLE: 'api' }, dossier, /API: /);
+    enfants.push(api);
+    const client = new Client({ connection });
+    db = openDatabase(urlBase.toString());
+    const prisma = db.prisma;
+
+    let picSomme = 0;
+    const echantillonner = () => {
+      picSomme = Math.max(picSomme, memoire(worker.pid!).rss + memoire(serveur.pid!).rss);
+    };
+    const echantillons = setInterval(echantillonner, 1_000);
+
+    // ---- the académie ----
+    const colleges = Array.from({ length: Math.ceil(eleves / ELEVES_PAR_COLLEGE) }, (_, i) => uai('093', 1000 + i));
+    const lycees = Array.from({ length: LYCEES }, (_, i) => uai('094', 1000 + i));
+    const candidatures = Math.ceil(eleves * 1.5);
+    const rappelsLe = Math.ceil((Date.now() + 2 * MINUTE + (candidatures / debit) * 1000) / MINUTE) * MINUTE;
+    const campagne = campagneDemo(`bench-${String(Math.floor(Date.now() / 1000) % 10_000).padStart(4, '0')}`, new Date(rappelsLe));
+    const demandes: CandidatureInput[] = [];
+    for (let i = 0; i < eleves; i += 1) {
+      const uaiOrigine = colleges[Math.floor(i / ELEVES_PAR_COLLEGE)];
+      const acteur: Acteur = { role: 'origine_chef', uai: uaiOrigine, nom: 'Principal du collège' };
+      const eleve = {
+        ine: `${String(100_000_000 + i)}BN`,
+        nom: 'Élève',
+        prenom: `N° ${i}`,
+        niveau: '3e',
+        uaiOrigine,
+        referentNom: 'Professeur principal',
+        referentEmail: `pp.${uaiOrigine.toLowerCase()}@ac-creteil.fr`,
+      };
+      const commun = { campagne, eleve, modalite: 'individuel' as const, acteur };
+      demandes.push({
+        ...commun,
+        domaine: { code: 'metallerie', libelle: 'Métallerie' },
+        uaiAccueil: lycees[i % LYCEES],
+        voeux: [{ codeFormation: '24025401', libelle: '2nde pro métiers des structures métalliques' }],
+      });
+      if (i % 2 === 1) {
+        demandes.push({
+          ...commun,
+          domaine: { code: 'electricite', libelle: 'Électricité' },
+          uaiAccueil: lycees[(i + 7) % LYCEES],
+          voeux: [{ codeFormation: '40025510', libelle: 'CAP électricien' }],
+        });
+      }
+    }
+    console.log(`${eleves} élèves, ${demandes.length} candidatures, ${colleges.length} collèges, ${LYCEES} lycées ; escalade à ${parisTimeOf(new Date(rappelsLe))} (Paris)`);
+
+    const debutDemarrage = performance.now();
+    let suivante = 0;
+    await Promise.all(
+      Array.from({ length: concurrence }, async () => {
+        while (suivante < demandes.length) {
+          const demande = demandes[suivante++];
+          await client.workflow.executeUpdateWithStart(inscrireUpdate, {
+            args: [{ voeux: demande.voeux, acteur: demande.acteur }],
+            startWorkflowOperation: new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', {
+              workflowId: candidatureWorkflowId(campagne.id, demande.eleve.ine, demande.domaine.code),
+              taskQueue: FILE,
+              ...candidatureStartPolicy,
+              args: [demande],
+            }),
+          });
+        }
+      }),
+    );
+    const secondesDemarrage = (performance.now() - debutDemarrage) / 1000;
+    const avance = (rappelsLe - Date.now()) / 1000;
+    console.log(`démarrées en ${secondesDemarrage.toFixed(0)} s (${(demandes.length / secondesDemarrage).toFixed(0)}/s), ${avance >= 0 ? `${avance.toFixed(0)} s avant` : `${(-avance).toFixed(0)} s APRÈS`} l'échéance`);
+
+    // ---- the deadline ----
+    const attendus = { enRetard: demandes.length, rappels: demandes.length * RAPPELS_PAR_CANDIDATURE };
+    let compte = { enRetard: 0, rappels: 0 };
+    for (;;) {
+      compte = { enRetard: await prisma.candidature.count({ where: { enRetard: true } }), rappels: await prisma.rappel.count() };
+      if (compte.enRetard >= attendus.enRetard && compte.rappels >= attendus.rappels) break;
+      if (Date.now() > rappelsLe + 60 * MINUTE) throw new Error(`conséquences incomplètes une heure après l'échéance : ${JSON.stringify(compte)}`);
+      await attendre(1_000);
+    }
+    const secondesEcheance = (Date.now() - rappelsLe) / 1000;
+    clearInterval(echantillons);
+    echantillonner();
+
+    // ---- reading: late candidatures at one lycée ----
+    const lycee = lycees[0];
+    const jeton = await emettreJeton(DEV_JWT_SECRET, { role: 'accueil_chef', uai: lycee, nom: 'Proviseur' }, '1h');
+    let totalApi = 0;
+    const parApi = await chronometrer(20, async () => {
+      const res = await fetch(`http://127.0.0.1:${portApi}/candidatures?uaiAccueil=${lycee}&enRetard=true`, { headers: { authorization: `Bearer ${jeton}` } });
+      if (res.status !== 200) throw new Error(`GET /candidatures : ${res.status} ${await res.text()}`);
+      totalApi = ((await res.json()) as { total: number }).total;
+    });
+    const requete = `PassproUaiAccueil = '${lycee}' AND PassproEnRetard = true AND ExecutionStatus = 'Running'`;
+    let totalVisibilite = 0;
+    const parComptage = await chronometrer(10, async () => {
+      totalVisibilite = (await client.workflow.count(requete)).count;
+    });
+    const parListe = await chronometrer(10, async () => {
+      let n = 0;
+      for await (const _ of client.workflow.list({ query: requete, pageSize: 20 })) if (++n === 20) break;
+    });
+    const toutLister = await chronometrer(3, async () => {
+      for await (const _ of client.workflow.list({ query: requete, pageSize: 1000 })) void _;
+    });
+
+    const [{ taille }] = await prisma.$queryRaw<{ taille: bigint }[]>`SELECT pg_database_size(current_database()) AS taille`;
+    const sqlite = ['temporal.sqlite', 'temporal.sqlite-wal'].reduce((somme, f) => somme + (statSync(path.join(dossier, f), { throwIfNoEntry: false })?.size ?? 0), 0);
+    const [mw, mt] = [memoire(worker.pid!), memoire(serveur.pid!)];
+
+    console.log(`\n${availableParallelism()} cœurs ; ${eleves} élèves, ${demandes.length} candidatures ; une escalade de planification pour toutes à la même minute`);
+    const ligne = (cellules: (string | number)[]) => `| ${cellules.join(' | ')} |`;
+    console.log(ligne(['mesure', 'valeur', 'cible']));
+    console.log(ligne(['---', '---', '---']));
+    console.log(ligne(['démarrage de toutes (update-with-start de l’inscription)', `${secondesDemarrage.toFixed(0)} s, ${(demandes.length / secondesDemarrage).toFixed(0)} candidatures/s`, '—']));
+    console.log(ligne(['échéance → toutes les conséquences en base (retard, rappel, escalade)', `${secondesEcheance.toFixed(0)} s`, '≤ 600 s']));
+    console.log(ligne(['pic RSS worker (VmHWM)', mio(mw.pic), '']));
+    console.log(ligne(['pic RSS serveur Temporal (VmHWM)', mio(mt.pic), '']));
+    console.log(ligne(['pic RSS worker + serveur (somme des pics ; pic de la somme échantillonnée)', `${mio(mw.pic + mt.pic)} ; ${mio(picSomme)}`, '< 2048 Mio']));
+    console.log(ligne(['taille de la base PostgreSQL', mio(Number(taille)), '—']));
+    console.log(ligne(['taille de la base SQLite de Temporal (+ WAL)', mio(sqlite), '—']));
+    console.log(ligne([`API : GET /candidatures?uaiAccueil=${lycee}&enRetard=true (1re page de 20, total ${totalApi})`, ms(parApi), '< 200 ms']));
+    console.log(ligne([`visibilité Temporal : count (${totalVisibilite})`, ms(parComptage), '—']));
+    console.log(ligne(['visibilité Temporal : list, 20 premières', ms(parListe), '—']));
+    console.log(ligne([`visibilité Temporal : list, toutes (${totalVisibilite})`, ms(toutLister), '—']));
+    console.log(`conséquences : ${compte.enRetard} candidatures en retard, ${compte.rappels} rappels enregistrés`);
+    reussi = true;
+  } finally {
+    for (const enfant of enfants.reverse()) await arreter(enfant);
+    await db?.close();
+    await connection?.close();
+    await smtp.stop();
+    await sql(`DROP DATABASE IF EXISTS ${nomBase} WITH (FORCE)`);
+    if (pgPropre) {
+      execFileSync('bash', [scriptPg, 'stop'], { env: envPg, stdio: 'ignore' });
+      rmSync(envPg.PASSPRO_TEST_PG_DIR, { recursive: true, force: true });
+    }
+    // The servers' logs stay for a failed run.
+    if (reussi) rmSync(dossier, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,225 @@
+// Cost of a candidature's whole procedure against Temporal's floor, on the embedded stack (Temporal dev
+// server as the API tests start it, the database — PGlite in memory, or DATABASE_URL=postgresql://… —, an
+// SMTP receiver, workers in this process). `npm run bench:lifecycle [-- --k 100] [--concurrence 10]`.
+//
+// Ours: K candidatures driven through the HTTP API by their staff, all of the procedure that the real clock
+// allows in one sitting — inscription, avis d'origine, interview planned minutes ahead (the SAIO's dérogation
+// makes any day possible), held as soon as its day has begun, compte rendu, family confirmation, AFFELNET
+// entry: the bonus is decided and the candidature closes.
+// Baseline: K bare workflows (bench/socle/) on the same server, with a worker of the same options, driven
+// at the same concurrency by the Temporal calls the API makes (update-with-start, then a query and an
+// update per action), with the same updates, timers and activities, whose bodies are empty.
+// Each side is warmed up first, then timed. The ratio of the wall times is the figure; the histories' event
+// counts of one of each are printed so that the likeness can be checked.
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { availableParallelism } from 'node:os';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createSmtpMailer } from '../activities/mail';
+import { buildApp } from '../api/app';
+import { parisDateOf, parisInstant, parisTimeOf } from '../domain/calendar';
+import { healthChecks } from '../runtime/app';
+import { DEV_JWT_SECRET, loadConfig } from '../runtime/config';
+import { createWorker, reglagesWorker } from '../runtime/worker';
+import { bearer, corpsInscription } from '../test/api/harness';
+import { testDatabase } from '../test/support/db';
+import { startSmtpReceiver } from '../test/support/smtp';
+import { bundleWorkflows, devServerEnv, uniqueTaskQueue } from '../test/support/temporal';
+import { activitesSocle } from './socle/activities';
+import { etapeSocleUpdate, socleWorkflow, versionSocleQuery, type EtapeSocle } from './socle/workflows';
+
+const usage = 'usage : npm run bench:lifecycle -- [--k 100] [--concurrence 10]';
+const { EventType } = temporal.api.enums.v1;
+
+function options() {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { k: { type: 'string', default: '100' }, concurrence: { type: 'string', default: '10' } },
+    strict: true,
+  });
+  const k = Number(values.k);
+  const concurrence = Number(values.concurrence);
+  if (!Number.isInteger(k) || k < 1 || k > 5_000) throw new Error(`--k : un entier de 1 à 5000 est attendu\n${usage}`);
+  if (!Number.isInteger(concurrence) || concurrence < 1 || concurrence > 200) throw new Error(`--concurrence : un entier de 1 à 200 est attendu\n${usage}`);
+  return { k, concurrence };
+}
+
+async function enParallele(n: number, concurrence: number, faire: (i: number) => Promise<void>): Promise<void> {
+  let suivant = 0;
+  const ouvrier = async () => {
+    while (suivant < n) await faire(suivant++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrence, n) }, ouvrier));
+}
+
+/** A few runs first, untimed, so that neither side pays for a cold worker (bundle loaded, code compiled). */
+const ECHAUFFEMENT = 5;
+
+/** Warms up, then runs `une` `k` times, `concurrence` at once: the wall time and the workflow ids of the timed runs. */
+async function chronometrer(k: number, concurrence: number, une: () => Promise<string>): Promise<{ secondes: number; ids: string[] }> {
+  await enParallele(ECHAUFFEMENT, concurrence, async () => void (await une()));
+  const ids: string[] = [];
+  const debut = performance.now();
+  await enParallele(k, concurrence, async () => void ids.push(await une()));
+  return { secondes: (performance.now() - debut) / 1000, ids };
+}
+
+/**
+ * The activities of each action in the candidature workflow: the handler saves the state (one activity);
+ * planning and the compte rendu each queue one mail (convocation, fiche prête) that the main loop sends.
+ * The start saves the state once more (the workflow's first activity, mirrored by the baseline's).
+ */
+const ETAPES: EtapeSocle[] = [
+  { activites: 1, courriels: 0, derniere: false }, // inscription
+  { activites: 1, courriels: 0, derniere: false }, // avis d'origine
+  { activites: 1, courriels: 1, derniere: false }, // entretien
+  { activites: 1, courriels: 0, derniere: false }, // constat
+  { activites: 1, courriels: 1, derniere: false }, // compte rendu
+  { activites: 1, courriels: 0, derniere: false }, // confirmation de la famille
+  { activites: 1, courriels: 0, derniere: true }, // saisie AFFELNET
+];
+
+interface Mesure {
+  secondes: number;
+  tachesWorkflow: number;
+  minuteries: number;
+  /** Event counts of the first workflow's history, by type. */
+  evenements: Map<string, number>;
+}
+
+async function compter(client: Client, ids: string[]): Promise<Omit<Mesure, 'secondes'>> {
+  let tachesWorkflow = 0;
+  let minuteries = 0;
+  const evenements = new Map<string, number>();
+  for (const [i, id] of ids.entries()) {
+    const { events } = await client.workflow.getHandle(id).fetchHistory();
+    for (const event of events ?? []) {
+      if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) tachesWorkflow += 1;
+      if (event.eventType === EventType.EVENT_TYPE_TIMER_STARTED) minuteries += 1;
+      if (i === 0) {
+        const nom = EventType[event.eventType ?? 0].replace('EVENT_TYPE_', '');
+        evenements.set(nom, (evenements.get(nom) ?? 0) + 1);
+      }
+    }
+  }
+  return { tachesWorkflow, minuteries, evenements };
+}
+
+async function main(): Promise<void> {
+  const { k, concurrence } = options();
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  console.log('démarrage de la pile embarquée (serveur Temporal de développement, base, SMTP)…');
+  const [env, db, smtp, bundle, bundleSocle] = await Promise.all([
+    devServerEnv(),
+    testDatabase(),
+    startSmtpReceiver(),
+    bundleWorkflows(),
+    bundleWorkflowCode({ workflowsPath: require.resolve('./socle/workflows'), logger: new DefaultLogger('WARN') }),
+  ]);
+  const mailer = createSmtpMailer({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'passpro@ac-creteil.fr' });
+  const connection: NativeConnection = env.nativeConnection;
+  const fileNous = uniqueTaskQueue('bench-cycle');
+  const fileSocle = uniqueTaskQueue('bench-socle');
+  const config = loadConfig({ TEMPORAL_TASK_QUEUE: fileNous, DATABASE_URL: db.url });
+  const app = buildApp({ client: env.client, prisma: db.prisma, taskQueue: fileNous, jwtSecret: DEV_JWT_SECRET, health: healthChecks(env.client, db, config), logError: console.error });
+  const server = createServer(app).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  try {
+    const [chefOrigine, chefAccueil] = await Promise.all([bearer('origine_chef', { duree: '2h' }), bearer('accueil_chef', { duree: '2h' })]);
+    async function appeler(chemin: string, jeton: string, corps: object, attendu = 200): Promise<{ id: string }> {
+      const res = await fetch(`${url}${chemin}`, { method: 'POST', headers: { authorization: jeton, 'content-type': 'application/json' }, body: JSON.stringify(corps) });
+      if (res.status !== attendu) throw new Error(`${chemin} : ${res.status} ${await res.text()}`);
+      return (await res.json()) as { id: string };
+    }
+
+    // ---- ours: the procedure through the API ----
+    const worker = await createWorker({
+      connection,
+      namespace: 'default',
+      taskQueue: fileNous,
+      workflowBundle: bundle,
+      deps: { prisma: db.prisma, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' },
+    });
+    async function candidature(): Promise<string> {
+      const corps = corpsInscription();
+      const codes = corps.voeux.map((v) => v.codeFormation);
+      const { id } = await appeler('/candidatures', chefOrigine, corps, 201);
+      const action = (nom: string, jeton: string, donnees: object) => appeler(`/candidatures/${encodeURIComponent(id)}/${nom}`, jeton, donnees);
+      await action('avis-origine', chefOrigine, { avis: codes.map((codeFormation) => ({ codeFormation, avis: 'favorable', commentaire: 'Projet mûri, stage réussi.' })) });
+      // Ten minutes ahead: its timer does not fire within the run; held once its day has begun (at once, but near midnight).
+      const instant = new Date(Date.now() + 10 * 60_000);
+      const date = parisDateOf(instant);
+      await action('entretien', chefAccueil, { date, heure: parisTimeOf(instant), lieu: 'Atelier B12', mode: 'presentiel', derogation: true });
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, parisInstant(date).getTime() - Date.now())));
+      await action('constat-entretien', chefAccueil, { present: true });
+      await action('compte-rendu', chefAccueil, { texte: 'Élève curieux, a visité les ateliers.', avis: codes.map((codeFormation) => ({ codeFormation, avis: 'favorable' })) });
+      await action('confirmation-famille', chefOrigine, {});
+      await action('saisie-affelnet', chefOrigine, { voeux: codes });
+      await env.client.workflow.getHandle(id).result();
+      return id;
+    }
+    const dureeNous = await worker.runUntil(() => chronometrer(k, concurrence, candidature));
+    const nous: Mesure = { secondes: dureeNous.secondes, ...(await compter(env.client, dureeNous.ids)) };
+
+    // ---- baseline: the same calls to Temporal, bare workflows ----
+    const minuteries = Math.round(nous.minuteries / k);
+    const workerSocle = await Worker.create({ connection, namespace: 'default', taskQueue: fileSocle, workflowBundle: bundleSocle, activities: activitesSocle, ...reglagesWorker });
+    async function nue(): Promise<string> {
+      const workflowId = `socle-${randomUUID()}`;
+      const [premiere, ...suivantes] = ETAPES;
+      await env.client.workflow.executeUpdateWithStart(etapeSocleUpdate, {
+        args: [premiere],
+        startWorkflowOperation: new WithStartWorkflowOperation(socleWorkflow, { workflowId, args: [minuteries], taskQueue: fileSocle, workflowIdConflictPolicy: 'USE_EXISTING' }),
+      });
+      const handle = env.client.workflow.getHandle(workflowId);
+      for (const etape of suivantes) {
+        // The API reads the live state before each action, to check that the caller may see it.
+        await handle.query(versionSocleQuery);
+        await handle.executeUpdate(etapeSocleUpdate, { args: [etape] });
+      }
+      await handle.result();
+      return workflowId;
+    }
+    const dureeSocle = await workerSocle.runUntil(() => chronometrer(k, concurrence, nue));
+
+    const mesures: [string, Mesure][] = [
+      ['Passpro (API → workflow candidature, Prisma, SMTP)', nous],
+      ['socle (client Temporal → workflow nu, activités vides)', { secondes: dureeSocle.secondes, ...(await compter(env.client, dureeSocle.ids)) }],
+    ];
+
+    console.log(`\nK = ${k} candidatures, ${concurrence} menées à la fois, même serveur Temporal, workers aux mêmes options ; ${availableParallelism()} cœurs`);
+    const ligne = (cellules: (string | number)[]) => `| ${cellules.join(' | ')} |`;
+    console.log(ligne(['', 'durée (s)', 'candidatures/s', 'tâches de workflow', 'tâches de workflow/s']));
+    console.log(ligne(['---', '---:', '---:', '---:', '---:']));
+    for (const [nom, m] of mesures) {
+      console.log(ligne([nom, m.secondes.toFixed(1), (k / m.secondes).toFixed(1), m.tachesWorkflow, (m.tachesWorkflow / m.secondes).toFixed(0)]));
+    }
+    const [[, n], [, s]] = mesures;
+    console.log(`\nPasspro ÷ socle (durée) : ${(n.secondes / s.secondes).toFixed(2)}   (cible ≤ 1,25)`);
+    console.log(`coût par tâche de workflow, Passpro ÷ socle : ${(n.secondes / n.tachesWorkflow / (s.secondes / s.tachesWorkflow)).toFixed(2)}`);
+
+    console.log(`minuteries par workflow : Passpro ${(n.minuteries / k).toFixed(1)} en moyenne, socle ${minuteries}`);
+    console.log("\névénements de l'historique du premier workflow de chaque (ce qui est comparé) :");
+    const types = [...new Set([...n.evenements.keys(), ...s.evenements.keys()])].sort();
+    console.log(ligne(['événement', 'Passpro', 'socle']));
+    console.log(ligne(['---', '---:', '---:']));
+    for (const type of types) console.log(ligne([type, n.evenements.get(type) ?? 0, s.evenements.get(type) ?? 0]));
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    mailer.close();
+    await smtp.stop();
+    await db.close();
+    await env.teardown();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,219 @@
+// Property-based fuzzing of the API (fast-check): thousands of generated bad requests across endpoints and
+// roles — no token or a forged one, a role the action is not for, another school, a body with one field
+// made wrong, unreadable JSON, unknown ids and query parameters, values the workflow refuses. Every answer is
+// a 4xx in the documented error shape, never a 5xx, and nothing changes: the candidature, the database and
+// the mail outbox are as they were.
+import fc from 'fast-check';
+import request from 'supertest';
+import type { z } from 'zod';
+import { actions } from '../../api/actions';
+import { emettreJeton, rolesParAction, rolesPersonnes, type Action, type RolePersonne } from '../../api/auth';
+import { erreurSchema, inscriptionSchema } from '../../api/schemas';
+import { campagnes } from '../../domain/campaigns';
+import { bearer, corpsInscription, startStack, type Stack } from '../api/harness';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+
+/** A well-formed body for each action (the one to spoil), on the seeded candidature's vœux. */
+const corpsValides: Record<Action, () => Record<string, unknown>> = {
+  inscription: () => ({ voeux: [{ codeFormation: '50025416', libelle: 'CAP métallier' }] }),
+  'avis-origine': () => ({ avis: [{ codeFormation: '24025401', avis: 'favorable', commentaire: 'Motivé.' }] }),
+  entretien: () => ({ date: '2031-03-12', heure: '14:00', lieu: 'Salle B12', mode: 'presentiel' }),
+  'constat-entretien': () => ({ present: true }),
+  'compte-rendu': () => ({ texte: 'Bon entretien.', avis: [{ codeFormation: '24025401', avis: 'favorable' }] }),
+  'confirmation-famille': () => ({}),
+  'saisie-affelnet': () => ({ voeux: ['24025401'] }),
+  desistement: () => ({ motif: 'projet abandonné' }),
+};
+
+/** Every leaf path of a JSON value, to replace one of them. */
+function chemins(valeur: unknown, prefixe: (string | number)[] = []): (string | number)[][] {
+  if (Array.isArray(valeur)) return [prefixe, ...valeur.flatMap((v, i) => chemins(v, [...prefixe, i]))];
+  if (valeur && typeof valeur === 'object') return [prefixe, ...Object.entries(valeur).flatMap(([k, v]) => chemins(v, [...prefixe, k]))];
+  return [prefixe];
+}
+
+function remplacer(valeur: unknown, chemin: (string | number)[], par: unknown): unknown {
+  if (chemin.length === 0) return par;
+  const copie = structuredClone(valeur) as Record<string | number, unknown>;
+  const [tete, ...reste] = chemin;
+  copie[tete] = remplacer(copie[tete], reste, par);
+  return copie;
+}
+
+/** A body with one spoiled value (or an unknown key), that its schema refuses. */
+function corpsGate(valide: Record<string, unknown>, schema: z.ZodType) {
+  const tous = chemins(valide);
+  return fc
+    .oneof(
+      fc.tuple(fc.constantFrom(...tous), fc.anything()).map(([chemin, par]) => remplacer(valide, chemin, par)),
+      fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue()).map(([cle, v]) => ({ ...valide, [`x${cle}`]: v })),
+    )
+    // No body at all counts as `{}` (api/validation.ts): that one is not spoiled for a body-less action.
+    .filter((corps) => !schema.safeParse(corps === undefined ? {} : corps).success);
+}
+
+interface Requete {
+  methode: 'get' | 'post';
+  chemin: string;
+  autorisation?: string;
+  corps?: unknown;
+  brut?: string;
+  /** What the request must not do: a state change is checked globally at the end. */
+  attendu: (status: number) => boolean;
+}
+
+const est4xx = (status: number) => status >= 400 && status < 500;
+
+describe('API fuzzing: generated bad requests', () => {
+  let stack: Stack;
+  let id: string;
+  /** Tokens per role at the fixtures' schools, and at other schools. */
+  const jetons = {} as Record<RolePersonne, string>;
+  const jetonsAutres = {} as Record<RolePersonne, string>;
+  let forge: string;
+  let expire: string;
+
+  beforeAll(async () => {
+    stack = await startStack('fuzz');
+    for (const role of rolesPersonnes) {
+      jetons[role] = await bearer(role);
+      jetonsAutres[role] = await bearer(role, { autre: true });
+    }
+    forge = `Bearer ${await emettreJeton('un-autre-secret-de-trente-deux-caracteres!!', { role: 'saio', uai: null, nom: 'Intrus' }, '1h')}`;
+    expire = await bearer('saio', { duree: -60 });
+    const cree = await request(stack.app).post('/candidatures').set('authorization', jetons.origine_chef).send(corpsInscription());
+    expect(cree.status).toBe(201);
+    id = cree.body.id;
+  }, 180_000);
+  afterAll(() => stack?.stop());
+
+  const etat = async () => {
+    const { body } = await request(stack.app).get(`/candidatures/${encodeURIComponent(id)}`).set('authorization', jetons.saio);
+    const { prisma } = stack.db;
+    const [candidatures, voeux, evenements, courriels, rappels] = await Promise.all([
+      prisma.candidature.count(),
+      prisma.voeu.count(),
+      prisma.evenement.count(),
+      prisma.courriel.count(),
+      prisma.rappel.count(),
+    ]);
+    const workflows = (await stack.env.client.workflow.count(`TaskQueue = '${stack.taskQueue}'`)).count;
+    return { version: body.version, etape: body.etape, candidatures, voeux, evenements, courriels, rappels, workflows };
+  };
+
+  it(`answers ${RUNS} bad requests with a documented 4xx and changes nothing`, async () => {
+    const avant = await etat();
+    const chemin = (action: Action) => `/candidatures/${encodeURIComponent(id)}/${action}`;
+    const toutesActions = actions.map((a) => a.path);
+    const routes = [...toutesActions.map(chemin), '/candidatures', '/candidatures/import', '/statistiques', `/candidatures/${encodeURIComponent(id)}`];
+
+    const sansJeton = fc.record({
+      route: fc.constantFrom(...routes),
+      methode: fc.constantFrom<'get' | 'post'>('get', 'post'),
+      autorisation: fc.oneof(
+        fc.constant(undefined),
+        fc.constant(forge),
+        fc.constant(expire),
+        fc.string({ maxLength: 40 }).map((s) => `Bearer ${s}`),
+        fc.string({ maxLength: 40 }),
+      ),
+    }).map(({ route, methode, autorisation }): Requete => ({ methode, chemin: route, autorisation, corps: {}, attendu: (s) => s === 401 }));
+
+    const mauvaisRole = fc
+      .tuple(fc.constantFrom(...toutesActions), fc.constantFrom(...rolesPersonnes))
+      .filter(([action, role]) => !(rolesParAction[action] as readonly string[]).includes(role))
+      .map(([action, role]): Requete => ({ methode: 'post', chemin: chemin(action), autorisation: jetons[role], corps: corpsValides[action](), attendu: (s) => s === 403 }));
+
+    const autreEtablissement = fc
+      .tuple(fc.constantFrom(...toutesActions), fc.constantFrom(...rolesPersonnes))
+      .filter(([action, role]) => role !== 'saio' && (rolesParAction[action] as readonly string[]).includes(role))
+      .map(([action, role]): Requete => ({ methode: 'post', chemin: chemin(action), autorisation: jetonsAutres[role], corps: corpsValides[action](), attendu: (s) => s === 404 }));
+
+    const corpsAbime = fc.constantFrom(...actions).chain((a) => {
+      const role = a.roles.find((r) => r !== 'saio') as RolePersonne;
+      return corpsGate(corpsValides[a.path](), a.schema).map(
+        (corps): Requete => ({ methode: 'post', chemin: chemin(a.path), autorisation: jetons[role], corps, attendu: (s) => s === 400 }),
+      );
+    });
+
+    const inscriptionAbimee = corpsGate(corpsInscription(), inscriptionSchema).map(
+      (corps): Requete => ({ methode: 'post', chemin: '/candidatures', autorisation: jetons.origine_chef, corps, attendu: (s) => s === 400 || s === 403 }),
+    );
+
+    const jsonIllisible = fc
+      .tuple(fc.constantFrom(...toutesActions.map(chemin), '/candidatures'), fc.string({ maxLength: 60 }))
+      .filter(([, brut]) => brut.trim().length > 0)
+      .filter(([, brut]) => {
+        try {
+          JSON.parse(brut);
+          return false;
+        } catch {
+          return true;
+        }
+      })
+      .map(([route, brut]): Requete => ({ methode: 'post', chemin: route, autorisation: jetons.origine_chef, brut, attendu: (s) => s === 400 || s === 403 }));
+
+    const idInconnu = fc
+      .tuple(fc.string({ maxLength: 80 }), fc.constantFrom<Action | null>(null, ...toutesActions))
+      .map(([autre, action]): Requete => {
+        const base = `/candidatures/${encodeURIComponent(`passpro:${autre}`)}`;
+        return action
+          ? { methode: 'post', chemin: `${base}/${action}`, autorisation: jetons.saio, corps: corpsValides[action](), attendu: (s) => s === 404 || s === 403 || s === 400 }
+          : { methode: 'get', chemin: base, autorisation: jetons.saio, attendu: (s) => s === 404 };
+      });
+
+    const queryAbimee = fc
+      .tuple(fc.constantFrom('/candidatures', '/statistiques'), fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), fc.string({ maxLength: 20 }), { minKeys: 1, maxKeys: 3 }))
+      .filter(([, q]) => Object.keys(q).some((k) => !['campagne', 'etape', 'domaine', 'uaiOrigine', 'uaiAccueil', 'enRetard', 'page', 'taille'].includes(k)))
+      .map(([route, q]): Requete => ({ methode: 'get', chemin: `${route}?${new URLSearchParams(q).toString()}`, autorisation: jetons.saio, attendu: (s) => s === 400 }));
+
+    // Values that pass the schema but not the procedure: the workflow's validators answer (409/422).
+    const refuseeParLeWorkflow = fc.oneof(
+      fc.stringMatching(/^[a-z_]{3,30}$/).filter((a) => !(campagnes[corpsInscription().campagneId].avisOrigine as readonly string[]).includes(a)).map(
+        (avis): Requete => ({
+          methode: 'post',
+          chemin: chemin('avis-origine'),
+          autorisation: jetons.origine_chef,
+          corps: { avis: [{ codeFormation: '24025401', avis, commentaire: 'Motivé.' }] },
+          attendu: (s) => s === 422,
+        }),
+      ),
+      fc.constantFrom<Action>('constat-entretien', 'compte-rendu', 'confirmation-famille').map((action): Requete => {
+        const role = rolesParAction[action].find((r) => r !== 'saio') as RolePersonne;
+        return { methode: 'post', chemin: chemin(action), autorisation: jetons[role], corps: corpsValides[action](), attendu: (s) => s === 409 || s === 422 };
+      }),
+    );
+
+    const mauvaiseRequete = fc.oneof(
+      { arbitrary: sansJeton, weight: 3 },
+      { arbitrary: mauvaisRole, weight: 2 },
+      { arbitrary: autreEtablissement, weight: 1 },
+      { arbitrary: corpsAbime, weight: 5 },
+      { arbitrary: inscriptionAbimee, weight: 3 },
+      { arbitrary: jsonIllisible, weight: 2 },
+      { arbitrary: idInconnu, weight: 2 },
+      { arbitrary: queryAbimee, weight: 2 },
+      { arbitrary: refuseeParLeWorkflow, weight: 1 },
+    );
+
+    const statuts = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(mauvaiseRequete, async (r) => {
+        let req = request(stack.app)[r.methode](r.chemin);
+        if (r.autorisation !== undefined) req = req.set('authorization', r.autorisation);
+        // Sent as the client wrote it: a top-level `true` or `null` is a body too.
+        const brut = r.brut ?? (r.corps === undefined ? undefined : (JSON.stringify(r.corps) ?? 'null'));
+        const res = brut === undefined ? await req : await req.set('content-type', 'application/json').send(brut);
+        statuts.set(res.status, (statuts.get(res.status) ?? 0) + 1);
+        if (!est4xx(res.status) || !r.attendu(res.status) || !erreurSchema.safeParse(res.body).success) {
+          throw new Error(`${r.methode.toUpperCase()} ${r.chemin} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+
+    expect([...statuts.keys()].every(est4xx)).toBe(true);
+    expect(await etat()).toEqual(avant);
+  }, 600_000);
+});

@@ -1,0 +1,255 @@
+// Fault tolerance with real processes: the Temporal dev server (SQLite file) and the Passpro worker
+// (`runtime/main.ts`, PASSPRO_ROLE=worker) run as child processes on a PostgreSQL database, and a batch of
+// candidatures is driven through the procedure (inscription, avis d'origine, convocation, désistement) while
+// the worker is killed with SIGKILL again and again, the Temporal server restarts, PostgreSQL is stopped for
+// 30 s, SMTP refuses mail. Every candidature completes, with one audit row per history entry, its vœux and
+// avis, and each of its three mails exactly once.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { projectRoot } from '../../runtime/paths';
+import { temporalCliPath } from '../../runtime/temporal-binaries';
+import {
+  candidatureStartPolicy,
+  candidatureWorkflowId,
+  desisterUpdate,
+  inscrireUpdate,
+  planifierEntretienUpdate,
+  saisirAvisOrigineUpdate,
+  type CandidatureInput,
+  type CandidatureState,
+} from '../../workflows/definitions';
+import { cliSearchAttributeTypes, passproSearchAttributes } from '../../workflows/search-attributes';
+import { openDatabase, type Database } from '../../runtime/database';
+import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine, eleve, planificationInput } from '../support/fixtures';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp';
+import { uniqueTaskQueue } from '../support/temporal';
+
+const PG_SCRIPT = path.join(projectRoot, 'scripts', 'postgres-test-server.sh');
+const campagne = campagneEn('creteil-2018', 2027);
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function portLibre(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+const postgres = (commande: 'start' | 'stop') => execFileSync('bash', [PG_SCRIPT, commande], { encoding: 'utf8' }).trim();
+
+/** A child process whose output is kept for the failure message. */
+function lancer(commande: string, args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; sortie: () => string } {
+  const child = spawn(commande, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let sortie = '';
+  const garder = (b: Buffer) => {
+    sortie = (sortie + b.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', garder);
+  child.stderr?.on('data', garder);
+  return { child, sortie: () => sortie };
+}
+
+async function arreter(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const fin = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await fin;
+}
+
+/** Retries a client call through a server restart (connection refused, unavailable). */
+async function avecReprise<T>(appel: () => Promise<T>, quoi: string): Promise<T> {
+  const limite = Date.now() + 180_000;
+  for (;;) {
+    try {
+      return await appel();
+    } catch (error) {
+      const message = String((error as Error)?.message ?? error);
+      const passager = /UNAVAILABLE|ECONNREFUSED|Connection refused|connect|deadline|Deadline|shut down|transport|RST_STREAM|14 /i.test(message);
+      if (!passager || Date.now() > limite) throw new Error(`${quoi} : ${message}`, { cause: error });
+      await pause(500);
+    }
+  }
+}
+
+describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped, SMTP down', () => {
+  let dossier: string;
+  let temporalPort: number;
+  let temporal: ReturnType<typeof lancer>;
+  let worker: ReturnType<typeof lancer> | undefined;
+  let smtp: SmtpReceiver;
+  let baseUrl: string;
+  let nomBase: string;
+  let db: Database;
+  let client: Client;
+  let connection: Connection;
+  const taskQueue = uniqueTaskQueue('faults');
+
+  function demarrerTemporal(): void {
+    temporal = lancer(temporalCliPath(), [
+      'server', 'start-dev', '--headless',
+      '--db-filename', path.join(dossier, 'temporal.sqlite'),
+      '--ip', '127.0.0.1', '--port', String(temporalPort),
+      '--log-level', 'error',
+      ...passproSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliSearchAttributeTypes[key.type]}`]),
+    ]);
+  }
+
+  function demarrerWorker(): void {
+    // tsx as a loader in this very process (its CLI would fork a child that a SIGKILL of the CLI leaves running).
+    worker = lancer(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'runtime', 'main.ts')], {
+      PASSPRO_ROLE: 'worker',
+      DATABASE_URL: baseUrl,
+      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      SAIO_EMAIL: 'saio@ac-creteil.fr',
+      LOG_LEVEL: 'warn',
+    });
+  }
+
+  beforeAll(async () => {
+    dossier = mkdtempSync(path.join(os.tmpdir(), 'passpro-faults-'));
+    // The script's own server, whatever TEST_DATABASE_URL says: this test stops and starts it.
+    const admin = new URL(postgres('start'));
+    nomBase = `passpro_faults_${process.pid}`;
+    const adminDb = openDatabase(admin.toString());
+    await adminDb.prisma.$executeRawUnsafe(`DROP DATABASE IF EXISTS ${nomBase} WITH (FORCE)`);
+    await adminDb.prisma.$executeRawUnsafe(`CREATE DATABASE ${nomBase}`);
+    await adminDb.close();
+    admin.pathname = `/${nomBase}`;
+    baseUrl = admin.toString();
+    db = openDatabase(baseUrl);
+    smtp = await startSmtpReceiver();
+    temporalPort = await portLibre();
+    demarrerTemporal();
+    connection = await avecReprise(() => Connection.connect({ address: `127.0.0.1:${temporalPort}`, connectTimeout: 2_000 }), 'connexion à Temporal');
+    client = new Client({ connection });
+    demarrerWorker();
+  }, 300_000);
+
+  afterAll(async () => {
+    if (worker) await arreter(worker.child, 'SIGKILL');
+    if (temporal) await arreter(temporal.child, 'SIGTERM');
+    await connection?.close();
+    await smtp?.stop();
+    await db?.close();
+    if (dossier) rmSync(dossier, { recursive: true, force: true });
+  }, 60_000);
+
+  let numero = 0;
+  /** Candidatures driven to their end so far: each fault must fall while some are still under way. */
+  let terminees = 0;
+  const nouvelleCandidature = (): CandidatureInput => {
+    numero += 1;
+    return candidatureInput(campagne, { eleve: { ...eleve(), prenom: `Élève ${numero}` } });
+  };
+
+  /** The whole path of one candidature to its end (désistement after the convocation), each step idempotent. */
+  async function parcourir(input: CandidatureInput): Promise<CandidatureState> {
+    const workflowId = candidatureWorkflowId(input.campagne.id, input.eleve.ine, input.domaine.code);
+    await avecReprise(
+      () =>
+        client.workflow.executeUpdateWithStart(inscrireUpdate, {
+          updateId: `${workflowId}/inscription`,
+          args: [{ voeux: input.voeux, acteur: chefOrigine }],
+          startWorkflowOperation: new WithStartWorkflowOperation('candidatureWorkflow', { workflowId, taskQueue, ...candidatureStartPolicy, args: [input] }),
+        }),
+      `${workflowId} inscription`,
+    );
+    const handle = client.workflow.getHandle(workflowId);
+    await avecReprise(() => handle.executeUpdate(saisirAvisOrigineUpdate, { updateId: `${workflowId}/avis`, args: [avisOrigineInput(input.voeux, ['favorable', 'reserve'])] }), `${workflowId} avis`);
+    await avecReprise(() => handle.executeUpdate(planifierEntretienUpdate, { updateId: `${workflowId}/entretien`, args: [planificationInput('2027-04-07', '14:00')] }), `${workflowId} entretien`);
+    await avecReprise(() => handle.executeUpdate(desisterUpdate, { updateId: `${workflowId}/desistement`, args: [{ motif: 'Entrée en apprentissage', acteur: chefOrigine }] }), `${workflowId} désistement`);
+    const final = await avecReprise(() => handle.result() as Promise<CandidatureState>, `${workflowId} fin`);
+    terminees += 1;
+    return final;
+  }
+
+  /** Nothing lost, nothing doubled: rows and mails of each candidature as its final state says. */
+  async function verifier(finals: CandidatureState[]): Promise<void> {
+    await pause(500);
+    for (const final of finals) {
+      expect(final.etape).toBe('desistee');
+      const row = await db.prisma.candidature.findUniqueOrThrow({
+        where: { id: final.id },
+        include: { evenements: { orderBy: { id: 'asc' } }, voeux: { orderBy: { rang: 'asc' } } },
+      });
+      expect(row.etape).toBe('desistee');
+      expect(row.version).toBe(final.version);
+      expect(row.evenements.map((e) => [e.cle, e.type])).toEqual(final.historique.map((h, i) => [`${final.id}#${i}`, h.type]));
+      expect(row.voeux.map((v) => [v.codeFormation, v.avisOrigine])).toEqual([
+        [final.voeux[0].codeFormation, 'favorable'],
+        [final.voeux[1].codeFormation, 'reserve'],
+      ]);
+      const courriels = await db.prisma.courriel.findMany({ where: { candidatureId: final.id }, orderBy: { id: 'asc' } });
+      expect(courriels.map((c) => [c.cle.slice(final.id.length + 1), c.envoyeLe !== null])).toEqual([
+        ['convocation/1', true],
+        ['annulation', true],
+        ['desistement', true],
+      ]);
+      const recus = smtp.mails.filter((m) => m.text?.includes(encodeURIComponent(final.id)) === true && !(m.subject ?? '').includes('votre attention'));
+      expect(recus).toHaveLength(3);
+    }
+  }
+
+  const lot = (n: number) => {
+    terminees = 0;
+    return Array.from({ length: n }, nouvelleCandidature);
+  };
+
+  it('kill -9 of the worker, three times while a batch runs: all complete, nothing lost or doubled', async () => {
+    const candidatures = lot(8);
+    const enCours = Promise.all(candidatures.map(parcourir));
+    for (let i = 0; i < 3; i += 1) {
+      await pause(6_000);
+      expect(terminees).toBeLessThan(candidatures.length);
+      await arreter(worker!.child, 'SIGKILL');
+      demarrerWorker();
+    }
+    await verifier(await enCours);
+  }, 600_000);
+
+  it('Temporal dev server restarted in the middle (same SQLite file): all complete', async () => {
+    const candidatures = lot(8);
+    const enCours = Promise.all(candidatures.map(parcourir));
+    await pause(2_000);
+    expect(terminees).toBeLessThan(candidatures.length);
+    await arreter(temporal.child, 'SIGTERM');
+    await pause(2_000);
+    demarrerTemporal();
+    await verifier(await enCours);
+  }, 600_000);
+
+  it('PostgreSQL stopped for 30 s: activities retry and catch up, nothing lost', async () => {
+    const candidatures = lot(8);
+    const enCours = Promise.all(candidatures.map(parcourir));
+    await pause(2_000);
+    expect(terminees).toBeLessThan(candidatures.length);
+    postgres('stop');
+    await pause(30_000);
+    postgres('start');
+    await verifier(await enCours);
+  }, 600_000);
+
+  it('SMTP refusing mail for 20 s: mails delayed, none lost, none doubled', async () => {
+    const candidatures = lot(8);
+    smtp.setDown(true);
+    const enCours = Promise.all(candidatures.map(parcourir));
+    await pause(20_000);
+    expect(smtp.mails.filter((m) => candidatures.some((c) => m.text?.includes(encodeURIComponent(c.eleve.ine)) === true))).toEqual([]);
+    smtp.setDown(false);
+    await verifier(await enCours);
+  }, 600_000);
+
+  afterEach(() => {
+    if (worker && worker.child.exitCode !== null) console.error(`worker arrêté :\n${worker.sortie()}`);
+  });
+});
