@@ -261,7 +261,6 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
     for (const voeu of state.voeux) {
       voeu.bonus = voeu.avisFinal && saisis.includes(voeu.codeFormation) ? calculerBonus(campagne, voeu.avisFinal, aTemps) : 0;
     }
-    leverRetard('affelnet');
     passerA('cloturee');
     noter(aTemps ? 'bonus_decide' : 'aucun_bonus', systeme, {
       bonus: Object.fromEntries(state.voeux.map((v) => [v.codeFormation, v.bonus])),

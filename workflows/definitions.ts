@@ -100,7 +100,7 @@ export interface CompteRendu {
 }
 
 /** An open lateness: something due that has not happened. Closed ones stay in the history. */
-export type Retard = 'planification' | 'avis_origine' | 'compte_rendu' | 'affelnet';
+export type Retard = 'planification' | 'avis_origine' | 'compte_rendu';
 
 export interface HistoriqueEntree {
   type: string;
