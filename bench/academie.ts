@@ -143,6 +143,19 @@ async function main(): Promise<void> {
   const pgPropre = process.env.DATABASE_URL?.startsWith('postgres') !== true;
   const envPg = { ...process.env, PASSPRO_TEST_PG_PORT: String(await portLibre()), PASSPRO_TEST_PG_DIR: path.join(tmpdir(), `passpro-academie-pg-${process.pid}`) };
   const scriptPg = path.join(projectRoot, 'scripts', 'postgres-test-server.sh');
+  const enfants: ChildProcess[] = [];
+  let pgEnMarche = pgPropre;
+  const arreterPg = () => {
+    if (!pgEnMarche) return;
+    pgEnMarche = false;
+    execFileSync('bash', [scriptPg, 'stop'], { env: envPg, stdio: 'ignore' });
+    rmSync(envPg.PASSPRO_TEST_PG_DIR, { recursive: true, force: true });
+  };
+  // Should this process die without its `finally`, the servers it started must not outlive it.
+  process.once('exit', () => {
+    enfants.forEach((enfant) => enfant.kill('SIGKILL'));
+    arreterPg();
+  });
   const serveurPg = pgPropre ? execFileSync('bash', [scriptPg, 'start'], { encoding: 'utf8', env: envPg }).trim().split('\n').pop()! : process.env.DATABASE_URL!;
   const nomBase = `passpro_bench_${Date.now()}`;
   const sql = async (requete: string) => {
@@ -158,9 +171,6 @@ async function main(): Promise<void> {
   const urlBase = new URL(serveurPg);
   urlBase.pathname = `/${nomBase}`;
 
-  const enfants: ChildProcess[] = [];
-  // Should this process die without its `finally`, the servers it started must not outlive it.
-  process.once('exit', () => enfants.forEach((enfant) => enfant.kill('SIGKILL')));
   const smtp = await startSmtpReceiver();
   let connection: Connection | undefined;
   let db: ReturnType<typeof openDatabase> | undefined;
@@ -330,10 +340,7 @@ async function main(): Promise<void> {
     await connection?.close();
     await smtp.stop();
     await sql(`DROP DATABASE IF EXISTS ${nomBase} WITH (FORCE)`);
-    if (pgPropre) {
-      execFileSync('bash', [scriptPg, 'stop'], { env: envPg, stdio: 'ignore' });
-      rmSync(envPg.PASSPRO_TEST_PG_DIR, { recursive: true, force: true });
-    }
+    arreterPg();
     // The servers' logs stay for a failed run.
     if (reussi) rmSync(dossier, { recursive: true, force: true });
   }

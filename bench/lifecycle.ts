@@ -1,6 +1,7 @@
 // Cost of a candidature's whole procedure against Temporal's floor, on the embedded stack (Temporal dev
-// server as the API tests start it, the database — PGlite in memory, or DATABASE_URL=postgresql://… —, an
-// SMTP receiver, workers in this process). `npm run bench:lifecycle [-- --k 100] [--concurrence 10]`.
+// server as the API tests start it, the database as the tests get it — PGlite in memory, or a fresh database
+// on the PostgreSQL server of TEST_DATABASE_URL=postgresql://… —, an SMTP receiver, workers in this process).
+// `npm run bench:lifecycle [-- --k 100] [--concurrence 10]`.
 //
 // Ours: K candidatures driven through the HTTP API by their staff, all of the procedure that the real clock
 // allows in one sitting — inscription, avis d'origine, interview planned minutes ahead (the SAIO's dérogation

@@ -15,9 +15,10 @@ export interface WorkerSettings {
 
 /**
  * Tuning of the worker, measured by `npm run bench` (the lifecycle benchmark gives its baseline worker the same).
- * The cache: a candidature cached in the worker costs about 1.4 MB of RSS (the SDK's default sizes the cache
- * from the heap limit, ~2,300 workflows on a 4 GB heap: 4.4 GB of RSS at 3,000 candidatures), while one
- * evicted is replayed from its short history when it wakes, which costs far less than its place in memory.
+ * The cache: a candidature cached in the worker costs about 1.4 MB of RSS, and the SDK sizes the cache from the
+ * heap limit (~2,300 workflows on a 4 GB heap: a 4.4 GB peak at 3,000 candidatures in `bench:academie`). With
+ * 500, the peak was 2.5 GB; an evicted candidature is replayed from its short history when it wakes, which made
+ * the deadline's consequences slower on that run (279 s instead of 186 s on a shared 2-core machine).
  */
 export const reglagesWorker: Partial<WorkerOptions> = { maxCachedWorkflows: 500 };
 
