@@ -210,8 +210,9 @@ describe('outages and lost completions', () => {
       await handle.executeUpdate(planifierEntretienUpdate, {
         args: [{ date: '2027-04-08', heure: '10:30', lieu: 'Lycée Gabriel Péri, salle B14', mode: 'presentiel', acteur: personnelAccueil }],
       });
-      // Every retry done before the clock jumps: the test server's time skipping and an activity in retry
-      // backoff (the lost completions) do not mix well under load.
+      // Both convocations sent and their lost completions retried before the clock jumps: the test server's
+      // time skipping and an activity in retry backoff do not mix well (a jump then takes minutes of real time).
+      await jusqua(() => appels.envoyerCourriel === 4, 30_000, 'deux convocations, chacune essayée deux fois');
       await sansActiviteEnCours(handle);
       await avancerJusqua(ctx, parisInstant('2027-04-08', '11:30'));
       await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
