@@ -42,6 +42,9 @@ function openPostgres(url: string): Database {
   // An idle connection the server drops (restart, failover, shutdown) emits 'error' on the pool: without a
   // listener Node would crash the process; the pool replaces the connection and the next query reconnects.
   pool.on('error', (error) => console.warn(`PostgreSQL : connexion inactive perdue (${error.message})`));
+  // A dropped connection's socket may still report its reset (ECONNRESET) after the pool has let the client go:
+  // each client keeps a listener of its own, so that late report is not an uncaught error either.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

@@ -3,7 +3,7 @@
 // candidatures is driven through the procedure (inscription, avis d'origine, convocation, désistement) while
 // the worker is killed with SIGKILL again and again, the Temporal server restarts, PostgreSQL is stopped for
 // 30 s, SMTP refuses mail. Every candidature completes, with one audit row per history entry, its vœux and
-// avis, and each of its three mails exactly once.
+// avis, and each of its three mails once (see `verifier` for the one gap a killed worker leaves).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -173,8 +173,13 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
     return final;
   }
 
-  /** Nothing lost, nothing doubled: rows and mails of each candidature as its final state says. */
-  async function verifier(finals: CandidatureState[]): Promise<void> {
+  /**
+   * Nothing lost, nothing doubled: rows and mails of each candidature as its final state says. `copies`: a worker
+   * killed between SMTP's acceptance of a mail and its record in the outbox cannot know it was sent, and its retry
+   * sends it again — the same message, under the same Message-ID (mail clients show it once); only then may a
+   * message arrive twice.
+   */
+  async function verifier(finals: CandidatureState[], copies: 'une' | 'meme_message' = 'une'): Promise<void> {
     await pause(500);
     for (const final of finals) {
       expect(final.etape).toBe('desistee');
@@ -196,7 +201,9 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
         ['desistement', true],
       ]);
       const recus = smtp.mails.filter((m) => m.text?.includes(encodeURIComponent(final.id)) === true && !(m.subject ?? '').includes('votre attention'));
-      expect(recus).toHaveLength(3);
+      const messages = [...new Set(recus.map((m) => m.messageId))].sort();
+      expect(messages).toEqual(courriels.map((c) => c.messageId).sort());
+      if (copies === 'une') expect(recus).toHaveLength(3);
     }
   }
 
@@ -205,7 +212,7 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
     return Array.from({ length: n }, nouvelleCandidature);
   };
 
-  it('kill -9 of the worker, three times while a batch runs: all complete, nothing lost or doubled', async () => {
+  it('kill -9 of the worker, three times while a batch runs: all complete, nothing lost, no audit row or vœu doubled', async () => {
     const candidatures = lot(8);
     const enCours = Promise.all(candidatures.map(parcourir));
     for (let i = 0; i < 3; i += 1) {
@@ -214,13 +221,13 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
       await arreter(worker!.child, 'SIGKILL');
       demarrerWorker();
     }
-    await verifier(await enCours);
+    await verifier(await enCours, 'meme_message');
   }, 600_000);
 
   it('Temporal dev server restarted in the middle (same SQLite file): all complete', async () => {
     const candidatures = lot(8);
     const enCours = Promise.all(candidatures.map(parcourir));
-    await pause(2_000);
+    await pause(1_000);
     expect(terminees).toBeLessThan(candidatures.length);
     await arreter(temporal.child, 'SIGTERM');
     await pause(2_000);
@@ -231,7 +238,7 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
   it('PostgreSQL stopped for 30 s: activities retry and catch up, nothing lost', async () => {
     const candidatures = lot(8);
     const enCours = Promise.all(candidatures.map(parcourir));
-    await pause(2_000);
+    await pause(300);
     expect(terminees).toBeLessThan(candidatures.length);
     postgres('stop');
     await pause(30_000);
