@@ -52,7 +52,24 @@ export async function withWorker<T>(ctx: WorkflowTestContext, fn: (taskQueue: st
     workflowBundle: ctx.bundle,
     activities: createActivities({ prisma: ctx.db.prisma, mailer: ctx.mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' }),
   });
-  return worker.runUntil(fn(taskQueue));
+  return worker.runUntil(async () => {
+    const result = await fn(taskQueue);
+    await auRepos(worker);
+    return result;
+  });
+}
+
+/**
+ * Mails leave after the action that causes them has been answered (workflows/candidature.ts): a test that checks
+ * them keeps its worker until nothing is in flight for a few polls in a row.
+ */
+async function auRepos(worker: Worker, limiteMs = 20_000): Promise<void> {
+  const limite = Date.now() + limiteMs;
+  for (let calme = 0; calme < 4 && Date.now() < limite; ) {
+    const { numInFlightActivities, numInFlightWorkflowActivations } = worker.getStatus();
+    calme = numInFlightActivities === 0 && numInFlightWorkflowActivations === 0 ? calme + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export function startCandidature(ctx: WorkflowTestContext, taskQueue: string, input: CandidatureInput) {
