@@ -32,7 +32,7 @@ import { ApiError, errorHandler, notFound } from './errors';
 import { routesExports } from './exports';
 import { routesFiches } from './fiches';
 import { routesImport } from './import';
-import { verifierInscription, type Inscription } from './inscription';
+import { candidatureExistante, verifierInscription, type Inscription } from './inscription';
 import { createLogger, httpLogger, type Logger } from './logging';
 import { construireOpenApi } from './openapi';
 import { listerCandidatures, statistiques } from './reads';
@@ -170,7 +170,7 @@ export function buildApp(deps: AppDeps): express.Express {
       const existant = await deps.client.workflow.getHandle(workflowId).query(etatQuery).catch(temporalError);
       return !peutVoir(acteur, { uaiOrigine: existant.eleve.uaiOrigine, uaiAccueil: existant.uaiAccueil });
     };
-    const existante = () => new ApiError(409, 'candidature_existante', 'cet élève a déjà une candidature dans ce domaine, suivie par un autre établissement');
+    const existante = () => new ApiError(409, candidatureExistante.code, candidatureExistante.message);
     let state: CandidatureState;
     if (recensementSeulement) {
       await deps.client.workflow.start<typeof candidatureWorkflow>('candidatureWorkflow', options).catch(temporalError);

@@ -7,10 +7,11 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import express, { type Express } from 'express';
 import type { z } from 'zod';
+import { parLots } from '../runtime/par-lots';
 import { candidatureWorkflowId, etapesFinales, etatQuery, type CandidatureState } from '../workflows/definitions';
 import { appelant, exigerRoles, peutVoir, rolesParAction, type Appelant } from './auth';
 import { ApiError } from './errors';
-import { verifierCampagneOuverte, verifierEleve, type Inscription } from './inscription';
+import { candidatureExistante, verifierCampagneOuverte, verifierEleve, type Inscription } from './inscription';
 import { importQuery, inscriptionSchema, MAX_VOEUX, type importLigneSchema, type importRapportSchema } from './schemas';
 import { messagesEnFrancais, parse } from './validation';
 
@@ -227,20 +228,6 @@ function grouper(campagneId: string, lignes: Ligne[]): Groupe[] {
   return [...groupes.values()];
 }
 
-async function parLots<T, R>(elements: readonly T[], n: number, faire: (element: T) => Promise<R>): Promise<R[]> {
-  const resultats: R[] = [];
-  let suivant = 0;
-  const file = async () => {
-    while (suivant < elements.length) {
-      const i = suivant;
-      suivant += 1;
-      resultats[i] = await faire(elements[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, elements.length) }, file));
-  return resultats;
-}
-
 export interface ImportDeps {
   client: Client;
   /** The inscription of `POST /candidatures` (api/app.ts): checks, then start or update-with-start. */
@@ -260,7 +247,7 @@ export function routesImport(app: Express, deps: ImportDeps): void {
     }
     // As `POST /candidatures`: say that another school holds it, show nothing of it.
     if (!peutVoir(acteur, { uaiOrigine: etat.eleve.uaiOrigine, uaiAccueil: etat.uaiAccueil })) {
-      return { code: 'candidature_existante', message: 'cet élève a déjà une candidature dans ce domaine, suivie par un autre établissement', champ: 'ine' };
+      return { ...candidatureExistante, champ: 'ine' };
     }
     if (etapesFinales.includes(etat.etape)) {
       return { code: 'candidature_terminee', message: `la candidature de cet élève dans ce domaine est terminée (${etat.etape}) : retirez ces lignes du fichier`, champ: 'ine' };

@@ -11,6 +11,12 @@ import type { inscriptionSchema } from './schemas';
 
 export type Inscription = z.infer<typeof inscriptionSchema>;
 
+/** The pupil already has a candidature in this domaine, followed by another school: said, nothing of it shown. */
+export const candidatureExistante = {
+  code: 'candidature_existante',
+  message: 'cet élève a déjà une candidature dans ce domaine, suivie par un autre établissement',
+} as const;
+
 /** Refused before anything starts: a late inscription must not leave a candidature behind. */
 export function verifierCampagneOuverte(campagneId: string): void {
   const campagne = campagnes[campagneId];

@@ -17,11 +17,10 @@
 // the lycée (the `Rappel` rows the 08:30 digest mails tomorrow).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { Client, type Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { emettreJeton } from '../api/auth';
 import { parisTimeOf } from '../domain/calendar';
@@ -29,12 +28,13 @@ import { uaiCheckLetter } from '../domain/identifiers';
 import { DEV_JWT_SECRET } from '../runtime/config';
 import { openDatabase } from '../runtime/database';
 import { projectRoot } from '../runtime/paths';
+import { argumentsServeurDev, connecterTemporal } from '../runtime/serveur-temporal';
 import { temporalCliPath } from '../runtime/temporal-binaries';
 import { campagneDemo } from '../scripts/demo/campagne';
+import { portLibre } from '../test/support/ports';
 import { startSmtpReceiver } from '../test/support/smtp';
 import { candidatureStartPolicy, candidatureWorkflowId, inscrireUpdate, type Acteur, type CandidatureInput } from '../workflows/definitions';
 import type { candidatureWorkflow } from '../workflows/candidature';
-import { cliSearchAttributeTypes, passproSearchAttributes } from '../workflows/search-attributes';
 
 const usage = 'usage : npm run bench:academie -- [--pupils 20000] [--concurrence 50] [--debit 20]';
 const LYCEES = 40;
@@ -62,14 +62,6 @@ const uai = (departement: string, n: number) => {
   const sept = `${departement}${String(n).padStart(4, '0')}`;
   return `${sept}${uaiCheckLetter(sept)}`;
 };
-
-async function portLibre(): Promise<number> {
-  const serveur = createServer().listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => serveur.once('listening', resolve));
-  const { port } = serveur.address() as { port: number };
-  await new Promise<void>((resolve) => serveur.close(() => resolve()));
-  return port;
-}
 
 /** A child whose output goes to `<dossier>/<nom>.log`; resolves once a line matches `pret`. */
 function lancer(nom: string, commande: string, args: string[], env: NodeJS.ProcessEnv, dossier: string, pret: RegExp): Promise<ChildProcess> {
@@ -106,19 +98,6 @@ function memoire(pid: number): { rss: number; pic: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const champ = (nom: string) => Number(new RegExp(`^${nom}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
   return { rss: champ('VmRSS'), pic: champ('VmHWM') };
-}
-
-async function connecterTemporal(adresse: string): Promise<Connection> {
-  for (const limite = Date.now() + 60_000; ; ) {
-    try {
-      const connection = await Connection.connect({ address: adresse, connectTimeout: 2_000 });
-      await connection.workflowService.getSystemInfo({});
-      return connection;
-    } catch (error) {
-      if (Date.now() > limite) throw error;
-      await attendre(500);
-    }
-  }
 }
 
 /** Milliseconds of each of `n` runs of `faire`, in order (the first one is cold). */
@@ -182,13 +161,7 @@ async function main(): Promise<void> {
     const serveur = await lancer(
       'temporal',
       temporalCliPath(),
-      [
-        'server', 'start-dev', '--headless', '--log-level', 'warn',
-        '--db-filename', path.join(dossier, 'temporal.sqlite'),
-        '--ip', '127.0.0.1', '--port', String(portTemporal),
-        '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL',
-        ...passproSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliSearchAttributeTypes[key.type]}`]),
-      ],
+      argumentsServeurDev({ fichier: path.join(dossier, 'temporal.sqlite'), ip: '127.0.0.1', port: portTemporal }),
       {},
       dossier,
       /Temporal Server/,

@@ -4,13 +4,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import { startPasspro, type Running } from './app';
 import type { Config } from './config';
 import { configOrExit, onShutdownSignal } from './main';
 import { projectRoot } from './paths';
+import { argumentsServeurDev, connecterTemporal } from './serveur-temporal';
 import { temporalCliPath } from './temporal-binaries';
-import { cliSearchAttributeTypes, passproSearchAttributes } from '../workflows/search-attributes';
 
 function startChild(name: string, command: string, args: string[], logFile: string): ChildProcess {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -48,21 +47,6 @@ export async function shutdown(code: number): Promise<void> {
   process.exit(code);
 }
 
-async function waitForTemporal(address: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
-      await connection.workflowService.getSystemInfo({});
-      await connection.close();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`Temporal ne répond pas sur ${address}`, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-}
-
 /** Temporal dev server and mail catcher as children, then worker and API in this process (`npm start`, the demo). */
 export async function demarrerPile(config: Config): Promise<Running> {
   const dataDir = config.PASSPRO_DATA_DIR;
@@ -73,19 +57,12 @@ export async function demarrerPile(config: Config): Promise<Running> {
     startChild(
       'temporal',
       temporalCliPath(),
-      [
-        'server', 'start-dev',
-        '--db-filename', path.join(dataDir, 'temporal.sqlite'),
-        '--ip', temporalHost,
-        '--port', temporalPort,
-        '--ui-port', String(config.TEMPORAL_UI_PORT),
-        '--ui-disable-news-fetch',
-        '--log-level', 'warn',
-        // One SQLite connection serves everything: WAL and relaxed syncs keep it from being the bottleneck.
-        '--sqlite-pragma', 'journal_mode=WAL',
-        '--sqlite-pragma', 'synchronous=NORMAL',
-        ...passproSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliSearchAttributeTypes[key.type]}`]),
-      ],
+      argumentsServeurDev({
+        fichier: path.join(dataDir, 'temporal.sqlite'),
+        ip: temporalHost,
+        port: Number(temporalPort),
+        uiPort: config.TEMPORAL_UI_PORT,
+      }),
       path.join(dataDir, 'logs', 'temporal.log'),
     ),
     startChild(
@@ -103,7 +80,7 @@ export async function demarrerPile(config: Config): Promise<Running> {
     ),
   );
 
-  await waitForTemporal(config.TEMPORAL_ADDRESS);
+  await (await connecterTemporal(config.TEMPORAL_ADDRESS)).close();
   running = await startPasspro(config, (message) => console.log(message));
   return running;
 }

@@ -18,6 +18,7 @@ import { catalogue } from '../../domain/catalogue/index';
 import type { Running } from '../../runtime/app';
 import type { Config } from '../../runtime/config';
 import { demarrerPile, ouSontLesParties, shutdown } from '../../runtime/dev';
+import { parLots } from '../../runtime/par-lots';
 import { configOrExit, onShutdownSignal } from '../../runtime/main';
 import { enregistrerCampagnes, seed } from '../../runtime/seed';
 import type { CandidatureState, Etape } from '../../workflows/definitions';
@@ -69,11 +70,7 @@ function etapeAttendue(c: CandidatureDemo): Etape {
 const retardAttendu = (c: CandidatureDemo) => c.scenario === 'non_planifiee';
 
 async function enParallele<T>(elements: readonly T[], faire: (element: T) => Promise<void>): Promise<void> {
-  let suivant = 0;
-  const ouvrier = async () => {
-    while (suivant < elements.length) await faire(elements[suivant++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(EN_PARALLELE, elements.length) }, ouvrier));
+  await parLots(elements, EN_PARALLELE, faire);
 }
 
 function tableau(entetes: string[], lignes: (string | number)[][]): string {

@@ -2,7 +2,7 @@
 // the API; Ctrl-C stops everything; a second start finds the running workflows and the rows again.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, createConnection } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../runtime/database';
@@ -11,16 +11,7 @@ import { temporalCliPath } from '../../runtime/temporal-binaries';
 import { emettreJeton } from '../../api/auth';
 import { DEV_JWT_SECRET } from '../../runtime/config';
 import { COLLEGE, inscription } from '../support/fixtures';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+import { portLibre } from '../support/ports';
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -73,7 +64,7 @@ describe('npm start (embedded defaults)', () => {
   });
 
   it('runs every part, stops cleanly on Ctrl-C, and keeps workflows and rows across a restart', async () => {
-    const [temporalPort, uiPort, mailWeb, smtp, api] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [temporalPort, uiPort, mailWeb, smtp, api] = await Promise.all([portLibre(), portLibre(), portLibre(), portLibre(), portLibre()]);
     const env = {
       PASSPRO_DATA_DIR: dataDir,
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,

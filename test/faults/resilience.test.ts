@@ -6,11 +6,11 @@
 // avis, and each of its three mails once (see `verifier` for the one gap a killed worker leaves).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { Client, type Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { projectRoot } from '../../runtime/paths';
+import { argumentsServeurDev, connecterTemporal } from '../../runtime/serveur-temporal';
 import { temporalCliPath } from '../../runtime/temporal-binaries';
 import {
   candidatureStartPolicy,
@@ -22,25 +22,15 @@ import {
   type CandidatureInput,
   type CandidatureState,
 } from '../../workflows/definitions';
-import { cliSearchAttributeTypes, passproSearchAttributes } from '../../workflows/search-attributes';
 import { openDatabase, type Database } from '../../runtime/database';
 import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine, eleve, planificationInput } from '../support/fixtures';
+import { portLibre } from '../support/ports';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp';
 import { uniqueTaskQueue } from '../support/temporal';
 
 const PG_SCRIPT = path.join(projectRoot, 'scripts', 'postgres-test-server.sh');
 const campagne = campagneEn('creteil-2018', 2027);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function portLibre(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 const postgres = (commande: 'start' | 'stop') => execFileSync('bash', [PG_SCRIPT, commande], { encoding: 'utf8' }).trim();
 
@@ -92,13 +82,7 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
   const taskQueue = uniqueTaskQueue('faults');
 
   function demarrerTemporal(): void {
-    temporal = lancer(temporalCliPath(), [
-      'server', 'start-dev', '--headless',
-      '--db-filename', path.join(dossier, 'temporal.sqlite'),
-      '--ip', '127.0.0.1', '--port', String(temporalPort),
-      '--log-level', 'error',
-      ...passproSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliSearchAttributeTypes[key.type]}`]),
-    ]);
+    temporal = lancer(temporalCliPath(), argumentsServeurDev({ fichier: path.join(dossier, 'temporal.sqlite'), ip: '127.0.0.1', port: temporalPort }));
   }
 
   function demarrerWorker(): void {
@@ -130,7 +114,7 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
     smtp = await startSmtpReceiver();
     temporalPort = await portLibre();
     demarrerTemporal();
-    connection = await avecReprise(() => Connection.connect({ address: `127.0.0.1:${temporalPort}`, connectTimeout: 2_000 }), 'connexion à Temporal');
+    connection = await connecterTemporal(`127.0.0.1:${temporalPort}`);
     client = new Client({ connection });
     demarrerWorker();
   }, 300_000);

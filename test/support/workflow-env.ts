@@ -4,7 +4,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ParsedMail } from 'mailparser';
-import { createActivities } from '../../activities';
+import { createActivities, type Activities } from '../../activities';
 import { createSmtpMailer, type Mailer } from '../../activities/mail';
 import { addDays, endOfParisDay, parisInstant } from '../../domain/calendar';
 import {
@@ -44,14 +44,15 @@ export async function tearDownWorkflowTests(ctx: WorkflowTestContext | undefined
   await ctx.env.teardown();
 }
 
-export async function withWorker<T>(ctx: WorkflowTestContext, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+/** The real activities on the context's database and SMTP receiver (through `mailer`, which a test may wrap). */
+export function activitesReelles(ctx: WorkflowTestContext, mailer: Mailer = ctx.mailer): Activities {
+  return createActivities({ prisma: ctx.db.prisma, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' });
+}
+
+/** A worker on its own task queue, with the real activities unless a test wraps them. */
+export async function withWorker<T>(ctx: WorkflowTestContext, fn: (taskQueue: string) => Promise<T>, activities = activitesReelles(ctx)): Promise<T> {
   const taskQueue = uniqueTaskQueue('wf');
-  const worker = await Worker.create({
-    connection: ctx.env.nativeConnection,
-    taskQueue,
-    workflowBundle: ctx.bundle,
-    activities: createActivities({ prisma: ctx.db.prisma, mailer: ctx.mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' }),
-  });
+  const worker = await Worker.create({ connection: ctx.env.nativeConnection, taskQueue, workflowBundle: ctx.bundle, activities });
   return worker.runUntil(async () => {
     const result = await fn(taskQueue);
     await auRepos(worker);

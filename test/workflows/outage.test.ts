@@ -7,9 +7,8 @@
 // update: temporalio/sdk-typescript#1549), so the outage lasts a few seconds and the backoff (1 s, ×2) is
 // measured on the wall clock.
 import type { WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import type { ParsedMail } from 'mailparser';
-import { createActivities, type Activities, type CourrielDemande } from '../../activities';
+import type { Activities, CourrielDemande } from '../../activities';
 import type { Mailer } from '../../activities/mail';
 import { parisInstant } from '../../domain/calendar';
 import {
@@ -24,18 +23,9 @@ import {
 import type { candidatureWorkflow } from '../../workflows';
 import { campagneEn, candidatureInput, chefAccueil, chefOrigine, COLLEGE, personnelAccueil } from '../support/fixtures';
 import { recipients } from '../support/smtp';
-import { uniqueTaskQueue } from '../support/temporal';
-import { avancerJusqua, setUpWorkflowTests, startCandidature, tearDownWorkflowTests, type WorkflowTestContext } from '../support/workflow-env';
+import { activitesReelles, avancerJusqua, jusqua, setUpWorkflowTests, startCandidature, tearDownWorkflowTests, withWorker, type WorkflowTestContext } from '../support/workflow-env';
 
 const creteil2018 = campagneEn('creteil-2018', 2027);
-const SAIO = 'saio@ac-creteil.fr';
-
-/** A worker on its own task queue running the given activities (the real ones, wrapped as a test needs). */
-async function avecWorker<T>(ctx: WorkflowTestContext, activities: Activities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = uniqueTaskQueue('outage');
-  const worker = await Worker.create({ connection: ctx.env.nativeConnection, taskQueue, workflowBundle: ctx.bundle, activities });
-  return worker.runUntil(fn(taskQueue));
-}
 
 /**
  * Runs a candidature on a worker with `activities`, then terminates it if it still runs: a workflow left
@@ -48,33 +38,24 @@ async function avecCandidature<T>(
   input: CandidatureInput,
   fn: (handle: WorkflowHandle<typeof candidatureWorkflow>) => Promise<T>,
 ): Promise<T> {
-  return avecWorker(ctx, activities, async (taskQueue) => {
-    const handle = await startCandidature(ctx, taskQueue, input);
-    try {
-      return await fn(handle);
-    } finally {
-      const { status } = await handle.describe();
-      if (status.name === 'RUNNING') await handle.terminate('fin du test');
-    }
-  });
-}
-
-function activitesReelles(ctx: WorkflowTestContext, mailer: Mailer = ctx.mailer): Activities {
-  return createActivities({ prisma: ctx.db.prisma, mailer, publicUrl: 'http://passpro.test', saioEmail: SAIO });
-}
-
-/** Polls until `condition` holds (real time: the database and the SMTP receiver are real). */
-async function jusqua(condition: () => Promise<boolean> | boolean, timeoutMs = 20_000, quoi = 'condition'): Promise<void> {
-  const limite = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > limite) throw new Error(`${quoi} : pas atteinte en ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return withWorker(
+    ctx,
+    async (taskQueue) => {
+      const handle = await startCandidature(ctx, taskQueue, input);
+      try {
+        return await fn(handle);
+      } finally {
+        const { status } = await handle.describe();
+        if (status.name === 'RUNNING') await handle.terminate('fin du test');
+      }
+    },
+    activities,
+  );
 }
 
 /** Waits until the run has no activity in progress or in retry backoff. */
 const sansActiviteEnCours = (handle: WorkflowHandle) =>
-  jusqua(async () => ((await handle.describe()).raw.pendingActivities ?? []).length === 0, 30_000, 'activités terminées');
+  jusqua(async () => ((await handle.describe()).raw.pendingActivities ?? []).length === 0, 'activités terminées', 30_000);
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -131,14 +112,14 @@ describe('outages and lost completions', () => {
       });
       expect(apres.etape).toBe('convoquee');
       expect((await ctx.db.prisma.candidature.findUniqueOrThrow({ where: { id } })).etape).toBe('convoquee');
-      await jusqua(() => refus() >= 3, 20_000, 'trois essais refusés');
+      await jusqua(() => refus() >= 3, 'trois essais refusés', 20_000);
       const pendant = await ctx.db.prisma.courriel.findUniqueOrThrow({ where: { cle } });
       expect(pendant.envoyeLe).toBeNull();
       expect(pendant.derniereErreur).toMatch(/451|indisponible/);
       expect(mailsDe(ctx, id)).toEqual([]);
 
       ctx.smtp.setDown(false);
-      await jusqua(async () => (await ctx.db.prisma.courriel.findUniqueOrThrow({ where: { cle } })).envoyeLe !== null, 20_000, 'convocation envoyée');
+      await jusqua(async () => (await ctx.db.prisma.courriel.findUniqueOrThrow({ where: { cle } })).envoyeLe !== null, 'convocation envoyée', 20_000);
 
       // Temporal retried the same activity: one scheduled task, completed by its last attempt.
       const events = (await handle.fetchHistory()).events ?? [];
@@ -212,7 +193,7 @@ describe('outages and lost completions', () => {
       });
       // Both convocations sent and their lost completions retried before the clock jumps: the test server's
       // time skipping and an activity in retry backoff do not mix well (a jump then takes minutes of real time).
-      await jusqua(() => appels.envoyerCourriel === 4, 30_000, 'deux convocations, chacune essayée deux fois');
+      await jusqua(() => appels.envoyerCourriel === 4, 'deux convocations, chacune essayée deux fois', 30_000);
       await sansActiviteEnCours(handle);
       await avancerJusqua(ctx, parisInstant('2027-04-08', '11:30'));
       await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
@@ -226,7 +207,7 @@ describe('outages and lost completions', () => {
         }],
       });
       // The mails leave after the actions are answered: the run must go on until the last one is sent.
-      await jusqua(() => courrielsPerdus.length === 3, 20_000, 'trois courriels');
+      await jusqua(() => courrielsPerdus.length === 3, 'trois courriels', 20_000);
       await sansActiviteEnCours(handle);
       return apresCompteRendu;
     });

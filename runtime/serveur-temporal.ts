@@ -1,0 +1,44 @@
+// The Temporal dev server as Passpro runs it (`npm start`, the fault tests, the académie benchmark): one SQLite
+// file, WAL and relaxed syncs, the project's search attributes registered at start.
+import { Connection } from '@temporalio/client';
+import { cliSearchAttributeTypes, passproSearchAttributes } from '../workflows/search-attributes';
+
+export interface ServeurDev {
+  fichier: string;
+  ip: string;
+  port: number;
+  /** The Web UI's port; without one the server runs headless. */
+  uiPort?: number;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** Arguments of `temporal server start-dev`. */
+export function argumentsServeurDev({ fichier, ip, port, uiPort, logLevel = 'warn' }: ServeurDev): string[] {
+  return [
+    'server', 'start-dev',
+    '--db-filename', fichier,
+    '--ip', ip,
+    '--port', String(port),
+    ...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort), '--ui-disable-news-fetch']),
+    '--log-level', logLevel,
+    // One SQLite connection serves everything: WAL and relaxed syncs keep it from being the bottleneck.
+    '--sqlite-pragma', 'journal_mode=WAL',
+    '--sqlite-pragma', 'synchronous=NORMAL',
+    ...passproSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliSearchAttributeTypes[key.type]}`]),
+  ];
+}
+
+/** A connection to a server that is starting: retried until it answers, or `delaiMs` has passed. */
+export async function connecterTemporal(adresse: string, delaiMs = 60_000): Promise<Connection> {
+  const limite = Date.now() + delaiMs;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address: adresse, connectTimeout: 2_000 });
+      await connection.workflowService.getSystemInfo({});
+      return connection;
+    } catch (error) {
+      if (Date.now() > limite) throw new Error(`Temporal ne répond pas sur ${adresse}`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
