@@ -1,9 +1,8 @@
 // The API suites' stack: one Temporal dev server, database, SMTP receiver and worker per test file (the dev
 // server costs seconds to start), the app built as runtime/app.ts builds it, and tokens for every role.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { Express } from 'express';
-import { createActivities } from '../../activities';
+import { createWorker } from '../../runtime/worker';
 import { createSmtpMailer, type Mailer } from '../../activities/mail';
 import { buildApp } from '../../api/app';
 import { emettreJeton, type RolePersonne } from '../../api/auth';
@@ -48,11 +47,13 @@ export async function startStack(prefix: string): Promise<Stack> {
   const taskQueue = uniqueTaskQueue(prefix);
   const [env, db, smtp, bundle] = await Promise.all([devServerEnv(), testDatabase(), startSmtpReceiver(), bundleWorkflows()]);
   const mailer: Mailer = createSmtpMailer({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'passpro@ac-creteil.fr' });
-  const worker = await Worker.create({
+  // The product's worker (its options included), on the bundle built once for the file.
+  const worker = await createWorker({
     connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: bundle,
-    activities: createActivities({ prisma: db.prisma, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' }),
+    deps: { prisma: db.prisma, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' },
   });
   const running = worker.run();
   const config = loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
