@@ -20,6 +20,7 @@ import {
   candidatureWorkflowId,
   etatQuery,
   inscrireUpdate,
+  messageCandidatureTerminee,
   parseCandidatureWorkflowId,
   refus,
   type CandidatureInput,
@@ -94,7 +95,7 @@ async function updateCandidature<T>(client: Client, id: string, update: (handle:
     const { status } = await handle.describe().catch(temporalError);
     if (status.name === 'RUNNING') throw error;
     const { etape } = await handle.query(etatQuery).catch(temporalError);
-    throw new ApiError(409, 'candidature_terminee', `la candidature est terminée (${etape}) : aucune action n'est plus possible`);
+    throw new ApiError(409, 'candidature_terminee', messageCandidatureTerminee(etape));
   }
 }
 

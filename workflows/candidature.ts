@@ -38,6 +38,7 @@ import {
   etapesFinales,
   etatQuery,
   inscrireUpdate,
+  messageCandidatureTerminee,
   refus,
   planifierEntretienUpdate,
   saisirAffelnetUpdate,
@@ -277,7 +278,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
 
   /** The same answer as for a run that has ended, while a closed one still sends its last mails. */
   function exigerEnCours(): void {
-    if (terminee()) throw candidatureTerminee(`la candidature est terminée (${state.etape}) : aucune action n'est plus possible`);
+    if (terminee()) throw candidatureTerminee(messageCandidatureTerminee(state.etape));
   }
 
   function exigerEtape(...etapes: Etape[]): void {

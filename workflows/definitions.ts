@@ -226,6 +226,9 @@ export const refus = {
 } as const;
 export type TypeRefus = (typeof refus)[keyof typeof refus];
 
+/** The reason given for any action on a closed candidature, by its workflow or by the API once the run has ended. */
+export const messageCandidatureTerminee = (etape: Etape) => `la candidature est terminée (${etape}) : aucune action n'est plus possible`;
+
 const prefix = 'passpro';
 
 /** One workflow per pupil × domaine × campagne: the id makes a second interview in a domain impossible. */
