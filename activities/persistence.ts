@@ -1,90 +1,135 @@
 // Writes the workflow's state to the query side. Idempotent: a retried or replayed call with an older
 // version changes nothing; audit rows are keyed by candidature and position in the history.
+import { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../runtime/database';
 import type { CandidatureState } from '../workflows/definitions';
 
 const date = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
 
-export async function enregistrerCandidature(prisma: PrismaClient, state: CandidatureState): Promise<void> {
+/** The rows of one state, keyed by column name: the statement below writes exactly these columns. */
+function lignes(state: CandidatureState) {
   const { eleve, entretien, compteRendu } = state;
-  const candidature = {
-    campagneId: state.campagneId,
-    ine: eleve.ine,
-    domaine: state.domaine.code,
-    domaineLibelle: state.domaine.libelle,
-    modalite: state.modalite,
-    uaiOrigine: eleve.uaiOrigine,
-    uaiAccueil: state.uaiAccueil,
-    etape: state.etape,
-    etapeDepuis: new Date(state.etapeDepuis),
-    echeance: date(state.prochaineEcheance),
-    enRetard: state.retards.length > 0,
-    retards: state.retards,
-    inscritLe: date(state.inscritLe),
-    entretienDate: entretien?.date ?? null,
-    entretienHeure: entretien?.heure ?? null,
-    entretienLieu: entretien?.lieu ?? null,
-    entretienMode: entretien?.mode ?? null,
-    entretienStatut: entretien?.statut ?? null,
-    compteRendu: compteRendu?.texte ?? null,
-    compteRenduLe: date(compteRendu?.le),
-    compteRenduEnRetard: compteRendu?.enRetard ?? null,
-    ficheRecapitulativeLe: date(state.ficheRecapitulativeLe),
-    confirmationFamilleLe: date(state.confirmationFamille?.le),
-    saisieAffelnetLe: date(state.saisieAffelnet?.le),
-    bonusAccorde: state.bonusAccorde,
-    version: state.version,
-  };
-  await prisma.$transaction(async (tx) => {
-    const eleveData = {
+  const maintenant = new Date();
+  return {
+    candidature: {
+      id: state.id,
+      campagneId: state.campagneId,
+      ine: eleve.ine,
+      domaine: state.domaine.code,
+      domaineLibelle: state.domaine.libelle,
+      modalite: state.modalite,
+      uaiOrigine: eleve.uaiOrigine,
+      uaiAccueil: state.uaiAccueil,
+      etape: state.etape,
+      etapeDepuis: new Date(state.etapeDepuis),
+      echeance: date(state.prochaineEcheance),
+      enRetard: state.retards.length > 0,
+      retards: state.retards,
+      inscritLe: date(state.inscritLe),
+      entretienDate: entretien?.date ?? null,
+      entretienHeure: entretien?.heure ?? null,
+      entretienLieu: entretien?.lieu ?? null,
+      entretienMode: entretien?.mode ?? null,
+      entretienStatut: entretien?.statut ?? null,
+      compteRendu: compteRendu?.texte ?? null,
+      compteRenduLe: date(compteRendu?.le),
+      compteRenduEnRetard: compteRendu?.enRetard ?? null,
+      ficheRecapitulativeLe: date(state.ficheRecapitulativeLe),
+      confirmationFamilleLe: date(state.confirmationFamille?.le),
+      saisieAffelnetLe: date(state.saisieAffelnet?.le),
+      bonusAccorde: state.bonusAccorde,
+      version: state.version,
+      updatedAt: maintenant,
+    },
+    eleve: {
+      ine: eleve.ine,
       nom: eleve.nom,
       prenom: eleve.prenom,
       niveau: eleve.niveau,
       uaiOrigine: eleve.uaiOrigine,
       referentNom: eleve.referentNom,
       referentEmail: eleve.referentEmail,
-    };
-    await tx.eleve.upsert({ where: { ine: eleve.ine }, create: { ine: eleve.ine, ...eleveData }, update: eleveData });
-    const existing = await tx.candidature.findUnique({ where: { id: state.id }, select: { version: true } });
-    if (existing && existing.version >= state.version) return;
-    await tx.candidature.upsert({
-      where: { id: state.id },
-      create: { id: state.id, ...candidature },
-      update: candidature,
-    });
-    for (const voeu of state.voeux) {
-      const data = {
-        libelle: voeu.libelle,
-        uaiAccueil: state.uaiAccueil,
-        rang: voeu.rang,
-        ajouteEnEntretien: voeu.ajouteEnEntretien,
-        avisOrigine: voeu.avisOrigine?.avis ?? null,
-        commentaireOrigine: voeu.avisOrigine?.commentaire ?? null,
-        avisOrigineEnRetard: voeu.avisOrigine?.enRetard ?? null,
-        avisAccueil: voeu.avisAccueil?.avis ?? null,
-        avisFinal: voeu.avisFinal,
-        bonus: voeu.bonus,
-      };
-      await tx.voeu.upsert({
-        where: { candidatureId_codeFormation: { candidatureId: state.id, codeFormation: voeu.codeFormation } },
-        create: { candidatureId: state.id, codeFormation: voeu.codeFormation, ...data },
-        update: data,
-      });
-    }
-    await tx.evenement.createMany({
-      data: state.historique.map((entree, index) => ({
-        cle: `${state.id}#${index}`,
-        candidatureId: state.id,
-        type: entree.type,
-        acteurRole: entree.acteur.role,
-        acteurUai: entree.acteur.uai,
-        acteurNom: entree.acteur.nom,
-        survenuLe: new Date(entree.survenuLe),
-        details: (entree.details ?? {}) as object,
-      })),
-      skipDuplicates: true,
-    });
-  });
+      updatedAt: maintenant,
+    },
+    voeux: state.voeux.map((voeu) => ({
+      candidatureId: state.id,
+      codeFormation: voeu.codeFormation,
+      libelle: voeu.libelle,
+      uaiAccueil: state.uaiAccueil,
+      rang: voeu.rang,
+      ajouteEnEntretien: voeu.ajouteEnEntretien,
+      avisOrigine: voeu.avisOrigine?.avis ?? null,
+      commentaireOrigine: voeu.avisOrigine?.commentaire ?? null,
+      avisOrigineEnRetard: voeu.avisOrigine?.enRetard ?? null,
+      avisAccueil: voeu.avisAccueil?.avis ?? null,
+      avisFinal: voeu.avisFinal,
+      bonus: voeu.bonus,
+    })),
+    evenements: state.historique.map((entree, index) => ({
+      cle: `${state.id}#${index}`,
+      candidatureId: state.id,
+      type: entree.type,
+      acteurRole: entree.acteur.role,
+      acteurUai: entree.acteur.uai,
+      acteurNom: entree.acteur.nom,
+      survenuLe: new Date(entree.survenuLe),
+      details: entree.details ?? {},
+    })),
+  };
+}
+
+// The column names are this file's own keys (never input): quoting them is enough.
+const nom = (identifiant: string) => Prisma.raw(`"${identifiant}"`);
+const colonnes = (ligne: object, prefixe = '') => Prisma.join(Object.keys(ligne).map((c) => Prisma.raw(`${prefixe}"${c}"`)));
+
+interface Ecriture {
+  table: string;
+  /** Their key in the statement's JSON. */
+  chemin: string;
+  /** One row, or several. */
+  lignes: object | object[];
+  cle: string[];
+  /** Audit rows once written are never rewritten. */
+  siPresente: 'remplacer' | 'garder';
+}
+
+/**
+ * Inserts rows read from the statement's JSON, or updates the row with the same key; only their columns are
+ * written, the others keep their defaults (createdAt, the audit row's id). Nothing unless the candidature
+ * row was written (`ecrite`).
+ */
+function ecrire({ table, chemin, lignes, cle, siPresente }: Ecriture): Prisma.Sql {
+  const ligne: object | undefined = Array.isArray(lignes) ? lignes[0] : lignes;
+  if (!ligne) return Prisma.sql`SELECT 1`;
+  const lire = Prisma.raw(Array.isArray(lignes) ? 'jsonb_populate_recordset' : 'jsonb_populate_record');
+  const conflit = siPresente === 'garder' ? Prisma.sql`DO NOTHING` : Prisma.sql`DO UPDATE SET (${colonnes(ligne)}) = ROW(${colonnes(ligne, 'EXCLUDED.')})`;
+  return Prisma.sql`INSERT INTO ${nom(table)} (${colonnes(ligne)})
+    SELECT ${colonnes(ligne, 'r.')} FROM donnees, ${lire}(NULL::${nom(table)}, donnees.j->${Prisma.raw(`'${chemin}'`)}) AS r
+    WHERE EXISTS (SELECT 1 FROM ecrite)
+    ON CONFLICT (${Prisma.join(cle.map(nom))}) ${conflit}`;
+}
+
+/**
+ * One statement per state: the candidature row is written only if its version is newer than the one stored
+ * (the row lock of its upsert orders concurrent writes of one candidature), and only then the pupil, the
+ * vœux and the audit rows not yet there. One round trip instead of one per row: the worker writes the state
+ * after every action and every deadline.
+ */
+export async function enregistrerCandidature(prisma: PrismaClient, state: CandidatureState): Promise<void> {
+  const l = lignes(state);
+  await prisma.$executeRaw`
+    WITH donnees AS (SELECT ${JSON.stringify(l)}::jsonb AS j),
+    ecrite AS (
+      INSERT INTO "Candidature" AS existant (${colonnes(l.candidature)})
+      SELECT ${colonnes(l.candidature, 'r.')} FROM donnees, jsonb_populate_record(NULL::"Candidature", donnees.j->'candidature') AS r
+      ON CONFLICT (id) DO UPDATE SET (${colonnes(l.candidature)}) = ROW(${colonnes(l.candidature, 'EXCLUDED.')})
+      WHERE existant.version < EXCLUDED.version
+      RETURNING existant.id
+    ),
+    eleve AS (${ecrire({ table: 'Eleve', chemin: 'eleve', lignes: l.eleve, cle: ['ine'], siPresente: 'remplacer' })}),
+    voeux AS (${ecrire({ table: 'Voeu', chemin: 'voeux', lignes: l.voeux, cle: ['candidatureId', 'codeFormation'], siPresente: 'remplacer' })}),
+    evenements AS (${ecrire({ table: 'Evenement', chemin: 'evenements', lignes: l.evenements, cle: ['cle'], siPresente: 'garder' })})
+    SELECT 1`;
 }
 
 export interface RappelDemande {
