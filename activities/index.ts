@@ -10,6 +10,8 @@ import { createRenderer, noterEnvoi, type Attachment, type Mailer } from './mail
 import { enregistrerCandidature, enregistrerRappel, type RappelDemande } from './persistence';
 import { libelleEcheance, presenterEntretien, presenterVoeux } from './presentation';
 
+export type { RappelDemande };
+
 export interface ActivityDeps {
   prisma: PrismaClient;
   mailer: Mailer;
@@ -70,8 +72,9 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   return {
-    async enregistrerCandidature(state: CandidatureState): Promise<void> {
-      await enregistrerCandidature(deps.prisma, state);
+    /** The state, and the reminders that fell due with it (recorded in the same statement). */
+    async enregistrerCandidature(state: CandidatureState, rappels?: RappelDemande[]): Promise<void> {
+      await enregistrerCandidature(deps.prisma, state, rappels);
     },
 
     async enregistrerRappel(demande: RappelDemande): Promise<void> {

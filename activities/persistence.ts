@@ -89,23 +89,24 @@ interface Ecriture {
   /** One row, or several. */
   lignes: object | object[];
   cle: string[];
-  /** Audit rows once written are never rewritten. */
+  /** Audit rows and reminders once written are never rewritten. */
   siPresente: 'remplacer' | 'garder';
+  /** Written with the candidature row only (not by a state older than the stored one). */
+  avecLaCandidature: boolean;
 }
 
 /**
  * Inserts rows read from the statement's JSON, or updates the row with the same key; only their columns are
- * written, the others keep their defaults (createdAt, the audit row's id). Nothing unless the candidature
- * row was written (`ecrite`).
+ * written, the others keep their defaults (createdAt, the audit row's id).
  */
-function ecrire({ table, chemin, lignes, cle, siPresente }: Ecriture): Prisma.Sql {
+function ecrire({ table, chemin, lignes, cle, siPresente, avecLaCandidature }: Ecriture): Prisma.Sql {
   const ligne: object | undefined = Array.isArray(lignes) ? lignes[0] : lignes;
   if (!ligne) return Prisma.sql`SELECT 1`;
   const lire = Prisma.raw(Array.isArray(lignes) ? 'jsonb_populate_recordset' : 'jsonb_populate_record');
   const conflit = siPresente === 'garder' ? Prisma.sql`DO NOTHING` : Prisma.sql`DO UPDATE SET (${colonnes(ligne)}) = ROW(${colonnes(ligne, 'EXCLUDED.')})`;
   return Prisma.sql`INSERT INTO ${nom(table)} (${colonnes(ligne)})
     SELECT ${colonnes(ligne, 'r.')} FROM donnees, ${lire}(NULL::${nom(table)}, donnees.j->${Prisma.raw(`'${chemin}'`)}) AS r
-    WHERE EXISTS (SELECT 1 FROM ecrite)
+    ${avecLaCandidature ? Prisma.sql`WHERE EXISTS (SELECT 1 FROM ecrite)` : Prisma.empty}
     ON CONFLICT (${Prisma.join(cle.map(nom))}) ${conflit}`;
 }
 
@@ -113,10 +114,11 @@ function ecrire({ table, chemin, lignes, cle, siPresente }: Ecriture): Prisma.Sq
  * One statement per state: the candidature row is written only if its version is newer than the one stored
  * (the row lock of its upsert orders concurrent writes of one candidature), and only then the pupil, the
  * vœux and the audit rows not yet there. One round trip instead of one per row: the worker writes the state
- * after every action and every deadline.
+ * after every action and every deadline. The reminders that fell due with this state are recorded with it,
+ * whatever the version (a reminder may fall due without changing the state).
  */
-export async function enregistrerCandidature(prisma: PrismaClient, state: CandidatureState): Promise<void> {
-  const l = lignes(state);
+export async function enregistrerCandidature(prisma: PrismaClient, state: CandidatureState, rappels: RappelDemande[] = []): Promise<void> {
+  const l = { ...lignes(state), rappels: rappels.flatMap(lignesRappel) };
   await prisma.$executeRaw`
     WITH donnees AS (SELECT ${JSON.stringify(l)}::jsonb AS j),
     ecrite AS (
@@ -126,9 +128,10 @@ export async function enregistrerCandidature(prisma: PrismaClient, state: Candid
       WHERE existant.version < EXCLUDED.version
       RETURNING existant.id
     ),
-    eleve AS (${ecrire({ table: 'Eleve', chemin: 'eleve', lignes: l.eleve, cle: ['ine'], siPresente: 'remplacer' })}),
-    voeux AS (${ecrire({ table: 'Voeu', chemin: 'voeux', lignes: l.voeux, cle: ['candidatureId', 'codeFormation'], siPresente: 'remplacer' })}),
-    evenements AS (${ecrire({ table: 'Evenement', chemin: 'evenements', lignes: l.evenements, cle: ['cle'], siPresente: 'garder' })})
+    eleve AS (${ecrire({ table: 'Eleve', chemin: 'eleve', lignes: l.eleve, cle: ['ine'], siPresente: 'remplacer', avecLaCandidature: true })}),
+    voeux AS (${ecrire({ table: 'Voeu', chemin: 'voeux', lignes: l.voeux, cle: ['candidatureId', 'codeFormation'], siPresente: 'remplacer', avecLaCandidature: true })}),
+    evenements AS (${ecrire({ table: 'Evenement', chemin: 'evenements', lignes: l.evenements, cle: ['cle'], siPresente: 'garder', avecLaCandidature: true })}),
+    rappels AS (${ecrire({ table: 'Rappel', chemin: 'rappels', lignes: l.rappels, cle: ['cle'], siPresente: 'garder', avecLaCandidature: false })})
     SELECT 1`;
 }
 
@@ -145,18 +148,20 @@ export interface RappelDemande {
   creeLe: string;
 }
 
+/** The rows of a reminder: one per recipient. */
+function lignesRappel(demande: RappelDemande) {
+  return demande.destinataires.map((destinataire) => ({
+    cle: `${demande.cle}/${destinataire}`,
+    candidatureId: demande.candidatureId,
+    type: demande.type,
+    destinataire,
+    echeance: date(demande.echeance),
+    message: demande.message,
+    creeLe: new Date(demande.creeLe),
+  }));
+}
+
 /** Records a reminder or escalation; the daily digest mails it. */
 export async function enregistrerRappel(prisma: PrismaClient, demande: RappelDemande): Promise<void> {
-  await prisma.rappel.createMany({
-    data: demande.destinataires.map((destinataire) => ({
-      cle: `${demande.cle}/${destinataire}`,
-      candidatureId: demande.candidatureId,
-      type: demande.type,
-      destinataire,
-      echeance: date(demande.echeance),
-      message: demande.message,
-      creeLe: new Date(demande.creeLe),
-    })),
-    skipDuplicates: true,
-  });
+  await prisma.rappel.createMany({ data: lignesRappel(demande), skipDuplicates: true });
 }

@@ -7,7 +7,6 @@ import {
   avisFinalCodes,
   avisOrigineCodes,
   NE_SE_PRONONCE_PAS,
-  type AvisFinal,
 } from './avis';
 import { isHeure, isIsoDate } from './calendar';
 
@@ -163,24 +162,4 @@ export function parseCampagne(json: unknown): Campagne {
   const resultat = campagneSchema.safeParse(json, { error: messagesEnFrancais });
   if (resultat.success) return resultat.data;
   throw new CampagneInvalideError(resultat.error.issues.map((i) => `${i.path.join('.') || 'campagne'} : ${i.message}`));
-}
-
-/** Whether a code belongs to the campagne's scale for that side (Paris: the lycée only says réservé or favorable). */
-export function isAvisAdmis(campagne: Campagne, cote: 'origine' | 'accueil', code: string): boolean {
-  const echelle: readonly string[] = cote === 'origine' ? campagne.avisOrigine : campagne.avisAccueil;
-  return echelle.includes(code);
-}
-
-/** AFFELNET points for one vœu: none unless the family confirmed and the vœu was entered in time. */
-export function calculerBonus(campagne: Campagne, avisFinal: AvisFinal, confirmeAvantEcheance: boolean): number {
-  if (!confirmeAvantEcheance) return 0;
-  const bonus = campagne.bonus;
-  switch (bonus.type) {
-    case 'aucun':
-      return 0;
-    case 'avis_final':
-      return bonus.points[avisFinal];
-    case 'points_si_favorable':
-      return bonus.avisFinal.includes(avisFinal) ? bonus.points : 0;
-  }
 }

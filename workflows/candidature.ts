@@ -9,15 +9,17 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, CourrielDemande } from '../activities';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { Activities, CourrielDemande, RappelDemande } from '../activities';
 import { calculerAvisFinal } from '../domain/avis';
 import { checkDateEntretien, isHeure, isIsoDate, parisInstant, type IsoDate } from '../domain/calendar';
-import { calculerBonus, isAvisAdmis } from '../domain/campaign';
+import { calculerBonus, isAvisAdmis } from '../domain/campaign-rules';
 import {
   cloture,
   echeanceAffelnet,
@@ -83,14 +85,25 @@ const horsEtape = refuser(refus.etape);
 const saisieRefusee = refuser(refus.saisie);
 const nonAutorise = refuser(refus.acteur);
 
-/** A dated consequence: due at `le`, handled once (its key is kept in the state). */
+/**
+ * A dated consequence: due at `le`, handled once (its key is kept in the state). `appliquer` changes the
+ * state and gives the reminders to record; the loop saves them.
+ */
 interface EvenementDate {
   cle: string;
   le: number;
-  traiter: () => Promise<void>;
+  appliquer: () => RappelDemande[];
 }
 
+/**
+ * Runs started with this patch publish only the search attributes that changed (one upsert per change, not
+ * one per key), and handle the consequences due at the same moment together: one save of the state with
+ * all their reminders. Runs started before replay as they ran.
+ */
+const ECHEANCES_GROUPEES = 'echeances-groupees';
+
 export async function candidatureWorkflow(input: CandidatureInput): Promise<CandidatureState> {
+  const groupees = patched(ECHEANCES_GROUPEES);
   const { campagne } = input;
   const maintenant = () => new Date().toISOString();
   const iso = (d: Date) => d.toISOString();
@@ -152,17 +165,39 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
     }
   }
 
+  /** The candidature's identity, as the SAIO filters on it: set once. */
+  const attributsFixes: SearchAttributeUpdatePair[] = [
+    { key: campagneKey, value: campagne.id },
+    { key: domaineKey, value: input.domaine.code },
+    { key: ineKey, value: input.eleve.ine },
+    { key: uaiOrigineKey, value: input.eleve.uaiOrigine },
+    { key: uaiAccueilKey, value: input.uaiAccueil },
+  ];
+  /** The value last published, by key (JSON), for the runs that publish only what changed. */
+  const publies = new Map<string, string>();
+
   /** Keeps the search attributes the SAIO filters on in step with the state. */
   function publier(): void {
     state.prochaineEcheance = prochaineEcheance();
     const avisFinals = [...new Set(state.voeux.flatMap((v) => (v.avisFinal ? [v.avisFinal] : [])))];
-    upsertSearchAttributes([
+    const attributs: SearchAttributeUpdatePair[] = [
       { key: etapeKey, value: state.etape },
       { key: etapeDepuisKey, value: new Date(state.etapeDepuis) },
       { key: echeanceKey, value: state.prochaineEcheance ? new Date(state.prochaineEcheance) : null },
       { key: enRetardKey, value: state.retards.length > 0 },
       { key: avisFinalKey, value: avisFinals },
-    ]);
+    ];
+    if (!groupees) {
+      upsertSearchAttributes(attributs);
+      return;
+    }
+    const changes = [...attributsFixes, ...attributs].filter(({ key, value }) => {
+      const valeur = JSON.stringify(value);
+      if (publies.get(key.name) === valeur) return false;
+      publies.set(key.name, valeur);
+      return true;
+    });
+    if (changes.length > 0) upsertSearchAttributes(changes);
   }
 
   function passerA(etape: Etape): void {
@@ -219,16 +254,8 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
     }
   }
 
-  async function rappeler(type: string, destinataires: string[], echeance: string | null, message: string): Promise<void> {
-    await enregistrerRappel({
-      cle: `${state.id}/${type}`,
-      candidatureId: state.id,
-      type,
-      destinataires,
-      echeance,
-      message,
-      creeLe: maintenant(),
-    });
+  function rappel(type: string, destinataires: string[], echeance: string | null, message: string): RappelDemande {
+    return { cle: `${state.id}/${type}`, candidatureId: state.id, type, destinataires, echeance, message, creeLe: maintenant() };
   }
 
   const ecoleOrigine = () => `uai:${state.eleve.uaiOrigine}`;
@@ -299,13 +326,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
   // the updates already buffered for it (update-with-start delivers the inscription with the start) ----
 
   ajouterVoeux(input.voeux);
-  upsertSearchAttributes([
-    { key: campagneKey, value: campagne.id },
-    { key: domaineKey, value: input.domaine.code },
-    { key: ineKey, value: input.eleve.ine },
-    { key: uaiOrigineKey, value: input.eleve.uaiOrigine },
-    { key: uaiAccueilKey, value: input.uaiAccueil },
-  ]);
+  if (!groupees) upsertSearchAttributes(attributsFixes);
   noter('recensement', input.acteur, { voeux: state.voeux.map((v) => v.codeFormation) });
 
   // ---- queries and updates ----
@@ -382,7 +403,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
       await persister();
       envoyer({ cle: `${state.id}/convocation/${sequence}`, gabarit: 'convocation', destinataires: familleEtCollege(), calendrier: 'REQUEST' });
       if (sequence === 1 && avisOrigineManquant()) {
-        await rappeler('avis_origine_manquant', [ecoleOrigine()], iso(parisInstant(date, heure)), 'Entretien planifié : avis d\'origine à saisir avant l\'entretien.');
+        await enregistrerRappel(rappel('avis_origine_manquant', [ecoleOrigine()], iso(parisInstant(date, heure)), 'Entretien planifié : avis d\'origine à saisir avant l\'entretien.'));
       }
       return state;
     },
@@ -544,22 +565,21 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
   // ---- dated consequences ----
 
   /** The reminder at day 2 and the escalation at the end of the compte rendu window of an interview on `date`. */
-  function fenetreCompteRendu(date: IsoDate, rappel: string): EvenementDate[] {
+  function fenetreCompteRendu(date: IsoDate, message: string): EvenementDate[] {
     const echeance = iso(echeanceCompteRendu(campagne, date));
     return [
       {
         cle: `rappel_compte_rendu/${date}`,
         le: rappelCompteRendu(campagne, date).getTime(),
-        traiter: () => rappeler('compte_rendu', [lycee()], echeance, rappel),
+        appliquer: () => [rappel('compte_rendu', [lycee()], echeance, message)],
       },
       {
         cle: `escalade_compte_rendu/${date}`,
         le: new Date(echeance).getTime(),
-        traiter: async () => {
+        appliquer: () => {
           signalerRetard('compte_rendu');
           noter('escalade_compte_rendu', systeme);
-          await persister();
-          await rappeler('escalade_compte_rendu', ['saio', lycee()], echeance, 'Délai de 3 jours dépassé : compte rendu et avis d\'accueil toujours attendus.');
+          return [rappel('escalade_compte_rendu', ['saio', lycee()], echeance, 'Délai de 3 jours dépassé : compte rendu et avis d\'accueil toujours attendus.')];
         },
       },
     ];
@@ -574,10 +594,10 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
       e.push({
         cle: 'fin_inscriptions',
         le: at(state.echeances.inscription),
-        traiter: async () => {
+        appliquer: () => {
           passerA('cloturee');
           noter('non_inscrite', systeme);
-          await persister();
+          return [];
         },
       });
     }
@@ -585,16 +605,15 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
       e.push({
         cle: 'rappel_planification',
         le: at(rappelPlanification(campagne)),
-        traiter: () => rappeler('planification', [lycee()], state.echeances.entretiens, 'Entretien à planifier : chaque élève inscrit doit être convoqué.'),
+        appliquer: () => [rappel('planification', [lycee()], state.echeances.entretiens, 'Entretien à planifier : chaque élève inscrit doit être convoqué.')],
       });
       e.push({
         cle: 'escalade_planification',
         le: at(escaladePlanification(campagne)),
-        traiter: async () => {
+        appliquer: () => {
           signalerRetard('planification');
           noter('escalade_planification', systeme);
-          await persister();
-          await rappeler('escalade_planification', ['saio', lycee()], state.echeances.entretiens, 'Entretien toujours non planifié à l\'approche de la fin des entretiens.');
+          return [rappel('escalade_planification', ['saio', lycee()], state.echeances.entretiens, 'Entretien toujours non planifié à l\'approche de la fin des entretiens.')];
         },
       });
     }
@@ -603,20 +622,20 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
       e.push({
         cle: `veille_entretien/${date}`,
         le: at(veilleEntretien(date, campagne)),
-        traiter: async () => {
-          if (avisOrigineManquant()) {
-            await rappeler(`avis_origine_veille/${date}`, [ecoleOrigine()], iso(new Date(instantEntretien())), 'Entretien demain : l\'avis d\'origine n\'est pas saisi.');
-          }
-        },
+        appliquer: () =>
+          avisOrigineManquant()
+            ? [rappel(`avis_origine_veille/${date}`, [ecoleOrigine()], iso(new Date(instantEntretien())), 'Entretien demain : l\'avis d\'origine n\'est pas saisi.')]
+            : [],
       });
       e.push({
         cle: `avis_origine_a_l_entretien/${date}`,
         le: instantEntretien(),
-        traiter: async () => {
-          if (!avisOrigineManquant()) return;
-          signalerRetard('avis_origine');
-          noter('avis_origine_en_retard', systeme);
-          await persister();
+        appliquer: () => {
+          if (avisOrigineManquant()) {
+            signalerRetard('avis_origine');
+            noter('avis_origine_en_retard', systeme);
+          }
+          return [];
         },
       });
       // The 3-day window runs from the interview, recorded or not: a lycée that never records it is
@@ -631,20 +650,19 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
         e.push({
           cle: 'rappel_affelnet',
           le: at(rappelAffelnet(campagne)),
-          traiter: () => rappeler('affelnet', [ecoleOrigine()], state.echeances.affelnet, 'Confirmation de la famille et saisie du vœu dans AFFELNET attendues avant l\'échéance.'),
+          appliquer: () => [rappel('affelnet', [ecoleOrigine()], state.echeances.affelnet, 'Confirmation de la famille et saisie du vœu dans AFFELNET attendues avant l\'échéance.')],
         });
       }
       e.push({
         cle: 'echeance_affelnet',
         le: at(state.echeances.affelnet),
-        traiter: async () => {
+        appliquer: () => {
           state.bonusAccorde = false;
           for (const voeu of state.voeux) voeu.bonus = 0;
           const attendue = state.etape === 'confirmation_attendue';
           if (attendue) passerA('cloturee');
           noter('aucun_bonus', systeme, { raison: 'échéance AFFELNET passée sans confirmation et saisie' });
-          await persister();
-          if (attendue) await rappeler('affelnet_echu', [ecoleOrigine()], state.echeances.affelnet, 'Échéance AFFELNET passée sans confirmation : aucun bonus ne s\'applique.');
+          return attendue ? [rappel('affelnet_echu', [ecoleOrigine()], state.echeances.affelnet, 'Échéance AFFELNET passée sans confirmation : aucun bonus ne s\'applique.')] : [];
         },
       });
     }
@@ -652,15 +670,39 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
       e.push({
         cle: 'cloture',
         le: at(state.echeances.cloture),
-        traiter: async () => {
+        appliquer: () => {
           const etapeALaCloture = state.etape;
           passerA('cloturee');
           noter('cloture', systeme, { etapeALaCloture });
-          await persister();
+          return [];
         },
       });
     }
-    return e.filter((ev) => !state.evenementsTraites.includes(ev.cle));
+    return e.filter((ev) => !state.evenementsTraites.includes(ev.cle)).sort((a, b) => a.le - b.le);
+  }
+
+  /** Handles a consequence: the state saved if it changed, then its reminders, one activity each. */
+  async function traiter(evenement: EvenementDate): Promise<void> {
+    state.evenementsTraites.push(evenement.cle);
+    const version = state.version;
+    const rappels = evenement.appliquer();
+    if (state.version !== version) await persister();
+    for (const demande of rappels) await enregistrerRappel(demande);
+  }
+
+  /**
+   * Handles every consequence due now, in date order (each may change which follow: a candidature closed
+   * has none), then saves the state once with all their reminders. At a campaign deadline that is one
+   * activity per candidature instead of one per consequence.
+   */
+  async function traiterEcheances(): Promise<void> {
+    const version = state.version;
+    const rappels: RappelDemande[] = [];
+    for (let [echu] = evenementsDates(); echu && echu.le <= Date.now() && !terminee(); [echu] = evenementsDates()) {
+      state.evenementsTraites.push(echu.cle);
+      rappels.push(...echu.appliquer());
+    }
+    if (state.version !== version || rappels.length > 0) await enregistrerCandidature(state, rappels);
   }
 
   // ---- the procedure ----
@@ -668,7 +710,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
   await persister();
 
   while (!terminee()) {
-    const [prochain] = evenementsDates().sort((a, b) => a.le - b.le);
+    const [prochain] = evenementsDates();
     const version = state.version;
     const delai = prochain.le - Date.now();
     // An action changes the state, and with it which consequences are due: wake up, send its mails, recompute.
@@ -676,8 +718,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
       await envoyerCourrielsEnAttente();
       continue;
     }
-    state.evenementsTraites.push(prochain.cle);
-    await prochain.traiter();
+    await (groupees ? traiterEcheances() : traiter(prochain));
   }
 
   await condition(allHandlersFinished);

@@ -298,6 +298,7 @@ describe('persistence', () => {
 
 describe('reminders (enregistrerRappel)', () => {
   let db: TestDatabase;
+  const lireVersion = async (id: string) => (await db.prisma.candidature.findUniqueOrThrow({ where: { id } })).version;
   beforeAll(async () => {
     db = await testDatabase();
   }, 60_000);
@@ -327,6 +328,33 @@ describe('reminders (enregistrerRappel)', () => {
       [`${etat.id}/escalade_planification/uai:${LYCEE}`, `uai:${LYCEE}`, 'escalade_planification', null],
     ]);
     expect(rows[0]).toMatchObject({ echeance: endOfParisDay('2018-05-11'), creeLe: parisInstant('2018-05-06', '08:00'), message: demande.message });
+  });
+
+  it('with the state (enregistrerCandidature): recorded whether or not the state is newer, once per key', async () => {
+    const etats = vie(nouvelIne());
+    const etat = etats[3];
+    const demande = (cle: string, destinataires: string[]): RappelDemande => ({
+      cle: `${etat.id}/${cle}`,
+      candidatureId: etat.id,
+      type: cle,
+      destinataires,
+      echeance: endOfParisDay('2018-05-11').toISOString(),
+      message: 'Entretien à planifier.',
+      creeLe: parisInstant('2018-05-06', '08:00').toISOString(),
+    });
+    await enregistrerCandidature(db.prisma, etat, [demande('planification', [`uai:${LYCEE}`])]);
+    // The same version again (a reminder that changes nothing in the state), then an older one: still recorded.
+    await enregistrerCandidature(db.prisma, etat, [demande('planification', [`uai:${LYCEE}`]), demande('escalade_planification', ['saio', `uai:${LYCEE}`])]);
+    await enregistrerCandidature(db.prisma, etats[1], [demande('affelnet', [`uai:${COLLEGE}`])]);
+    const rows = await db.prisma.rappel.findMany({ where: { candidatureId: etat.id }, orderBy: { cle: 'asc' } });
+    expect(rows.map((r) => r.cle)).toEqual([
+      `${etat.id}/affelnet/uai:${COLLEGE}`,
+      `${etat.id}/escalade_planification/saio`,
+      `${etat.id}/escalade_planification/uai:${LYCEE}`,
+      `${etat.id}/planification/uai:${LYCEE}`,
+    ]);
+    expect(rows[3]).toMatchObject({ echeance: endOfParisDay('2018-05-11'), creeLe: parisInstant('2018-05-06', '08:00'), message: 'Entretien à planifier.' });
+    expect((await lireVersion(etat.id))).toBe(etat.version);
   });
 
   it('through the activity: a second event is a second row per recipient, a repeated one is not', async () => {

@@ -7,7 +7,7 @@ import { enregistrerCandidature } from '../../activities/persistence';
 import { colonnesAffelnet, colonnesRetards, exportAffelnet, exportRetards } from '../../api/exports';
 import { calculerAvisFinal } from '../../domain/avis';
 import { endOfParisDay } from '../../domain/calendar';
-import { calculerBonus } from '../../domain/campaign';
+import { calculerBonus } from '../../domain/campaign-rules';
 import { campagnes } from '../../domain/campaigns';
 import type { Acteur, CandidatureState, Etape, Retard } from '../../workflows/definitions';
 import { bearer, startStack, type Stack } from '../api/harness';

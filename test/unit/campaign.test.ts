@@ -1,5 +1,6 @@
 import { avisFinalCodes, type AvisFinal } from '../../domain/avis';
-import { calculerBonus, CampagneInvalideError, campagneSchema, isAvisAdmis, parseCampagne, type Campagne } from '../../domain/campaign';
+import { CampagneInvalideError, campagneSchema, parseCampagne, type Campagne } from '../../domain/campaign';
+import { calculerBonus, isAvisAdmis } from '../../domain/campaign-rules';
 import creteil2018 from '../../domain/campaigns/creteil-2018.json';
 
 type Json = Record<string, unknown> & typeof creteil2018;

@@ -1,5 +1,5 @@
 import { avisAccueilPrononceCodes, avisOrigineCodes, calculerAvisFinal } from '../../domain/avis';
-import { calculerBonus } from '../../domain/campaign';
+import { calculerBonus } from '../../domain/campaign-rules';
 import { campagnes } from '../../domain/campaigns';
 
 const creteilMatrice = [

@@ -274,6 +274,34 @@ describe('candidature workflow', () => {
     });
   });
 
+  it('a reminder and an escalation due at the same moment are handled together: one write of the state with all their reminders', async () => {
+    // A campaign whose planning reminder and escalation fall on the same day (the académie's own choice).
+    const memeJour = { ...creteil2018, delais: { ...creteil2018.delais, rappelPlanificationJoursAvant: 5 } };
+    const input = candidatureInput(memeJour);
+    const id = idDe(input);
+    await withWorker(ctx, async (taskQueue) => {
+      const handle = await startCandidature(ctx, taskQueue, input);
+      await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
+      await avancerJusqua(ctx, parisInstant('2027-05-06', '07:59'));
+      const avant = (await handle.fetchHistory()).events?.length ?? 0;
+      await avancerJusqua(ctx, parisInstant('2027-05-06', '08:01'));
+      expect((await rappels(id)).map((r) => `${r.type} → ${r.destinataire}`).sort()).toEqual([
+        'escalade_planification → saio',
+        `escalade_planification → ${lycee}`,
+        `planification → ${lycee}`,
+      ]);
+      expect(await ligne(id)).toMatchObject({ enRetard: true, retards: ['planification'] });
+
+      const apres = (await handle.fetchHistory()).events?.slice(avant) ?? [];
+      const activites = apres.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+      expect(activites).toEqual(['enregistrerCandidature']);
+      // Only what changed is published: the lateness (step, deadline and identity are as they were).
+      const publies = apres.flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));
+      expect(publies).toEqual([enRetardKey.name]);
+      expect(await enRetardAttribut(handle)).toBe(true);
+    });
+  });
+
   // ---- 3. pupil absent ----
 
   it('pupil absent: every avis final incomplet, the fiche récapitulative is ready at once, waiting for the family', async () => {

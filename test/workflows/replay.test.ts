@@ -1,10 +1,13 @@
 // Replay: the histories of completed candidatures, recorded on the real time-skipping server with real
-// activities (test/workflows/histories/*.json, Temporal's JSON history format), replayed against the current
-// workflow bundle. A change to the workflow that would break the runs in flight (a command added, removed or
-// reordered without versioning) fails here before it reaches a worker.
+// activities (test/workflows/histories/<generation>/*.json, Temporal's JSON history format), replayed against
+// the current workflow bundle. A change to the workflow that would break the runs in flight (a command added,
+// removed or reordered without versioning) fails here before it reaches a worker.
 //
-// Recording (only when the procedure changed on purpose, with patching or a new workflow type for the runs
-// in flight):  RECORD_HISTORIES=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/workflows/replay.test.ts
+// A generation is the workflow code between two patches (`patched()` in workflows/candidature.ts): the
+// histories of every generation must still replay, each through its own branch of the patches. Recording
+// writes the current generation (only when the procedure changed on purpose, behind a new patch, in a new
+// folder named after it):
+//   RECORD_HISTORIES=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/workflows/replay.test.ts
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { History } from '@temporalio/common/lib/proto-utils';
@@ -49,6 +52,9 @@ import {
 } from '../support/workflow-env';
 
 const HISTORIES = path.join(__dirname, 'histories');
+/** Runs started before `echeances-groupees`, then the current generation (the one recorded). */
+const GENERATIONS = ['avant-echeances-groupees', 'echeances-groupees'];
+const GENERATION_COURANTE = GENERATIONS[GENERATIONS.length - 1];
 const creteil2018 = campagneEn('creteil-2018', 2027);
 
 // Temporal's JSON history format (proto3 JSON, as `temporal workflow show --output json` writes it), read and
@@ -86,7 +92,18 @@ function lire(fichier: string): History {
   return historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, fichier), 'utf8')));
 }
 
-const fichiers = readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort();
+const fichiers = GENERATIONS.flatMap((generation) =>
+  readdirSync(path.join(HISTORIES, generation)).filter((f) => f.endsWith('.json')).sort().map((f) => `${generation}/${f}`),
+);
+const CHEMINS = [
+  'absent.json',
+  'affelnet-echu.json',
+  'compte-rendu-en-retard.json',
+  'desistement-apres-convocation.json',
+  'entretien-non-constate.json',
+  'parcours-complet.json',
+  'seance-collective.json',
+];
 
 describe('replay of recorded candidature histories', () => {
   let bundle: WorkflowBundleWithSourceMap;
@@ -94,16 +111,12 @@ describe('replay of recorded candidature histories', () => {
     bundle = await bundleWorkflows();
   }, 120_000);
 
-  it('has a recorded history for each main path', () => {
-    expect(fichiers).toEqual([
-      'absent.json',
-      'affelnet-echu.json',
-      'compte-rendu-en-retard.json',
-      'desistement-apres-convocation.json',
-      'entretien-non-constate.json',
-      'parcours-complet.json',
-      'seance-collective.json',
-    ]);
+  it('carries no zod: every module the bundle reaches is evaluated again for each cached workflow', () => {
+    expect(bundle.code).not.toMatch(/node_modules\/zod\//);
+  });
+
+  it('has a recorded history for each main path, in each generation', () => {
+    expect(fichiers).toEqual(GENERATIONS.flatMap((generation) => CHEMINS.map((f) => `${generation}/${f}`)));
   });
 
   it.each(fichiers)('%s replays with the current workflow code', async (fichier) => {
@@ -117,7 +130,7 @@ describe('replay of recorded candidature histories', () => {
       workflowsPath: require.resolve('./fixtures/changed-workflow'),
       logger: { ...console, trace: () => {}, debug: () => {}, info: () => {}, log: () => {} } as never,
     });
-    for (const fichier of ['parcours-complet.json', 'desistement-apres-convocation.json']) {
+    for (const fichier of GENERATIONS.flatMap((g) => [`${g}/parcours-complet.json`, `${g}/desistement-apres-convocation.json`])) {
       const history = lire(fichier);
       const replay = Worker.runReplayHistory({ workflowBundle: modifie }, history, workflowIdDe(history));
       await expect(replay).rejects.toBeInstanceOf(DeterminismViolationError);
@@ -242,7 +255,7 @@ const scenarios: Record<string, { input: () => CandidatureInput; jouer: Scenario
       const etat = await handle.result();
       expect(['cloturee', 'desistee']).toContain(etat.etape);
       const history = await handle.fetchHistory();
-      writeFileSync(path.join(HISTORIES, `${nom}.json`), historyToJSON(history));
+      writeFileSync(path.join(HISTORIES, GENERATION_COURANTE, `${nom}.json`), historyToJSON(history));
     });
   });
 });
