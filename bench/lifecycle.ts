@@ -30,6 +30,7 @@ import { bearer, corpsInscription } from '../test/api/harness';
 import { testDatabase } from '../test/support/db';
 import { startSmtpReceiver } from '../test/support/smtp';
 import { bundleWorkflows, devServerEnv, uniqueTaskQueue } from '../test/support/temporal';
+import { ecartCpu, releverCpu } from './cpu';
 import { activitesSocle } from './socle/activities';
 import { etapeSocleUpdate, socleWorkflow, versionSocleQuery, type EtapeSocle } from './socle/workflows';
 
@@ -60,13 +61,13 @@ async function enParallele(n: number, concurrence: number, faire: (i: number) =>
 /** A few runs first, untimed, so that neither side pays for a cold worker (bundle loaded, code compiled). */
 const ECHAUFFEMENT = 5;
 
-/** Warms up, then runs `une` `k` times, `concurrence` at once: the wall time and the workflow ids of the timed runs. */
-async function chronometrer(k: number, concurrence: number, une: () => Promise<string>): Promise<{ secondes: number; ids: string[] }> {
+/** Warms up, then runs `une` `k` times, `concurrence` at once: the wall time, CPU by part and the workflow ids of the timed runs. */
+async function chronometrer(k: number, concurrence: number, une: () => Promise<string>): Promise<{ secondes: number; cpu: Map<string, number>; ids: string[] }> {
   await enParallele(ECHAUFFEMENT, concurrence, async () => void (await une()));
   const ids: string[] = [];
-  const debut = performance.now();
+  const [debut, cpuAvant] = [performance.now(), releverCpu()];
   await enParallele(k, concurrence, async () => void ids.push(await une()));
-  return { secondes: (performance.now() - debut) / 1000, ids };
+  return { secondes: (performance.now() - debut) / 1000, cpu: ecartCpu(cpuAvant, releverCpu()), ids };
 }
 
 /**
@@ -86,13 +87,15 @@ const ETAPES: EtapeSocle[] = [
 
 interface Mesure {
   secondes: number;
+  /** CPU seconds by part: this process (API, workers, client), the Temporal server, PostgreSQL. */
+  cpu: Map<string, number>;
   tachesWorkflow: number;
   minuteries: number;
   /** Event counts of the first workflow's history, by type. */
   evenements: Map<string, number>;
 }
 
-async function compter(client: Client, ids: string[]): Promise<Omit<Mesure, 'secondes'>> {
+async function compter(client: Client, ids: string[]): Promise<Omit<Mesure, 'secondes' | 'cpu'>> {
   let tachesWorkflow = 0;
   let minuteries = 0;
   const evenements = new Map<string, number>();
@@ -166,7 +169,7 @@ async function main(): Promise<void> {
       return id;
     }
     const dureeNous = await worker.runUntil(() => chronometrer(k, concurrence, candidature));
-    const nous: Mesure = { secondes: dureeNous.secondes, ...(await compter(env.client, dureeNous.ids)) };
+    const nous: Mesure = { secondes: dureeNous.secondes, cpu: dureeNous.cpu, ...(await compter(env.client, dureeNous.ids)) };
 
     // ---- baseline: the same calls to Temporal, bare workflows ----
     const minuteries = Math.round(nous.minuteries / k);
@@ -191,15 +194,17 @@ async function main(): Promise<void> {
 
     const mesures: [string, Mesure][] = [
       ['Passpro (API → workflow candidature, Prisma, SMTP)', nous],
-      ['socle (client Temporal → workflow nu, activités vides)', { secondes: dureeSocle.secondes, ...(await compter(env.client, dureeSocle.ids)) }],
+      ['socle (client Temporal → workflow nu, activités vides)', { secondes: dureeSocle.secondes, cpu: dureeSocle.cpu, ...(await compter(env.client, dureeSocle.ids)) }],
     ];
 
     console.log(`\nK = ${k} candidatures, ${concurrence} menées à la fois, même serveur Temporal, workers aux mêmes options ; ${availableParallelism()} cœurs`);
     const ligne = (cellules: (string | number)[]) => `| ${cellules.join(' | ')} |`;
-    console.log(ligne(['', 'durée (s)', 'candidatures/s', 'tâches de workflow', 'tâches de workflow/s']));
-    console.log(ligne(['---', '---:', '---:', '---:', '---:']));
+    const cpu = (m: Mesure, partie: string) => (m.cpu.get(partie) ?? 0).toFixed(1);
+    console.log(ligne(['', 'durée (s)', 'candidatures/s', 'tâches de workflow', 'tâches de workflow/s', 'CPU node (s)', 'CPU Temporal (s)', 'CPU PostgreSQL (s)']));
+    console.log(ligne(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
     for (const [nom, m] of mesures) {
-      console.log(ligne([nom, m.secondes.toFixed(1), (k / m.secondes).toFixed(1), m.tachesWorkflow, (m.tachesWorkflow / m.secondes).toFixed(0)]));
+      const colonnes = [m.secondes.toFixed(1), (k / m.secondes).toFixed(1), m.tachesWorkflow, (m.tachesWorkflow / m.secondes).toFixed(0)];
+      console.log(ligne([nom, ...colonnes, cpu(m, 'node'), cpu(m, 'temporal'), cpu(m, 'postgresql')]));
     }
     const [[, n], [, s]] = mesures;
     console.log(`\nPasspro ÷ socle (durée) : ${(n.secondes / s.secondes).toFixed(2)}   (cible ≤ 1,25)`);
