@@ -39,6 +39,7 @@ function lignes(state: CandidatureState) {
       saisieAffelnetLe: date(state.saisieAffelnet?.le),
       bonusAccorde: state.bonusAccorde,
       version: state.version,
+      etat: state,
       updatedAt: maintenant,
     },
     eleve: {

@@ -113,10 +113,15 @@ export function buildApp(deps: AppDeps): express.Express {
     fn(req, res).catch(next);
   };
 
-  /** The live state, if the caller may see it; someone else's candidature is as unknown as a missing one. */
+  /**
+   * The state, if the caller may see it; someone else's candidature is as unknown as a missing one. Read
+   * from the query side, where the workflow writes it before answering any action (one indexed row instead
+   * of a round trip through Temporal to the worker); from the workflow itself until its first write.
+   */
   async function etatVisible(id: string, qui: Appelant): Promise<CandidatureState> {
     if (!parseCandidatureWorkflowId(id)) throw introuvable();
-    const state: CandidatureState = await deps.client.workflow.getHandle(id).query(etatQuery).catch(temporalError);
+    const ligne = await deps.prisma.candidature.findUnique({ where: { id }, select: { etat: true } });
+    const state = (ligne?.etat as CandidatureState | null | undefined) ?? (await deps.client.workflow.getHandle(id).query(etatQuery).catch(temporalError));
     if (!peutVoir(qui, { uaiOrigine: state.eleve.uaiOrigine, uaiAccueil: state.uaiAccueil })) throw introuvable();
     return state;
   }

@@ -1,6 +1,6 @@
 // Lists and counts from the query side (the database the activities keep), scoped to the caller's school.
-// The rows follow the workflows within moments: a list may lag an action just taken, the live state
-// (`GET /candidatures/:id`) never does.
+// The workflow writes its row before it answers an action, so an answered action is already listed; a
+// deadline's consequence (an escalation) shows once its write is done, moments later.
 import type { z } from 'zod';
 import type { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../runtime/database';

@@ -31,6 +31,7 @@ import { projectRoot } from '../runtime/paths';
 import { argumentsServeurDev, connecterTemporal } from '../runtime/serveur-temporal';
 import { temporalCliPath } from '../runtime/temporal-binaries';
 import { campagneDemo } from '../scripts/demo/campagne';
+import { ecartCpu, releverCpu } from './cpu';
 import { portLibre } from '../test/support/ports';
 import { startSmtpReceiver } from '../test/support/smtp';
 import { candidatureStartPolicy, candidatureWorkflowId, inscrireUpdate, type Acteur, type CandidatureInput } from '../workflows/definitions';
@@ -229,6 +230,8 @@ async function main(): Promise<void> {
     }
     console.log(`${eleves} élèves, ${demandes.length} candidatures, ${colleges.length} collèges, ${LYCEES} lycées ; escalade à ${parisTimeOf(new Date(rappelsLe))} (Paris)`);
 
+    const pids = { worker: worker.pid!, api: api.pid! };
+    const cpuDepart = releverCpu(pids);
     const debutDemarrage = performance.now();
     let suivante = 0;
     await Promise.all(
@@ -248,6 +251,7 @@ async function main(): Promise<void> {
       }),
     );
     const secondesDemarrage = (performance.now() - debutDemarrage) / 1000;
+    const cpuDemarrees = releverCpu(pids);
     const avance = (rappelsLe - Date.now()) / 1000;
     console.log(`démarrées en ${secondesDemarrage.toFixed(0)} s (${(demandes.length / secondesDemarrage).toFixed(0)}/s), ${avance >= 0 ? `${avance.toFixed(0)} s avant` : `${(-avance).toFixed(0)} s APRÈS`} l'échéance`);
 
@@ -261,6 +265,7 @@ async function main(): Promise<void> {
       await attendre(1_000);
     }
     const secondesEcheance = (Date.now() - rappelsLe) / 1000;
+    const cpuConsequences = releverCpu(pids);
     clearInterval(echantillons);
     echantillonner();
 
@@ -306,6 +311,11 @@ async function main(): Promise<void> {
     console.log(ligne(['visibilité Temporal : list, 20 premières', ms(parListe), '—']));
     console.log(ligne([`visibilité Temporal : list, toutes (${totalVisibilite})`, ms(toutLister), '—']));
     console.log(`conséquences : ${compte.enRetard} candidatures en retard, ${compte.rappels} rappels enregistrés`);
+    // From the deadline's reading only: the wait before the deadline is idle.
+    const parties = ['worker', 'temporal', 'postgresql', 'api'];
+    const cpu = (ecart: Map<string, number>) => parties.map((p) => `${p} ${(ecart.get(p) ?? 0).toFixed(0)} s`).join(', ');
+    console.log(`CPU pendant le démarrage : ${cpu(ecartCpu(cpuDepart, cpuDemarrees))}`);
+    console.log(`CPU de l'attente puis des conséquences : ${cpu(ecartCpu(cpuDemarrees, cpuConsequences))}`);
     reussi = true;
   } finally {
     for (const enfant of enfants.reverse()) await arreter(enfant);

@@ -1,4 +1,4 @@
-// Where the CPU goes during a benchmark phase: this process (API, worker, client), the Temporal server and
+// Where the CPU goes during a benchmark phase: our processes (API, worker, client), the Temporal server and
 // PostgreSQL, read from /proc (Linux). Machines are shared: seconds of CPU say more than wall time.
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -7,14 +7,13 @@ export type Releve = Map<number, { partie: string; secondes: number }>;
 
 const TICKS_PAR_SECONDE = 100;
 
-function partieDe(pid: number, nom: string): string | null {
-  if (pid === process.pid) return 'node';
-  if (nom.startsWith('temporal')) return 'temporal';
-  return nom === 'postgres' ? 'postgresql' : null;
-}
-
-/** A reading of the CPU seconds of this process ('node'), the Temporal server and PostgreSQL's processes. */
-export function releverCpu(): Releve {
+/**
+ * A reading of the CPU seconds of the processes named by pid (by default this one, as 'node'), of the
+ * Temporal server ('temporal') and of PostgreSQL's processes ('postgresql').
+ */
+export function releverCpu(nommes: Record<string, number> = { node: process.pid }): Releve {
+  const parPid = new Map(Object.entries(nommes).map(([partie, pid]) => [pid, partie]));
+  const partieDe = (pid: number, nom: string) => parPid.get(pid) ?? (nom.startsWith('temporal') ? 'temporal' : nom === 'postgres' ? 'postgresql' : null);
   const releve: Releve = new Map();
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)) {
     let stat: string;

@@ -20,7 +20,7 @@ export interface WorkerSettings {
  * 500, the peak was 2.5 GB; an evicted candidature is replayed from its short history when it wakes, which made
  * the deadline's consequences slower on that run (279 s instead of 186 s on a shared 2-core machine).
  */
-export const reglagesWorker: Partial<WorkerOptions> = { maxCachedWorkflows: 500 };
+export const reglagesWorker: Partial<WorkerOptions> = { maxCachedWorkflows: 2000 };
 
 export async function createWorker(settings: WorkerSettings): Promise<Worker> {
   return Worker.create({

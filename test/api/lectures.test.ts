@@ -2,6 +2,7 @@
 // everywhere: 4xx, never 500, and nothing changed. Against the real dev server and database.
 import request from 'supertest';
 import { actions } from '../../api/actions';
+import { Prisma } from '../../generated/prisma/client';
 import { etatQuery } from '../../workflows/definitions';
 import { DIGEST_WORKFLOW_ID } from '../../workflows/digest';
 import { AUTRE_COLLEGE, AUTRE_LYCEE, bearer, COLLEGE, corpsInscription, eventually, LYCEE, startStack, type Stack } from './harness';
@@ -142,6 +143,27 @@ describe('GET /candidatures', () => {
     const res = await liste('saio', query);
     expect(res.status).toBe(400);
     expect(res.body.erreur).toMatchObject({ code: 'requete_invalide', champ });
+  });
+});
+
+describe('GET /candidatures/:id', () => {
+  it('answers the state the workflow wrote before answering the last action: the live state, from one row', async () => {
+    const chef = await bearer('origine_chef');
+    const res = await request(stack.app).get(chemin(ids.a2)).set('authorization', chef);
+    expect(res.status).toBe(200);
+    const { etat } = await stack.db.prisma.candidature.findUniqueOrThrow({ where: { id: ids.a2 }, select: { etat: true } });
+    const live = await stack.env.client.workflow.getHandle(ids.a2).query(etatQuery);
+    expect(res.body).toEqual(etat);
+    expect(res.body).toEqual(live);
+    expect(res.body).toMatchObject({ etape: 'convoquee', entretien: { statut: 'planifie' } });
+  });
+
+  it('asks the workflow for a candidature whose first write is not there yet', async () => {
+    const id = ids.a3;
+    await stack.db.prisma.candidature.update({ where: { id }, data: { etat: Prisma.DbNull } });
+    const res = await request(stack.app).get(chemin(id)).set('authorization', await bearer('origine_chef'));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(await stack.env.client.workflow.getHandle(id).query(etatQuery));
   });
 });
 

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Candidature" ADD COLUMN     "etat" JSONB;
+
