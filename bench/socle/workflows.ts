@@ -2,7 +2,7 @@
 // nothing of ours in it. Same skeleton as workflows/candidature.ts — updates whose handler bumps a version
 // then awaits its activities, a main loop waiting on a timer that every change cancels and re-arms, mails
 // sent from the loop — but no state, no rules, no search attributes, and activities with empty bodies.
-import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { ActivitesSocle } from './activities';
 
 /** One staff action as the baseline mirrors it: how many activities its handler awaits, how many mails it queues. */
@@ -14,7 +14,6 @@ export interface EtapeSocle {
 }
 
 export const etapeSocleUpdate = defineUpdate<number, [EtapeSocle]>('etapeSocle');
-export const versionSocleQuery = defineQuery<number>('versionSocle');
 
 const { vide } = proxyActivities<ActivitesSocle>({
   startToCloseTimeout: '1 minute',
@@ -31,7 +30,6 @@ export async function socleWorkflow(minuteries: number): Promise<number> {
   let courriels = 0;
   let terminee = false;
 
-  setHandler(versionSocleQuery, () => version);
   setHandler(etapeSocleUpdate, async (etape) => {
     version += 1;
     terminee = etape.derniere;
