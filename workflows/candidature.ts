@@ -11,7 +11,6 @@ import {
   condition,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -71,15 +70,11 @@ import {
   uaiOrigineKey,
 } from './search-attributes';
 
-const optionsActivites = {
+const { enregistrerCandidature, envoyerCourriel, enregistrerRappel } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   // No maximum attempts: an outage of the database or of SMTP delays the consequences, it loses none.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-} as const;
-const distantes = proxyActivities<Activities>(optionsActivites);
-// Writes to the database are short and idempotent: run by the worker within the workflow task, they cost the
-// server no activity task (a marker instead of three events, one workflow task instead of two).
-const locales = proxyLocalActivities<Activities>(optionsActivites);
+});
 
 const systeme: Acteur = { role: 'systeme', uai: null, nom: 'Passpro' };
 
@@ -101,17 +96,14 @@ interface EvenementDate {
 }
 
 /**
- * Runs started with this patch write to the database through local activities, publish only the search
- * attributes that changed (one upsert per change, not one per key), and handle the consequences due at the
- * same moment together: one write of the state with all their reminders. Runs started before replay as
- * they ran (remote activities, every attribute, one consequence at a time).
+ * Runs started with this patch publish only the search attributes that changed (one upsert per change, not
+ * one per key), and handle the consequences due at the same moment together: one save of the state with
+ * all their reminders. Runs started before replay as they ran.
  */
-const ECRITURES_GROUPEES = 'ecritures-groupees';
+const ECHEANCES_GROUPEES = 'echeances-groupees';
 
 export async function candidatureWorkflow(input: CandidatureInput): Promise<CandidatureState> {
-  const groupees = patched(ECRITURES_GROUPEES);
-  const { enregistrerCandidature, enregistrerRappel } = groupees ? locales : distantes;
-  const { envoyerCourriel } = distantes;
+  const groupees = patched(ECHEANCES_GROUPEES);
   const { campagne } = input;
   const maintenant = () => new Date().toISOString();
   const iso = (d: Date) => d.toISOString();

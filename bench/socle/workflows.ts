@@ -2,13 +2,10 @@
 // nothing of ours in it. Same skeleton as workflows/candidature.ts — updates whose handler bumps a version
 // then awaits its activities, a main loop waiting on a timer that every change cancels and re-arms, mails
 // sent from the loop — but no state, no rules, no search attributes, and activities with empty bodies.
-import { allHandlersFinished, condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { ActivitesSocle } from './activities';
 
-/**
- * One staff action as the baseline mirrors it: how many writes its handler awaits (local activities, as
- * the candidature's database writes), how many mails it queues (activities).
- */
+/** One staff action as the baseline mirrors it: how many activities its handler awaits, how many mails it queues. */
 export interface EtapeSocle {
   activites: number;
   courriels: number;
@@ -18,12 +15,10 @@ export interface EtapeSocle {
 
 export const etapeSocleUpdate = defineUpdate<number, [EtapeSocle]>('etapeSocle');
 
-const options = {
+const { vide } = proxyActivities<ActivitesSocle>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-} as const;
-const { vide } = proxyActivities<ActivitesSocle>(options);
-const { vide: ecrire } = proxyLocalActivities<ActivitesSocle>(options);
+});
 
 /**
  * `minuteries`: how many times the main loop waits with a timer. The candidature's loop does not re-arm one
@@ -38,12 +33,12 @@ export async function socleWorkflow(minuteries: number): Promise<number> {
   setHandler(etapeSocleUpdate, async (etape) => {
     version += 1;
     terminee = etape.derniere;
-    for (let i = 0; i < etape.activites; i += 1) await ecrire();
+    for (let i = 0; i < etape.activites; i += 1) await vide();
     courriels += etape.courriels;
     return version;
   });
 
-  await ecrire();
+  await vide();
   for (let restantes = minuteries; !terminee; ) {
     const avant = version;
     const change = () => version !== avant || courriels > 0;

@@ -274,7 +274,7 @@ describe('candidature workflow', () => {
     });
   });
 
-  it('a reminder and an escalation due at the same moment are handled together: one local write of the state with all their reminders', async () => {
+  it('a reminder and an escalation due at the same moment are handled together: one write of the state with all their reminders', async () => {
     // A campaign whose planning reminder and escalation fall on the same day (the académie's own choice).
     const memeJour = { ...creteil2018, delais: { ...creteil2018.delais, rappelPlanificationJoursAvant: 5 } };
     const input = candidatureInput(memeJour);
@@ -293,9 +293,8 @@ describe('candidature workflow', () => {
       expect(await ligne(id)).toMatchObject({ enRetard: true, retards: ['planification'] });
 
       const apres = (await handle.fetchHistory()).events?.slice(avant) ?? [];
-      // One write, by a local activity (a marker in the history), and no activity task.
-      expect(apres.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(1);
-      expect(apres.filter((e) => e.activityTaskScheduledEventAttributes)).toEqual([]);
+      const activites = apres.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+      expect(activites).toEqual(['enregistrerCandidature']);
       // Only what changed is published: the lateness (step, deadline and identity are as they were).
       const publies = apres.flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));
       expect(publies).toEqual([enRetardKey.name]);

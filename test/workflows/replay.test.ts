@@ -52,8 +52,8 @@ import {
 } from '../support/workflow-env';
 
 const HISTORIES = path.join(__dirname, 'histories');
-/** Runs started before the patch `ecritures-groupees`, then the current generation (the one recorded). */
-const GENERATIONS = ['avant-ecritures-groupees', 'ecritures-groupees'];
+/** Runs started before `echeances-groupees`, then the current generation (the one recorded). */
+const GENERATIONS = ['avant-echeances-groupees', 'echeances-groupees'];
 const GENERATION_COURANTE = GENERATIONS[GENERATIONS.length - 1];
 const creteil2018 = campagneEn('creteil-2018', 2027);
 
