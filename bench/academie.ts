@@ -311,7 +311,7 @@ async function main(): Promise<void> {
     console.log(ligne(['visibilité Temporal : list, 20 premières', ms(parListe), '—']));
     console.log(ligne([`visibilité Temporal : list, toutes (${totalVisibilite})`, ms(toutLister), '—']));
     console.log(`conséquences : ${compte.enRetard} candidatures en retard, ${compte.rappels} rappels enregistrés`);
-    // From the deadline's reading only: the wait before the deadline is idle.
+    // The second span includes the wait for the deadline, during which nothing runs.
     const parties = ['worker', 'temporal', 'postgresql', 'api'];
     const cpu = (ecart: Map<string, number>) => parties.map((p) => `${p} ${(ecart.get(p) ?? 0).toFixed(0)} s`).join(', ');
     console.log(`CPU pendant le démarrage : ${cpu(ecartCpu(cpuDepart, cpuDemarrees))}`);

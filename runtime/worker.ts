@@ -15,10 +15,10 @@ export interface WorkerSettings {
 
 /**
  * Tuning of the worker, measured by `npm run bench` (the lifecycle benchmark gives its baseline worker the same).
- * The cache: a candidature cached in the worker costs about 1.4 MB of RSS, and the SDK sizes the cache from the
- * heap limit (~2,300 workflows on a 4 GB heap: a 4.4 GB peak at 3,000 candidatures in `bench:academie`). With
- * 500, the peak was 2.5 GB; an evicted candidature is replayed from its short history when it wakes, which made
- * the deadline's consequences slower on that run (279 s instead of 186 s on a shared 2-core machine).
+ * The cache: every module the workflow bundle reaches is evaluated again for each cached workflow, so a
+ * cached candidature cost 1.2 MB of RSS while zod was in the bundle, 0.3 MB without it. 2,000 cached
+ * candidatures are then about 600 MB; a candidature evicted from the cache is replayed from its history when
+ * it wakes (at a deadline, most of an académie's are).
  */
 export const reglagesWorker: Partial<WorkerOptions> = { maxCachedWorkflows: 2000 };
 
