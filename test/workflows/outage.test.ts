@@ -8,7 +8,7 @@
 // measured on the wall clock.
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ParsedMail } from 'mailparser';
-import type { Activities, CourrielDemande } from '../../activities';
+import type { Activities, CourrielDemande, RappelDemande } from '../../activities';
 import type { Mailer } from '../../activities/mail';
 import { parisInstant } from '../../domain/calendar';
 import {
@@ -170,9 +170,9 @@ describe('outages and lost completions', () => {
           throw new Error(`courriel ${demande.cle} envoyé, mais la fin de l'activité est perdue`);
         }
       },
-      async enregistrerCandidature(state: CandidatureState) {
+      async enregistrerCandidature(state: CandidatureState, rappels?: RappelDemande[]) {
         appels.enregistrerCandidature.set(state.version, (appels.enregistrerCandidature.get(state.version) ?? 0) + 1);
-        await reelles.enregistrerCandidature(state);
+        await reelles.enregistrerCandidature(state, rappels);
         if (!versionsPerdues.includes(state.version)) {
           versionsPerdues.push(state.version);
           throw new Error(`version ${state.version} enregistrée, mais la fin de l'activité est perdue`);
