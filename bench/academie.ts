@@ -1,10 +1,7 @@
 // A whole académie at a deadline: `npm run bench:academie [-- --pupils 20000] [--concurrence 50] [--debit 20]`.
 //
-// The parts run as `docker-compose` runs them, each its own process so that its memory can be read: the
-// Temporal dev server (SQLite file, the pragmas and search attributes of `npm start`), the worker and the
-// API (`runtime/main.ts`, PASSPRO_ROLE=worker and api) on PostgreSQL — DATABASE_URL=postgresql://…, or a
-// throwaway server of its own (scripts/postgres-test-server.sh on a free port) —, in a fresh database
-// dropped at the end.
+// The parts run as `docker-compose` runs them, each its own process so that its memory can be read
+// (bench/pile.ts).
 //
 // Every pupil is registered in Métallerie, every other one in Électricité as well (≈ 1.5 candidatures per
 // pupil), at 40 lycées, by the Temporal calls the API makes (update-with-start of the inscription). Their
@@ -15,25 +12,19 @@
 // reminder hour falls on a chosen minute. A consequence is done when its rows are in the database: the
 // candidature late (escalation recorded), one reminder for the lycée and the escalation for the SAIO and
 // the lycée (the `Rappel` rows the 08:30 digest mails tomorrow).
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, type Connection, WithStartWorkflowOperation } from '@temporalio/client';
-import { Client as PgClient } from 'pg';
+import { Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { emettreJeton } from '../api/auth';
 import { parisTimeOf } from '../domain/calendar';
 import { uaiCheckLetter } from '../domain/identifiers';
 import { DEV_JWT_SECRET } from '../runtime/config';
 import { openDatabase } from '../runtime/database';
-import { projectRoot } from '../runtime/paths';
-import { argumentsServeurDev, connecterTemporal } from '../runtime/serveur-temporal';
-import { temporalCliPath } from '../runtime/temporal-binaries';
 import { campagneDemo } from '../scripts/demo/campagne';
 import { ecartCpu, releverCpu } from './cpu';
-import { portLibre } from '../test/support/ports';
-import { startSmtpReceiver } from '../test/support/smtp';
+import { demarrerPile, FILE, memoire, type Pile } from './pile';
 import { candidatureStartPolicy, candidatureWorkflowId, inscrireUpdate, type Acteur, type CandidatureInput } from '../workflows/definitions';
 import type { candidatureWorkflow } from '../workflows/candidature';
 
@@ -41,7 +32,6 @@ const usage = 'usage : npm run bench:academie -- [--pupils 20000] [--concurrence
 const LYCEES = 40;
 const ELEVES_PAR_COLLEGE = 50;
 const MINUTE = 60_000;
-const FILE = 'passpro';
 /** Rows each candidature gets at the reminder hour: reminder to the lycée, escalation to the SAIO and the lycée. */
 const RAPPELS_PAR_CANDIDATURE = 3;
 
@@ -64,43 +54,6 @@ const uai = (departement: string, n: number) => {
   return `${sept}${uaiCheckLetter(sept)}`;
 };
 
-/** A child whose output goes to `<dossier>/<nom>.log`; resolves once a line matches `pret`. */
-function lancer(nom: string, commande: string, args: string[], env: NodeJS.ProcessEnv, dossier: string, pret: RegExp): Promise<ChildProcess> {
-  const enfant = spawn(commande, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const journal = createWriteStream(path.join(dossier, `${nom}.log`));
-  return new Promise((resolve, reject) => {
-    let sortie: string | null = '';
-    const lire = (morceau: Buffer) => {
-      journal.write(morceau);
-      if (sortie === null) return;
-      sortie += morceau.toString();
-      if (pret.test(sortie)) {
-        sortie = null;
-        resolve(enfant);
-      }
-    };
-    enfant.stdout.on('data', lire);
-    enfant.stderr.on('data', lire);
-    enfant.once('exit', (code) => reject(new Error(`${nom} s'est arrêté (code ${code}) : voir ${path.join(dossier, `${nom}.log`)}`)));
-  });
-}
-
-async function arreter(enfant: ChildProcess): Promise<void> {
-  if (enfant.exitCode !== null || enfant.signalCode !== null) return;
-  const fini = new Promise<void>((resolve) => enfant.once('exit', () => resolve()));
-  enfant.kill('SIGTERM');
-  const dur = setTimeout(() => enfant.kill('SIGKILL'), 30_000);
-  await fini;
-  clearTimeout(dur);
-}
-
-/** VmRSS (now) and VmHWM (peak over the process's life), in bytes. */
-function memoire(pid: number): { rss: number; pic: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const champ = (nom: string) => Number(new RegExp(`^${nom}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-  return { rss: champ('VmRSS'), pic: champ('VmHWM') };
-}
-
 /** Milliseconds of each of `n` runs of `faire`, in order (the first one is cold). */
 async function chronometrer(n: number, faire: () => Promise<unknown>): Promise<number[]> {
   const durees: number[] = [];
@@ -118,73 +71,14 @@ const ms = (valeurs: number[]) => `1re ${valeurs[0].toFixed(0)} ms, médiane ${m
 
 async function main(): Promise<void> {
   const { eleves, concurrence, debit } = options();
-  const dossier = mkdtempSync(path.join(tmpdir(), 'passpro-academie-'));
-  // A server of its own unless one is named: the database tests' shared one may be stopped by another run.
-  const pgPropre = process.env.DATABASE_URL?.startsWith('postgres') !== true;
-  const envPg = { ...process.env, PASSPRO_TEST_PG_PORT: String(await portLibre()), PASSPRO_TEST_PG_DIR: path.join(tmpdir(), `passpro-academie-pg-${process.pid}`) };
-  const scriptPg = path.join(projectRoot, 'scripts', 'postgres-test-server.sh');
-  const enfants: ChildProcess[] = [];
-  let pgEnMarche = pgPropre;
-  const arreterPg = () => {
-    if (!pgEnMarche) return;
-    pgEnMarche = false;
-    execFileSync('bash', [scriptPg, 'stop'], { env: envPg, stdio: 'ignore' });
-    rmSync(envPg.PASSPRO_TEST_PG_DIR, { recursive: true, force: true });
-  };
-  // Should this process die without its `finally`, the servers it started must not outlive it.
-  process.once('exit', () => {
-    enfants.forEach((enfant) => enfant.kill('SIGKILL'));
-    arreterPg();
-  });
-  const serveurPg = pgPropre ? execFileSync('bash', [scriptPg, 'start'], { encoding: 'utf8', env: envPg }).trim().split('\n').pop()! : process.env.DATABASE_URL!;
-  const nomBase = `passpro_bench_${Date.now()}`;
-  const sql = async (requete: string) => {
-    const admin = new PgClient({ connectionString: serveurPg });
-    await admin.connect();
-    try {
-      await admin.query(requete);
-    } finally {
-      await admin.end();
-    }
-  };
-  await sql(`CREATE DATABASE ${nomBase}`);
-  const urlBase = new URL(serveurPg);
-  urlBase.pathname = `/${nomBase}`;
-
-  const smtp = await startSmtpReceiver();
-  let connection: Connection | undefined;
+  let pile: Pile | undefined;
   let db: ReturnType<typeof openDatabase> | undefined;
   let reussi = false;
   try {
-    const [portTemporal, portApi] = [await portLibre(), await portLibre()];
-    const adresse = `127.0.0.1:${portTemporal}`;
-    console.log(`démarrage : serveur Temporal, worker et API (processus séparés), PostgreSQL ${nomBase} ; journaux dans ${dossier}`);
-    const serveur = await lancer(
-      'temporal',
-      temporalCliPath(),
-      argumentsServeurDev({ fichier: path.join(dossier, 'temporal.sqlite'), ip: '127.0.0.1', port: portTemporal }),
-      {},
-      dossier,
-      /Temporal Server/,
-    );
-    enfants.push(serveur);
-    connection = await connecterTemporal(adresse);
-    const env = {
-      DATABASE_URL: urlBase.toString(),
-      TEMPORAL_ADDRESS: adresse,
-      TEMPORAL_TASK_QUEUE: FILE,
-      SMTP_PORT: String(smtp.port),
-      API_PORT: String(portApi),
-      LOG_LEVEL: 'warn',
-    };
-    // Node with tsx as a loader (not the tsx launcher, which would run it in a child): the pid is the worker's.
-    const entree = [process.execPath, ['--import', 'tsx', path.join('runtime', 'main.ts')]] as const;
-    const worker = await lancer('worker', entree[0], [...entree[1]], { ...env, PASSPRO_ROLE: 'worker' }, dossier, /worker: file/);
-    enfants.push(worker);
-    const api = await lancer('api', entree[0], [...entree[1]], { ...env, PASSPRO_ROLE: 'api' }, dossier, /API: /);
-    enfants.push(api);
-    const client = new Client({ connection });
-    db = openDatabase(urlBase.toString());
+    pile = await demarrerPile('academie');
+    const { serveur, worker, api, dossier, urlApi } = pile;
+    const client = new Client({ connection: pile.connection });
+    db = openDatabase(pile.urlBase);
     const prisma = db.prisma;
 
     let picSomme = 0;
@@ -274,7 +168,7 @@ async function main(): Promise<void> {
     const jeton = await emettreJeton(DEV_JWT_SECRET, { role: 'accueil_chef', uai: lycee, nom: 'Proviseur' }, '1h');
     let totalApi = 0;
     const parApi = await chronometrer(20, async () => {
-      const res = await fetch(`http://127.0.0.1:${portApi}/candidatures?uaiAccueil=${lycee}&enRetard=true`, { headers: { authorization: `Bearer ${jeton}` } });
+      const res = await fetch(`${urlApi}/candidatures?uaiAccueil=${lycee}&enRetard=true`, { headers: { authorization: `Bearer ${jeton}` } });
       if (res.status !== 200) throw new Error(`GET /candidatures : ${res.status} ${await res.text()}`);
       totalApi = ((await res.json()) as { total: number }).total;
     });
@@ -318,14 +212,8 @@ async function main(): Promise<void> {
     console.log(`CPU de l'attente puis des conséquences : ${cpu(ecartCpu(cpuDemarrees, cpuConsequences))}`);
     reussi = true;
   } finally {
-    for (const enfant of enfants.reverse()) await arreter(enfant);
     await db?.close();
-    await connection?.close();
-    await smtp.stop();
-    await sql(`DROP DATABASE IF EXISTS ${nomBase} WITH (FORCE)`);
-    arreterPg();
-    // The servers' logs stay for a failed run.
-    if (reussi) rmSync(dossier, { recursive: true, force: true });
+    await pile?.arreter(reussi);
   }
 }
 

@@ -1,17 +1,28 @@
-// Latency and throughput of the API on the embedded stack, started as the API tests start it (test/api/harness.ts:
-// Temporal dev server, PGlite in memory, SMTP receiver, one worker): `/health` as the floor of the HTTP stack,
-// a read of one candidature (a workflow query) and an update (re-sending vœux a candidature already has: a
-// workflow update that changes nothing, so the run can last). 50 connections, 10 s each. `npm run bench:api`.
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+// Latency and throughput of the API as docker-compose runs it (bench/pile.ts: the API its own process, with its
+// request logs at the default level, the worker another, the Temporal dev server, PostgreSQL), loaded from this
+// process, 50 connections, 10 s each: `/health` (it asks Temporal twice and the database once), a read of one
+// candidature (one row) and an update (re-sending vœux a candidature already has: a workflow update that
+// changes nothing, so the run can last). `npm run bench:api`.
+//
+// In the same run, two floors that nothing of ours can go under, at the same concurrency: an Express app with
+// one route answering a body of the candidature's size (bench/plancher-http.ts, its own process), and a no-op
+// update of a bare workflow (bench/socle/) on the same Temporal server, sent by the Temporal client directly,
+// its worker in this process. Each of ours is printed with its ratio to its floor.
+import path from 'node:path';
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import autocannon from 'autocannon';
-import { bearer, corpsInscription, startStack } from '../test/api/harness';
+import { reglagesWorker } from '../runtime/worker';
+import { bearer, corpsInscription } from '../test/api/harness';
+import { portLibre } from '../test/support/ports';
+import { arreterEnfant, demarrerPile, lancer, type Pile } from './pile';
+import { etapeSocleUpdate, socleWorkflow } from './socle/workflows';
+import { activitesSocle } from './socle/activities';
 
 const CONNEXIONS = 50;
 const DUREE_S = 10;
-/** Requests are spread over this many candidatures, as staff work on many at once. */
-const CANDIDATURES = 20;
+/** Requests are spread over this many candidatures, as 50 staff work on different ones. */
+const CANDIDATURES = 100;
 
 interface Mesure {
   nom: string;
@@ -48,20 +59,57 @@ function tourner(chemins: string[], requete: Omit<autocannon.Request, 'path'>): 
   ];
 }
 
-async function main(): Promise<void> {
-  // The worker's state changes are not the subject here.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  console.log('démarrage de la pile embarquée (serveur Temporal de développement, PGlite, SMTP, worker)…');
-  const stack = await startStack('bench');
-  const enCours = new Set<ServerResponse>();
-  const server = createServer((req, res) => {
-    enCours.add(res);
-    res.on('finish', () => enCours.delete(res));
-    stack.app(req, res);
-  }).listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+/** `CONNEXIONS` callers in a loop for `DUREE_S`, each call timed: autocannon's figures for what is not HTTP. */
+async function marteler(nom: string, appel: (i: number) => Promise<unknown>): Promise<Mesure> {
+  const durees: number[] = [];
+  const fin = performance.now() + DUREE_S * 1000;
+  let suivant = 0;
+  await Promise.all(
+    Array.from({ length: CONNEXIONS }, async () => {
+      while (performance.now() < fin) {
+        const debut = performance.now();
+        await appel(suivant++);
+        durees.push(performance.now() - debut);
+      }
+    }),
+  );
+  durees.sort((a, b) => a - b);
+  const centile = (c: number) => Math.round(durees[Math.min(durees.length - 1, Math.floor((durees.length * c) / 100))]);
+  return { nom, p50: centile(50), p99: centile(99), parSeconde: durees.length / DUREE_S, requetes: durees.length, horsDes2xx: 0 };
+}
+
+/** The floor of the updates: bare workflows on the same server, a no-op update each call. */
+async function plancherTemporal(pile: Pile): Promise<Mesure> {
+  const connection = await NativeConnection.connect({ address: pile.adresseTemporal });
+  const client = new Client({ connection: pile.connection });
+  const taskQueue = 'bench-api-socle';
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./socle/workflows'), logger: new DefaultLogger('WARN') });
+  const worker = await Worker.create({ connection, taskQueue, workflowBundle, activities: activitesSocle, ...reglagesWorker });
   try {
+    return await worker.runUntil(async () => {
+      const handles: WorkflowHandle<typeof socleWorkflow>[] = [];
+      for (let i = 0; i < CANDIDATURES; i += 1) {
+        handles.push(await client.workflow.start(socleWorkflow, { workflowId: `plancher-${Date.now()}-${i}`, taskQueue, args: [0] }));
+      }
+      const mesure = await marteler('plancher : update sans effet d’un workflow nu (client Temporal)', (i) =>
+        handles[i % handles.length].executeUpdate(etapeSocleUpdate, { args: [{ activites: 0, courriels: 0, derniere: false }] }),
+      );
+      await Promise.all(handles.map((h) => h.terminate('fin de la mesure')));
+      return mesure;
+    });
+  } finally {
+    await connection.close();
+  }
+}
+
+async function main(): Promise<void> {
+  // The floor's worker logs nothing but warnings.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  let pile: Pile | undefined;
+  let reussi = false;
+  try {
+    pile = await demarrerPile('api', { LOG_LEVEL: 'info' });
+    const url = pile.urlApi;
     const chef = await bearer('origine_chef', { duree: '1h' });
     const ids: string[] = [];
     for (let i = 0; i < CANDIDATURES; i += 1) {
@@ -74,40 +122,48 @@ async function main(): Promise<void> {
       ids.push(((await res.json()) as { id: string }).id);
     }
     const chemins = ids.map((id) => `/candidatures/${encodeURIComponent(id)}`);
+    const taille = (await (await fetch(`${url}${chemins[0]}`, { headers: { authorization: chef } })).text()).length;
     const voeuDejaLa = JSON.stringify({ voeux: [corpsInscription().voeux[0]] });
-    console.log(`${CANDIDATURES} candidatures créées ; ${CONNEXIONS} connexions, ${DUREE_S} s par mesure`);
+    console.log(`${CANDIDATURES} candidatures créées (état lu : ${taille} octets) ; ${CONNEXIONS} connexions, ${DUREE_S} s par mesure`);
 
-    const mesures: Mesure[] = [];
-    mesures.push(await mesurer('GET /health', { url: `${url}/health` }));
-    mesures.push(await mesurer('GET /candidatures/:id', { url, requests: tourner(chemins, { method: 'GET', headers: { authorization: chef } }) }));
-    mesures.push(
-      await mesurer('POST /candidatures/:id/inscription (vœu déjà présent)', {
-        url,
-        requests: tourner(
-          chemins.map((c) => `${c}/inscription`),
-          { method: 'POST', headers: { authorization: chef, 'content-type': 'application/json' }, body: voeuDejaLa },
-        ),
-      }),
-    );
+    const port = await portLibre();
+    const plancherHttp = await lancer('plancher-http', process.execPath, ['--import', 'tsx', path.join('bench', 'plancher-http.ts'), String(port), String(taille)], {}, pile.dossier, /prêt/);
+    let plancherLecture: Mesure;
+    try {
+      plancherLecture = await mesurer('plancher : Express, une route, même corps', { url: `http://127.0.0.1:${port}/candidatures/x` });
+    } finally {
+      await arreterEnfant(plancherHttp);
+    }
+    const sante = await mesurer('GET /health', { url: `${url}/health` });
+    const lecture = await mesurer('GET /candidatures/:id', { url, requests: tourner(chemins, { method: 'GET', headers: { authorization: chef } }) });
+    const update = await mesurer('POST /candidatures/:id/inscription (vœu déjà présent)', {
+      url,
+      requests: tourner(
+        chemins.map((c) => `${c}/inscription`),
+        { method: 'POST', headers: { authorization: chef, 'content-type': 'application/json' }, body: voeuDejaLa },
+      ),
+    });
+    const plancherUpdate = await plancherTemporal(pile);
 
     const ligne = (cellules: (string | number)[]) => `| ${cellules.join(' | ')} |`;
     console.log();
-    console.log(ligne(['endpoint', 'p50 (ms)', 'p99 (ms)', 'req/s', 'requêtes', 'hors 2xx']));
-    console.log(ligne(['---', '---:', '---:', '---:', '---:', '---:']));
-    for (const m of mesures) console.log(ligne([m.nom, m.p50, m.p99, m.parSeconde.toFixed(0), m.requetes, m.horsDes2xx]));
-    const [sante, lecture] = mesures;
-    console.log(`\nlecture ÷ /health (req/s) : ${(lecture.parSeconde / sante.parSeconde).toFixed(2)}`);
-    if (mesures.some((m) => m.horsDes2xx > 0)) process.exitCode = 1;
-  } finally {
-    // autocannon stops at the deadline, leaving requests that the app still serves: they end before the stack stops.
-    for (const debut = Date.now(); enCours.size > 0 && Date.now() - debut < 60_000; ) {
-      for (const res of enCours) if (res.writableEnded) enCours.delete(res);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    console.log(ligne(['endpoint', 'p50 (ms)', 'p99 (ms)', 'req/s', 'requêtes', 'hors 2xx', 'cible']));
+    console.log(ligne(['---', '---:', '---:', '---:', '---:', '---:', '---']));
+    const cibles = new Map([
+      [lecture, 'p99 < 20 ms ; req/s ≥ 50 % de /health'],
+      [update, 'p99 < 100 ms'],
+    ]);
+    for (const m of [sante, lecture, plancherLecture, update, plancherUpdate]) {
+      console.log(ligne([m.nom, m.p50, m.p99, m.parSeconde.toFixed(0), m.requetes, m.horsDes2xx, cibles.get(m) ?? '']));
     }
-    const ferme = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await ferme;
-    await stack.stop();
+    const rapport = (a: number, b: number) => (a / b).toFixed(2);
+    console.log(`\nlecture ÷ /health (req/s) : ${rapport(lecture.parSeconde, sante.parSeconde)}`);
+    console.log(`lecture ÷ plancher Express : p99 ${rapport(lecture.p99, plancherLecture.p99)}, req/s ${rapport(lecture.parSeconde, plancherLecture.parSeconde)}`);
+    console.log(`update ÷ plancher Temporal : p99 ${rapport(update.p99, plancherUpdate.p99)}, req/s ${rapport(update.parSeconde, plancherUpdate.parSeconde)}`);
+    if ([sante, lecture, update, plancherLecture].some((m) => m.horsDes2xx > 0)) process.exitCode = 1;
+    reussi = true;
+  } finally {
+    await pile?.arreter(reussi);
   }
 }
 
