@@ -14,7 +14,7 @@ import express, { type Request, type Response } from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import { campagnes } from '../domain/campaigns';
-import type { PrismaClient } from '../runtime/database';
+import type { Database } from '../runtime/database';
 import {
   candidatureStartPolicy,
   candidatureWorkflowId,
@@ -50,7 +50,7 @@ export interface HealthCheck {
 export interface AppDeps {
   client: Client;
   /** The query side: lists and counts. */
-  prisma: PrismaClient;
+  db: Database;
   taskQueue: string;
   /** HS256 key of the callers' tokens (config JWT_SECRET). */
   jwtSecret: string;
@@ -102,6 +102,8 @@ async function updateCandidature<T>(client: Client, id: string, update: (handle:
 export function buildApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // States change with every action and are read once: no ETag (a hash of every answer) to revalidate them.
+  app.set('etag', false);
   app.use(httpLogger(deps.logger ?? createLogger('silent')));
   // The API is served over plain HTTP behind the deployment's proxy or on loopback: no forced upgrade of /docs' assets.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
@@ -114,18 +116,28 @@ export function buildApp(deps: AppDeps): express.Express {
   };
 
   /**
-   * The state, if the caller may see it; someone else's candidature is as unknown as a missing one. Read
-   * from the query side, where the workflow writes it before answering any action (one indexed row instead
-   * of a round trip through Temporal to the worker); from the workflow itself until its first write.
+   * The state as JSON text, if the caller may see it; someone else's candidature is as unknown as a missing
+   * one. Read from the query side, where the workflow writes it before answering any action (one indexed row
+   * instead of a round trip through Temporal to the worker), and passed on as PostgreSQL gives it: the hottest
+   * read of the API neither parses nor serialises it. From the workflow itself until its first write.
    */
-  async function etatVisible(id: string, qui: Appelant): Promise<CandidatureState> {
+  async function etatVisibleJson(id: string, qui: Appelant): Promise<string> {
     if (!parseCandidatureWorkflowId(id)) throw introuvable();
-    // Raw: the hottest read of the API, and the client's query planning cost more than the query itself.
-    const [ligne] = await deps.prisma.$queryRaw<{ etat: CandidatureState | null }[]>`SELECT etat FROM "Candidature" WHERE id = ${id}`;
-    const state = ligne?.etat ?? (await deps.client.workflow.getHandle(id).query(etatQuery).catch(temporalError));
+    const [ligne] = await deps.db.lire<{ etat: string | null; uaiOrigine: string; uaiAccueil: string }>(
+      'etat_candidature',
+      'SELECT etat::text AS etat, "uaiOrigine", "uaiAccueil" FROM "Candidature" WHERE id = $1',
+      [id],
+    );
+    if (ligne?.etat) {
+      if (!peutVoir(qui, ligne)) throw introuvable();
+      return ligne.etat;
+    }
+    const state = await deps.client.workflow.getHandle(id).query(etatQuery).catch(temporalError);
     if (!peutVoir(qui, { uaiOrigine: state.eleve.uaiOrigine, uaiAccueil: state.uaiAccueil })) throw introuvable();
-    return state;
+    return JSON.stringify(state);
   }
+
+  const etatVisible = async (id: string, qui: Appelant) => JSON.parse(await etatVisibleJson(id, qui)) as CandidatureState;
 
   app.get(
     '/health',
@@ -153,7 +165,7 @@ export function buildApp(deps: AppDeps): express.Express {
     '/candidatures',
     handle(async (req, res) => {
       const q = parse(listeQuery, req.query, 'query');
-      res.json(await listerCandidatures(deps.prisma, appelant(req), q));
+      res.json(await listerCandidatures(deps.db.prisma, appelant(req), q));
     }),
   );
 
@@ -211,7 +223,7 @@ export function buildApp(deps: AppDeps): express.Express {
     '/candidatures/:id',
     handle(async (req, res) => {
       const id = parse(candidatureIdParam, req.params.id, 'params.id');
-      res.json(await etatVisible(id, appelant(req)));
+      res.type('json').send(await etatVisibleJson(id, appelant(req)));
     }),
   );
 
@@ -226,7 +238,7 @@ export function buildApp(deps: AppDeps): express.Express {
       handle(async (req, res) => {
         const acteur = appelant(req);
         const id = parse(candidatureIdParam, req.params.id, 'params.id');
-        await etatVisible(id, acteur);
+        await etatVisibleJson(id, acteur);
         const args = { ...(req.body as object), acteur };
         const state = await updateCandidature(deps.client, id, (h) => h.executeUpdate(a.update, { args: [args as never] }));
         res.json(state);
@@ -235,18 +247,18 @@ export function buildApp(deps: AppDeps): express.Express {
   }
 
   routesImport(app, { client: deps.client, inscrire, logError: deps.logError });
-  routesFiches(app, { prisma: deps.prisma, etatVisible });
+  routesFiches(app, { prisma: deps.db.prisma, etatVisible });
 
   app.get(
     '/statistiques',
     exigerRoles(['saio']),
     handle(async (req, res) => {
       const { campagne } = parse(statistiquesQuery, req.query, 'query');
-      res.json(await statistiques(deps.prisma, campagne));
+      res.json(await statistiques(deps.db.prisma, campagne));
     }),
   );
 
-  routesExports(app, { prisma: deps.prisma, jwtSecret: deps.jwtSecret });
+  routesExports(app, { prisma: deps.db.prisma, jwtSecret: deps.jwtSecret });
   app.use(notFound);
   app.use(errorHandler(deps.logError));
   return app;

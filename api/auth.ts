@@ -2,6 +2,7 @@
 // school (UAI; none for the SAIO). The API takes the acteur of every action from it, never from the body,
 // and scopes every read and action to the caller's school before the workflow is asked (whose validators
 // check the role again).
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
@@ -59,20 +60,36 @@ export async function emettreJeton(
 const nonAuthentifie = (message: string) => new ApiError(401, 'non_authentifie', message);
 
 /** Verifies the bearer token; 401 `non_authentifie` when it is missing, malformed, forged or expired. */
-export async function verifierJeton(secret: string, jeton: string): Promise<Appelant> {
-  let payload: unknown;
+async function verifierJeton(cleSecrete: KeyObject, jeton: string): Promise<{ appelant: Appelant; expireLe: number }> {
+  let payload: { exp?: number };
   try {
-    ({ payload } = await jwtVerify(jeton, cle(secret), { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] }));
+    ({ payload } = await jwtVerify(jeton, cleSecrete, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] }));
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw nonAuthentifie('jeton expiré : demandez-en un nouveau');
     throw nonAuthentifie('jeton invalide');
   }
   const claims = jetonClaimsSchema.safeParse(payload);
   if (!claims.success) throw nonAuthentifie(`jeton invalide : ${claims.error.issues[0].message}`);
-  return { role: claims.data.role, uai: claims.data.uai ?? null, nom: claims.data.sub };
+  return { appelant: { role: claims.data.role, uai: claims.data.uai ?? null, nom: claims.data.sub }, expireLe: payload.exp! * 1000 };
 }
 
+/** Tokens kept once verified: a bound on the memory, emptied when reached. */
+const JETONS_EN_CACHE = 10_000;
+
 export function authentifier(secret: string): RequestHandler {
+  const cleSecrete = createSecretKey(cle(secret));
+  // Staff send the same token with every request, and verifying it (signature, claims) cost more than the
+  // read it guards: a token verified once is taken as it is until it expires. Its text is what was signed.
+  const verifies = new Map<string, { appelant: Appelant; expireLe: number }>();
+  async function verifier(jeton: string): Promise<Appelant> {
+    const connu = verifies.get(jeton);
+    if (connu && Date.now() < connu.expireLe) return connu.appelant;
+    verifies.delete(jeton);
+    const verifie = await verifierJeton(cleSecrete, jeton);
+    if (verifies.size >= JETONS_EN_CACHE) verifies.clear();
+    verifies.set(jeton, verifie);
+    return verifie.appelant;
+  }
   return (req, res, next) => {
     const header = req.get('authorization');
     const match = header ? /^Bearer\s+([\w.~+/=-]+)\s*$/i.exec(header) : null;
@@ -81,7 +98,7 @@ export function authentifier(secret: string): RequestHandler {
       next(nonAuthentifie(header ? 'en-tête Authorization attendu : Bearer <jeton>' : 'authentification requise (en-tête Authorization: Bearer <jeton>)'));
       return;
     }
-    verifierJeton(secret, match[1]).then(
+    verifier(match[1]).then(
       (appelant) => {
         req.appelant = appelant;
         next();

@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   const fileNous = uniqueTaskQueue('bench-cycle');
   const fileSocle = uniqueTaskQueue('bench-socle');
   const config = loadConfig({ TEMPORAL_TASK_QUEUE: fileNous, DATABASE_URL: db.url });
-  const app = buildApp({ client: env.client, prisma: db.prisma, taskQueue: fileNous, jwtSecret: DEV_JWT_SECRET, health: healthChecks(env.client, db, config), logError: console.error });
+  const app = buildApp({ client: env.client, db, taskQueue: fileNous, jwtSecret: DEV_JWT_SECRET, health: healthChecks(env.client, db, config), logError: console.error });
   const server = createServer(app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -81,7 +81,7 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
   if (config.PASSPRO_ROLE !== 'worker') {
     const app = buildApp({
       client,
-      prisma: db.prisma,
+      db,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       jwtSecret: config.JWT_SECRET,
       health: healthChecks(client, db, config),

@@ -14,6 +14,11 @@ export interface Database {
   prisma: PrismaClient;
   /** Raw SQL on one connection (migrations need one: transactions and advisory locks are per connection). */
   withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * A read prepared once per connection under its name (PostgreSQL plans it once), without the client's query
+   * building: for the API's hottest read, where both cost more than the query itself.
+   */
+  lire<T>(nom: string, sql: string, params: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -30,6 +35,7 @@ function openPglite(location: string): Database {
         },
         query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
       }),
+    lire: async <T>(_nom: string, sql: string, params: unknown[]) => (await pglite.query<T>(sql, params)).rows,
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
@@ -61,6 +67,7 @@ function openPostgres(url: string): Database {
         client.release();
       }
     },
+    lire: async <T>(nom: string, sql: string, params: unknown[]) => (await pool.query({ name: nom, text: sql, values: params })).rows as T[],
     close: async () => {
       await prisma.$disconnect();
       await pool.end();

@@ -59,7 +59,7 @@ export async function startStack(prefix: string): Promise<Stack> {
   const config = loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
   const app = buildApp({
     client: env.client,
-    prisma: db.prisma,
+    db,
     taskQueue,
     jwtSecret: SECRET,
     health: healthChecks(env.client, db, config),

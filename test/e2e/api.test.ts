@@ -40,7 +40,7 @@ describe('API end to end on the dev server', () => {
     });
     running = worker.run();
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
-    app = buildApp({ client: env.client, prisma: db.prisma, taskQueue, jwtSecret: SECRET, health: healthChecks(env.client, db, config), logError: console.error });
+    app = buildApp({ client: env.client, db, taskQueue, jwtSecret: SECRET, health: healthChecks(env.client, db, config), logError: console.error });
     [chef, saio] = await Promise.all([bearer('origine_chef'), bearer('saio')]);
   }, 120_000);
 
@@ -61,7 +61,7 @@ describe('API end to end on the dev server', () => {
 
   it('answers /health 503 naming the part that is missing', async () => {
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: 'nobody-polls-here', DATABASE_URL: db.url });
-    const lonely = buildApp({ client: env.client, prisma: db.prisma, taskQueue: 'x', jwtSecret: SECRET, health: healthChecks(env.client, db, config), logError: console.error });
+    const lonely = buildApp({ client: env.client, db, taskQueue: 'x', jwtSecret: SECRET, health: healthChecks(env.client, db, config), logError: console.error });
     const res = await request(lonely).get('/health');
     expect(res.status).toBe(503);
     expect(res.body.composants).toMatchObject({ temporal: 'ok', base: 'ok', worker: expect.stringContaining('aucun worker') });
