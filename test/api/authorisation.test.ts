@@ -232,6 +232,15 @@ describe('authentication', () => {
     expect(res.body.erreur.message).toMatch(/expiré/);
   });
 
+  it('refuses a token once it has expired, though it was accepted before (verified tokens are kept)', async () => {
+    const exp = maintenant() + 2;
+    const jeton = `Bearer ${await signe(chef, { exp })}`;
+    expect((await request(stack.app).get(chemin(id)).set('authorization', jeton)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+    const res = await request(stack.app).get(chemin(id)).set('authorization', jeton);
+    expect([res.status, res.body.erreur.message]).toEqual([401, expect.stringMatching(/expiré/)]);
+  });
+
   it('leaves /health, /openapi.json and /docs open', async () => {
     for (const path of ['/health', '/openapi.json', '/docs/']) expect((await request(stack.app).get(path)).status).toBe(200);
   });
