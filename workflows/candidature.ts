@@ -102,6 +102,14 @@ interface EvenementDate {
  */
 const ECHEANCES_GROUPEES = 'echeances-groupees';
 
+/**
+ * Runs started with this patch and an inscription delivered with the start (update-with-start, as the API
+ * registers a pupil) leave the first write to the inscription: the two writes of the same new row raced on
+ * its unique key (campagne, INE, domaine), one of them failing and retried. Runs started before replay as
+ * they ran; a run started without an update (recensement) writes at start as before, without the marker.
+ */
+const ECRITURE_INITIALE_UNIQUE = 'ecriture-initiale-unique';
+
 export async function candidatureWorkflow(input: CandidatureInput): Promise<CandidatureState> {
   const groupees = patched(ECHEANCES_GROUPEES);
   const { campagne } = input;
@@ -328,6 +336,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
   ajouterVoeux(input.voeux);
   if (!groupees) upsertSearchAttributes(attributsFixes);
   noter('recensement', input.acteur, { voeux: state.voeux.map((v) => v.codeFormation) });
+  const versionRecensement = state.version;
 
   // ---- queries and updates ----
 
@@ -707,7 +716,9 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
 
   // ---- the procedure ----
 
-  await persister();
+  // An update delivered with the start has run up to its own write by now (setting its handler ran it).
+  const inscriteAuDemarrage = state.version > versionRecensement;
+  if (!(inscriteAuDemarrage && patched(ECRITURE_INITIALE_UNIQUE))) await persister();
 
   while (!terminee()) {
     const [prochain] = evenementsDates();

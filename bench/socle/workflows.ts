@@ -38,7 +38,8 @@ export async function socleWorkflow(minuteries: number): Promise<number> {
     return version;
   });
 
-  await vide();
+  // As the candidature's first write: at start, unless an update came with the start (it writes itself).
+  if (version === 0) await vide();
   for (let restantes = minuteries; !terminee; ) {
     const avant = version;
     const change = () => version !== avant || courriels > 0;

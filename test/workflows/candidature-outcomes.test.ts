@@ -127,6 +127,29 @@ describe('candidature outcomes', () => {
     });
   });
 
+  it('an inscription sent with the start, as the API sends it, is written once, at its first attempt', async () => {
+    const input = candidatureInput(creteil2018);
+    const id = idDe(input);
+    await withWorker(ctx, async (taskQueue) => {
+      const state = await ctx.env.client.workflow.executeUpdateWithStart(inscrireUpdate, {
+        args: [{ voeux: input.voeux, acteur: chefOrigine }],
+        startWorkflowOperation: new WithStartWorkflowOperation('candidatureWorkflow', { workflowId: id, taskQueue, ...candidatureStartPolicy, args: [input] }),
+      });
+      const handle = ctx.env.client.workflow.getHandle(id);
+      await handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Erreur de domaine', acteur: chefOrigine }] });
+      await handle.result();
+
+      expect(state.etape).toBe('a_planifier');
+      const events = (await handle.fetchHistory()).events ?? [];
+      const ecritures = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'enregistrerCandidature');
+      // The inscription's write, then the désistement's: none at start beside the inscription's.
+      expect(ecritures).toHaveLength(2);
+      const tentatives = events.flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : []));
+      expect(tentatives.every((tentative) => tentative === 1)).toBe(true);
+      expect((await ligne(id)).evenements.map((e) => e.type)).toEqual(['recensement', 'inscription', 'desistement']);
+    });
+  });
+
   it('a new inscription after a désistement, sent as the API sends it, is refused: one candidature per pupil × domaine × campagne', async () => {
     const input = candidatureInput(creteil2018);
     const id = idDe(input);
