@@ -74,6 +74,9 @@ export function createSmtpMailer(settings: SmtpSettings): Mailer {
     // Local catchers speak plain SMTP; a real relay negotiates STARTTLS when it offers it.
     ignoreTLS: !settings.secure && !settings.user,
     auth: settings.user ? { user: settings.user, pass: settings.password ?? '' } : undefined,
+    // Connections to the relay are kept and reused: a convocation per pupil, hundreds at a deadline.
+    pool: true,
+    maxConnections: 5,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,

@@ -3,7 +3,7 @@
 // the Temporal dev server (SQLite file, the pragmas and search attributes of `npm start`), the worker and the
 // API (`runtime/main.ts`, PASSPRO_ROLE=worker and api) on PostgreSQL — DATABASE_URL=postgresql://…, or a
 // throwaway server of its own (scripts/postgres-test-server.sh on a free port) —, in a fresh database dropped
-// at the end, and an SMTP receiver in this process.
+// at the end, and an SMTP receiver in this process (accepting mails, not parsing them).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,7 +106,7 @@ export async function demarrerPile(nom: string, envApi: NodeJS.ProcessEnv = {}):
   const urlBase = new URL(serveurPg);
   urlBase.pathname = `/${nomBase}`;
 
-  const smtp = await startSmtpReceiver();
+  const smtp = await startSmtpReceiver({ analyser: false });
   let connection: Connection | undefined;
   const arreter = async (reussi: boolean) => {
     for (const enfant of enfants.reverse()) await arreterEnfant(enfant);
