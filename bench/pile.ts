@@ -13,6 +13,7 @@ import { Client as PgClient } from 'pg';
 import { projectRoot } from '../runtime/paths';
 import { argumentsServeurDev, connecterTemporal } from '../runtime/serveur-temporal';
 import { temporalCliPath } from '../runtime/temporal-binaries';
+import { argumentsNodeWorker } from '../runtime/worker';
 import { portLibre } from '../test/support/ports';
 import { startSmtpReceiver, type SmtpReceiver } from '../test/support/smtp';
 
@@ -142,7 +143,7 @@ export async function demarrerPile(nom: string, envApi: NodeJS.ProcessEnv = {}):
     // BENCH_CPU_PROF=<folder>: the worker and the API write their CPU profiles there when they stop.
     const profil = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF)] : [];
     const entree = [...profil, '--import', 'tsx', path.join('runtime', 'main.ts')];
-    const worker = await lancer('worker', process.execPath, entree, { ...env, PASSPRO_ROLE: 'worker' }, dossier, /worker: file/);
+    const worker = await lancer('worker', process.execPath, [...argumentsNodeWorker, ...entree], { ...env, PASSPRO_ROLE: 'worker' }, dossier, /worker: file/);
     enfants.push(worker);
     const api = await lancer('api', process.execPath, entree, { ...env, ...envApi, PASSPRO_ROLE: 'api' }, dossier, /API: /);
     enfants.push(api);

@@ -16,11 +16,18 @@ export interface WorkerSettings {
 /**
  * Tuning of the worker, measured by `npm run bench` (the lifecycle benchmark gives its baseline worker the same).
  * The cache: every module the workflow bundle reaches is evaluated again for each cached workflow, so a
- * cached candidature cost 1.2 MB of RSS while zod was in the bundle, 0.3 MB without it. 2,000 cached
- * candidatures are then about 600 MB; a candidature evicted from the cache is replayed from its history when
- * it wakes (at a deadline, most of an académie's are).
+ * cached candidature costs about 0.5 MB of the workflow thread's heap (1.2 MB while zod was in the bundle).
+ * A candidature evicted from the cache is replayed from its history when it wakes: at an académie's deadline
+ * most are, whatever the cache, so the cache is sized for memory (`argumentsNodeWorker`).
  */
-export const reglagesWorker: Partial<WorkerOptions> = { maxCachedWorkflows: 2000 };
+export const reglagesWorker: Partial<WorkerOptions> = { maxCachedWorkflows: 1000 };
+
+/**
+ * Node's flags for the worker process (docker-compose's command, the académie benchmark): the V8 heap capped,
+ * for every isolate of the process, so that garbage is collected before the memory of a small host is gone;
+ * 1,000 cached candidatures take half of it.
+ */
+export const argumentsNodeWorker = ['--max-old-space-size=1024'];
 
 export async function createWorker(settings: WorkerSettings): Promise<Worker> {
   return Worker.create({

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { configSchema, loadConfig } from '../../runtime/config';
 import { projectRoot } from '../../runtime/paths';
+import { argumentsNodeWorker } from '../../runtime/worker';
 import { cliSearchAttributeTypes, passproSearchAttributes } from '../../workflows/search-attributes';
 
 interface Service {
@@ -57,6 +58,7 @@ describe('docker-compose.yml', () => {
 
   it('runs the worker and the API as separate roles, the API published on its port', () => {
     expect(loadConfig(envOf('worker')).PASSPRO_ROLE).toBe('worker');
+    expect(services.worker.command).toEqual(['node', ...argumentsNodeWorker, 'dist/runtime/main.js']);
     const api = loadConfig(envOf('api'));
     expect(api.PASSPRO_ROLE).toBe('api');
     expect(api.API_HOST).toBe('0.0.0.0');
