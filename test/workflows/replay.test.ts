@@ -16,7 +16,10 @@ import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { parisInstant } from '../../domain/calendar';
+import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
+import type { candidatureWorkflow } from '../../workflows/candidature';
 import {
+  candidatureStartPolicy,
   candidatureWorkflowId,
   confirmerFamilleUpdate,
   constaterEntretienUpdate,
@@ -44,16 +47,17 @@ import {
   avancerJusqua,
   horlogeNeuve,
   setUpWorkflowTests,
-  startCandidature,
   tearDownWorkflowTests,
   withWorker,
-  type CandidatureHandle,
   type WorkflowTestContext,
 } from '../support/workflow-env';
 
 const HISTORIES = path.join(__dirname, 'histories');
-/** Runs started before `echeances-groupees`, then the current generation (the one recorded). */
-const GENERATIONS = ['avant-echeances-groupees', 'echeances-groupees'];
+/**
+ * Runs started before `echeances-groupees`, then before `ecriture-initiale-unique`, then the current generation
+ * (the one recorded, its inscriptions sent with the start as the API sends them).
+ */
+const GENERATIONS = ['avant-echeances-groupees', 'echeances-groupees', 'ecriture-initiale-unique'];
 const GENERATION_COURANTE = GENERATIONS[GENERATIONS.length - 1];
 const creteil2018 = campagneEn('creteil-2018', 2027);
 
@@ -140,15 +144,11 @@ describe('replay of recorded candidature histories', () => {
 
 // ---- the recorder: RECORD_HISTORIES=1 only ----
 
-type Scenario = (ctx: WorkflowTestContext, handle: CandidatureHandle, input: CandidatureInput) => Promise<void>;
-
-const inscrire: Scenario = async (_ctx, handle, input) => {
-  await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
-};
+/** What follows the inscription, which the recorder sends with the start (update-with-start), as the API does. */
+type Scenario = (ctx: WorkflowTestContext, handle: WorkflowHandle<typeof candidatureWorkflow>, input: CandidatureInput) => Promise<void>;
 
 /** Registered, avis d'origine in, interview on Wednesday 7 April 2027 at 14:00, held. */
 const entretienTenu: Scenario = async (ctx, handle, input) => {
-  await inscrire(ctx, handle, input);
   await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, input.voeux.map(() => 'favorable'))] });
   await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-04-07', '14:00')] });
   await avancerJusqua(ctx, parisInstant('2027-04-07', '15:00'));
@@ -175,7 +175,6 @@ const scenarios: Record<string, { input: () => CandidatureInput; jouer: Scenario
   absent: {
     input: () => candidatureInput(creteil2018),
     async jouer(ctx, handle, input) {
-      await inscrire(ctx, handle, input);
       await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, ['favorable', 'assez_favorable'])] });
       await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-04-07', '14:00')] });
       await avancerJusqua(ctx, parisInstant('2027-04-07', '14:30'));
@@ -185,8 +184,7 @@ const scenarios: Record<string, { input: () => CandidatureInput; jouer: Scenario
   },
   'desistement-apres-convocation': {
     input: () => candidatureInput(creteil2018),
-    async jouer(ctx, handle, input) {
-      await inscrire(ctx, handle, input);
+    async jouer(ctx, handle) {
       // No avis d'origine: the planning records its reminder, and the day before's falls due.
       await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-04-07', '14:00')] });
       await avancerJusqua(ctx, parisInstant('2027-04-06', '09:00'));
@@ -200,8 +198,7 @@ const scenarios: Record<string, { input: () => CandidatureInput; jouer: Scenario
         domaine: { code: 'sante-aide-personne', libelle: 'Santé et aide à la personne' },
         voeux: [{ codeFormation: '24033004', libelle: '2nde pro accompagnement, soins et services à la personne' }],
       }),
-    async jouer(ctx, handle, input) {
-      await inscrire(ctx, handle, input);
+    async jouer(ctx, handle) {
       await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-04-07', '14:00')] });
       await avancerJusqua(ctx, parisInstant('2027-04-07', '16:00'));
       await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
@@ -221,7 +218,6 @@ const scenarios: Record<string, { input: () => CandidatureInput; jouer: Scenario
   'entretien-non-constate': {
     input: () => candidatureInput(creteil2018),
     async jouer(ctx, handle, input) {
-      await inscrire(ctx, handle, input);
       await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, ['favorable', 'favorable'])] });
       // Never recorded as held: reminded at day 2, escalated at the end of the window, closed with the campaign.
       await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-04-07', '14:00')] });
@@ -250,7 +246,12 @@ const scenarios: Record<string, { input: () => CandidatureInput; jouer: Scenario
     const { input: creer, jouer } = scenarios[nom];
     const input = creer();
     await withWorker(ctx, async (taskQueue) => {
-      const handle = await startCandidature(ctx, taskQueue, input);
+      const workflowId = candidatureWorkflowId(input.campagne.id, input.eleve.ine, input.domaine.code);
+      await ctx.env.client.workflow.executeUpdateWithStart(inscrireUpdate, {
+        args: [{ voeux: input.voeux, acteur: chefOrigine }],
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', { workflowId, taskQueue, ...candidatureStartPolicy, args: [input] }),
+      });
+      const handle = ctx.env.client.workflow.getHandle<typeof candidatureWorkflow>(workflowId);
       await jouer(ctx, handle, input);
       const etat = await handle.result();
       expect(['cloturee', 'desistee']).toContain(etat.etape);
