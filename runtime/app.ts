@@ -43,6 +43,8 @@ export function healthChecks(client: Client, db: Database, config: Config): Heal
 
 export async function startPasspro(config: Config, log: Log): Promise<Running> {
   const db = await openMigratedDatabase(config.DATABASE_URL);
+  // Prisma readies its query compiler on the first model query (a few hundred milliseconds): before anyone waits.
+  await db.prisma.candidature.findFirst({ select: { id: true } });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const mailer = createSmtpMailer({
