@@ -9,11 +9,12 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Connection } from '@temporalio/client';
-import { Client as PgClient } from 'pg';
+import { stopChild } from '../runtime/dev';
 import { projectRoot } from '../runtime/paths';
 import { argumentsServeurDev, connecterTemporal } from '../runtime/serveur-temporal';
 import { temporalCliPath } from '../runtime/temporal-binaries';
 import { argumentsNodeWorker } from '../runtime/worker';
+import { requeteAdmin } from '../test/support/db';
 import { portLibre } from '../test/support/ports';
 import { startSmtpReceiver, type SmtpReceiver } from '../test/support/smtp';
 
@@ -56,14 +57,8 @@ export function lancer(nom: string, commande: string, args: string[], env: NodeJ
   });
 }
 
-export async function arreterEnfant(enfant: ChildProcess): Promise<void> {
-  if (enfant.exitCode !== null || enfant.signalCode !== null) return;
-  const fini = new Promise<void>((resolve) => enfant.once('exit', () => resolve()));
-  enfant.kill('SIGTERM');
-  const dur = setTimeout(() => enfant.kill('SIGKILL'), 30_000);
-  await fini;
-  clearTimeout(dur);
-}
+/** A worker lets its in-flight activities finish: half a minute before it is killed. */
+export const arreterEnfant = (enfant: ChildProcess) => stopChild(enfant, 30_000);
 
 /** VmRSS (now) and VmHWM (peak over the process's life), in bytes. */
 export function memoire(pid: number): { rss: number; pic: number } {
@@ -94,15 +89,7 @@ export async function demarrerPile(nom: string, envApi: NodeJS.ProcessEnv = {}):
   });
   const serveurPg = pgPropre ? execFileSync('bash', [scriptPg, 'start'], { encoding: 'utf8', env: envPg }).trim().split('\n').pop()! : process.env.DATABASE_URL!;
   const nomBase = `passpro_${nom}_${Date.now()}`;
-  const sql = async (requete: string) => {
-    const admin = new PgClient({ connectionString: serveurPg });
-    await admin.connect();
-    try {
-      await admin.query(requete);
-    } finally {
-      await admin.end();
-    }
-  };
+  const sql = (requete: string) => requeteAdmin(serveurPg, requete);
   await sql(`CREATE DATABASE ${nomBase}`);
   const urlBase = new URL(serveurPg);
   urlBase.pathname = `/${nomBase}`;

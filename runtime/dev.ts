@@ -29,11 +29,12 @@ let stopping = false;
 const children: ChildProcess[] = [];
 let running: Running | undefined;
 
-async function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL if the child is still there after `delaiMs`; resolves once it has exited. */
+export async function stopChild(child: ChildProcess, delaiMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), delaiMs);
   await exited;
   clearTimeout(timer);
 }
@@ -43,7 +44,7 @@ export async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   await running?.stop().catch((error: unknown) => console.error(error));
-  await Promise.all(children.map(stopChild));
+  await Promise.all(children.map((child) => stopChild(child)));
   process.exit(code);
 }
 

@@ -10,8 +10,9 @@ export interface TestDatabase extends Database {
 
 export const postgresUrl = process.env.TEST_DATABASE_URL;
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: postgresUrl });
+/** One statement on its own connection to `url` (databases are created and dropped outside any transaction). */
+export async function requeteAdmin(url: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(sql);
@@ -23,10 +24,10 @@ async function adminQuery(sql: string): Promise<void> {
 async function freshUrl(): Promise<{ url: string; drop: () => Promise<void> }> {
   if (!postgresUrl) return { url: 'pglite:memory', drop: async () => {} };
   const name = `passpro_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
+  await requeteAdmin(postgresUrl, `CREATE DATABASE ${name}`);
   const url = new URL(postgresUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { url: url.toString(), drop: () => requeteAdmin(postgresUrl!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 async function wrap(open: (url: string) => Promise<Database> | Database): Promise<TestDatabase> {
