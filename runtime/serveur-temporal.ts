@@ -21,12 +21,9 @@ export function argumentsServeurDev({ fichier, ip, port, uiPort, logLevel = 'war
     '--port', String(port),
     ...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort), '--ui-disable-news-fetch']),
     '--log-level', logLevel,
-    // One SQLite connection serves everything: WAL and relaxed syncs keep it from being the bottleneck, and a
-    // page cache of 128 MiB (2 MiB by default) saves it reading back from the file at every task what it has
-    // just written (an académie's histories and visibility rows are over a gigabyte).
+    // One SQLite connection serves everything: WAL and relaxed syncs keep it from being the bottleneck.
     '--sqlite-pragma', 'journal_mode=WAL',
     '--sqlite-pragma', 'synchronous=NORMAL',
-    '--sqlite-pragma', 'cache_size=-131072',
     ...passproSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliSearchAttributeTypes[key.type]}`]),
   ];
 }
