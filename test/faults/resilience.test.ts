@@ -27,6 +27,7 @@ import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine, eleve, pla
 import { portLibre } from '../support/ports';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp';
 import { uniqueTaskQueue } from '../support/temporal';
+import { jusqua } from '../support/workflow-env';
 
 const PG_SCRIPT = path.join(projectRoot, 'scripts', 'postgres-test-server.sh');
 const campagne = campagneEn('creteil-2018', 2027);
@@ -191,16 +192,24 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
     }
   }
 
+  /**
+   * A batch that outlasts three kills of the worker (or a restart of Temporal): a candidature's four actions and
+   * three mails take a fraction of a second when nothing fails, so eight were done before the second kill.
+   */
+  const LONG_LOT = 40;
+
   const lot = (n: number) => {
     terminees = 0;
     return Array.from({ length: n }, nouvelleCandidature);
   };
 
   it('kill -9 of the worker, three times while a batch runs: all complete, nothing lost, no audit row or vœu doubled', async () => {
-    const candidatures = lot(8);
+    const candidatures = lot(LONG_LOT);
     const enCours = Promise.all(candidatures.map(parcourir));
     for (let i = 0; i < 3; i += 1) {
-      await pause(6_000);
+      // Each worker is killed a moment after it has started working, whatever its start took.
+      await jusqua(() => /worker: file/.test(worker!.sortie()), 'worker démarré', 60_000);
+      await pause(1_500);
       expect(terminees).toBeLessThan(candidatures.length);
       await arreter(worker!.child, 'SIGKILL');
       demarrerWorker();
@@ -209,7 +218,7 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
   }, 600_000);
 
   it('Temporal dev server restarted in the middle (same SQLite file): all complete', async () => {
-    const candidatures = lot(8);
+    const candidatures = lot(LONG_LOT);
     const enCours = Promise.all(candidatures.map(parcourir));
     await pause(1_000);
     expect(terminees).toBeLessThan(candidatures.length);
