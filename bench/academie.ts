@@ -25,6 +25,7 @@ import { openDatabase } from '../runtime/database';
 import { campagneDemo } from '../scripts/demo/campagne';
 import { ecartCpu, releverCpu } from './cpu';
 import { demarrerPile, FILE, memoire, type Pile } from './pile';
+import { mediane } from './statistiques';
 import { candidatureStartPolicy, candidatureWorkflowId, inscrireUpdate, type Acteur, type CandidatureInput } from '../workflows/definitions';
 import type { candidatureWorkflow } from '../workflows/candidature';
 
@@ -65,7 +66,6 @@ async function chronometrer(n: number, faire: () => Promise<unknown>): Promise<n
   return durees;
 }
 
-const mediane = (valeurs: number[]) => [...valeurs].sort((a, b) => a - b)[Math.floor(valeurs.length / 2)];
 const mio = (octets: number) => `${(octets / 2 ** 20).toFixed(0)} Mio`;
 const ms = (valeurs: number[]) => `1re ${valeurs[0].toFixed(0)} ms, médiane ${mediane(valeurs).toFixed(0)} ms, max ${Math.max(...valeurs).toFixed(0)} ms`;
 

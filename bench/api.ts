@@ -17,6 +17,7 @@ import { bearer, corpsInscription } from '../test/api/harness';
 import { portLibre } from '../test/support/ports';
 import { arreterEnfant, demarrerPile, lancer, type Pile } from './pile';
 import { etapeSocleUpdate, socleWorkflow } from './socle/workflows';
+import { centile } from './statistiques';
 import { activitesSocle } from './socle/activities';
 
 const CONNEXIONS = 50;
@@ -73,9 +74,7 @@ async function marteler(nom: string, appel: (i: number) => Promise<unknown>): Pr
       }
     }),
   );
-  durees.sort((a, b) => a - b);
-  const centile = (c: number) => Math.round(durees[Math.min(durees.length - 1, Math.floor((durees.length * c) / 100))]);
-  return { nom, p50: centile(50), p99: centile(99), parSeconde: durees.length / DUREE_S, requetes: durees.length, horsDes2xx: 0 };
+  return { nom, p50: Math.round(centile(durees, 50)), p99: Math.round(centile(durees, 99)), parSeconde: durees.length / DUREE_S, requetes: durees.length, horsDes2xx: 0 };
 }
 
 /** The floor of the updates: bare workflows on the same server, a no-op update each call. */

@@ -34,6 +34,7 @@ import { startSmtpReceiver } from '../test/support/smtp';
 import { bundleWorkflows, devServerEnv, uniqueTaskQueue } from '../test/support/temporal';
 import { ecartCpu, releverCpu } from './cpu';
 import { activitesSocle } from './socle/activities';
+import { mediane } from './statistiques';
 import { etapeSocleUpdate, socleWorkflow, type EtapeSocle } from './socle/workflows';
 
 const usage = 'usage : npm run bench:lifecycle -- [--k 100] [--concurrence 10] [--tours 3]';
@@ -227,7 +228,6 @@ async function main(): Promise<void> {
         console.log(ligne([i + 1, nom, ...colonnes, cpu(m, 'node'), cpu(m, 'temporal'), cpu(m, 'postgresql')]));
       }
     }
-    const mediane = (valeurs: number[]) => [...valeurs].sort((a, b) => a - b)[Math.floor(valeurs.length / 2)];
     const rapports = parTour.map(([n, s]) => n.secondes / s.secondes);
     console.log(`\nPasspro ÷ socle (durée) : médiane ${mediane(rapports).toFixed(2)} (tours : ${rapports.map((r) => r.toFixed(2)).join(', ')})   (cible ≤ 1,25)`);
     console.log(`Passpro ÷ socle (CPU de tous les processus) : médiane ${mediane(parTour.map(([n, s]) => cpuTotal(n) / cpuTotal(s))).toFixed(2)}`);

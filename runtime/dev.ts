@@ -8,6 +8,7 @@ import { startPasspro, type Running } from './app';
 import type { Config } from './config';
 import { configOrExit, onShutdownSignal } from './main';
 import { projectRoot } from './paths';
+import { stopChild } from './processus';
 import { argumentsServeurDev, connecterTemporal } from './serveur-temporal';
 import { temporalCliPath } from './temporal-binaries';
 
@@ -28,16 +29,6 @@ function startChild(name: string, command: string, args: string[], logFile: stri
 let stopping = false;
 const children: ChildProcess[] = [];
 let running: Running | undefined;
-
-/** SIGTERM, then SIGKILL if the child is still there after `delaiMs`; resolves once it has exited. */
-export async function stopChild(child: ChildProcess, delaiMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), delaiMs);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** Stops the API and the worker (in-flight work finishes), then the servers, and exits with `code`. */
 export async function shutdown(code: number): Promise<void> {
