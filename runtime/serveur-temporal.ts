@@ -12,6 +12,14 @@ export interface ServeurDev {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
+/**
+ * The dynamic configuration of every Temporal server Passpro runs (docker-compose's is
+ * deploy/temporal/dynamicconfig/production-sql.yaml): an activity scheduled by a workflow task is handed back
+ * with the task's completion to the worker, when it has a free slot — no trip through matching, no separate
+ * start. At a deadline that is a tenth of the server's work (bench:academie).
+ */
+export const argumentsConfigurationDynamique = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
+
 /** Arguments of `temporal server start-dev`. */
 export function argumentsServeurDev({ fichier, ip, port, uiPort, logLevel = 'warn' }: ServeurDev): string[] {
   return [
@@ -24,6 +32,7 @@ export function argumentsServeurDev({ fichier, ip, port, uiPort, logLevel = 'war
     // One SQLite connection serves everything: WAL and relaxed syncs keep it from being the bottleneck.
     '--sqlite-pragma', 'journal_mode=WAL',
     '--sqlite-pragma', 'synchronous=NORMAL',
+    ...argumentsConfigurationDynamique,
     ...passproSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliSearchAttributeTypes[key.type]}`]),
   ];
 }

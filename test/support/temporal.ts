@@ -5,6 +5,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { argumentsConfigurationDynamique } from '../../runtime/serveur-temporal';
 import { temporalCliPath, temporalTestServerPath } from '../../runtime/temporal-binaries';
 import { workflowsPath } from '../../runtime/worker';
 import { passproSearchAttributes } from '../../workflows/search-attributes';
@@ -36,7 +37,7 @@ export function devServerEnv(): Promise<TestWorkflowEnvironment> {
     server: {
       executable: { type: 'existing-path', path: temporalCliPath() },
       searchAttributes: [...passproSearchAttributes],
-      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF'],
+      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF', ...argumentsConfigurationDynamique],
     },
   });
 }
