@@ -11,6 +11,7 @@ import {
   condition,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -70,11 +71,19 @@ import {
   uaiOrigineKey,
 } from './search-attributes';
 
-const { enregistrerCandidature, envoyerCourriel, enregistrerRappel } = proxyActivities<Activities>({
+const optionsActivites = {
   startToCloseTimeout: '1 minute',
   // No maximum attempts: an outage of the database or of SMTP delays the consequences, it loses none.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+} as const;
+const { enregistrerCandidature, envoyerCourriel, enregistrerRappel } = proxyActivities<Activities>(optionsActivites);
+/**
+ * The write of a deadline's consequences, run by the worker within the workflow task that the deadline
+ * woke: no activity task, no second workflow task. Only the main loop uses it, one at a time, while the
+ * handlers' writes stay activities: a local activity of a handler and one of the loop resolved in the same
+ * task replay in another order than they ran (seen in stop 9, reverted in 99e9dfd).
+ */
+const { enregistrerCandidature: enregistrerEcheances } = proxyLocalActivities<Activities>(optionsActivites);
 
 const systeme: Acteur = { role: 'systeme', uai: null, nom: 'Passpro' };
 
@@ -110,8 +119,16 @@ const ECHEANCES_GROUPEES = 'echeances-groupees';
  */
 const ECRITURE_INITIALE_UNIQUE = 'ecriture-initiale-unique';
 
+/**
+ * Runs started with this patch write the consequences of a deadline through a local activity, and are of
+ * the two generations before: one marker at start instead of one per patch (each costs a marker and a
+ * search-attribute upsert). Runs started before replay as they ran.
+ */
+const ECHEANCES_LOCALES = 'echeances-locales';
+
 export async function candidatureWorkflow(input: CandidatureInput): Promise<CandidatureState> {
-  const groupees = patched(ECHEANCES_GROUPEES);
+  const echeancesLocales = patched(ECHEANCES_LOCALES);
+  const groupees = echeancesLocales || patched(ECHEANCES_GROUPEES);
   const { campagne } = input;
   const maintenant = () => new Date().toISOString();
   const iso = (d: Date) => d.toISOString();
@@ -711,14 +728,14 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
       state.evenementsTraites.push(echu.cle);
       rappels.push(...echu.appliquer());
     }
-    if (state.version !== version || rappels.length > 0) await enregistrerCandidature(state, rappels);
+    if (state.version !== version || rappels.length > 0) await (echeancesLocales ? enregistrerEcheances : enregistrerCandidature)(state, rappels);
   }
 
   // ---- the procedure ----
 
   // An update delivered with the start has run up to its own write by now (setting its handler ran it).
   const inscriteAuDemarrage = state.version > versionRecensement;
-  if (!(inscriteAuDemarrage && patched(ECRITURE_INITIALE_UNIQUE))) await persister();
+  if (!(inscriteAuDemarrage && (echeancesLocales || patched(ECRITURE_INITIALE_UNIQUE)))) await persister();
 
   while (!terminee()) {
     const [prochain] = evenementsDates();

@@ -14,6 +14,7 @@ import {
   saisirAvisOrigineUpdate,
   saisirCompteRenduUpdate,
 } from '../../workflows/definitions';
+import type { temporal } from '@temporalio/proto';
 import { enRetardKey } from '../../workflows/search-attributes';
 import {
   avisOrigineInput,
@@ -58,6 +59,13 @@ const MINUTE = 60_000;
 
 /** `instant` shifted by `minutes`. */
 const decale = (instant: Date, minutes: number) => new Date(instant.getTime() + minutes * MINUTE);
+
+/** The activity a local-activity marker records (its `data` detail, JSON, as the SDK's core writes it). */
+function activiteLocale(marker: temporal.api.history.v1.IMarkerRecordedEventAttributes): string {
+  const donnees = marker.details?.data?.payloads?.[0]?.data;
+  expect(marker.markerName).toBe('core_local_activity');
+  return (JSON.parse(Buffer.from(donnees ?? []).toString('utf8')) as { activity_type: string }).activity_type;
+}
 
 describe('candidature workflow', () => {
   let ctx: WorkflowTestContext;
@@ -293,8 +301,10 @@ describe('candidature workflow', () => {
       expect(await ligne(id)).toMatchObject({ enRetard: true, retards: ['planification'] });
 
       const apres = (await handle.fetchHistory()).events?.slice(avant) ?? [];
-      const activites = apres.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-      expect(activites).toEqual(['enregistrerCandidature']);
+      // One write, a local activity run within the workflow task that the deadline woke: no activity task.
+      expect(apres.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toEqual([]);
+      expect(apres.flatMap((e) => (e.markerRecordedEventAttributes ? [activiteLocale(e.markerRecordedEventAttributes)] : []))).toEqual(['enregistrerCandidature']);
+      expect(apres.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
       // Only what changed is published: the lateness (step, deadline and identity are as they were).
       const publies = apres.flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));
       expect(publies).toEqual([enRetardKey.name]);

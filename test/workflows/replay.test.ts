@@ -54,10 +54,11 @@ import {
 
 const HISTORIES = path.join(__dirname, 'histories');
 /**
- * Runs started before `echeances-groupees`, then before `ecriture-initiale-unique`, then the current generation
- * (the one recorded, its inscriptions sent with the start as the API sends them).
+ * Runs started before `echeances-groupees`, then before `ecriture-initiale-unique`, then before
+ * `echeances-locales`, then the current generation (the one recorded, its inscriptions sent with the start as
+ * the API sends them).
  */
-const GENERATIONS = ['avant-echeances-groupees', 'echeances-groupees', 'ecriture-initiale-unique'];
+const GENERATIONS = ['avant-echeances-groupees', 'echeances-groupees', 'ecriture-initiale-unique', 'echeances-locales'];
 const GENERATION_COURANTE = GENERATIONS[GENERATIONS.length - 1];
 const creteil2018 = campagneEn('creteil-2018', 2027);
 

@@ -1,0 +1,133 @@
+// Staff actions meeting a deadline, on the real time-skipping server with real activities. The deadline's
+// write is a local activity of the main loop while the actions' writes are activities of their handlers:
+// an action may arrive in the very workflow task the deadline wakes, or while its local activity runs.
+// The worker caches no workflow, so every task replays the whole history: an order of commands that replay
+// would not reproduce fails the task at once (and shows in the history), instead of at a later eviction.
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import type { Activities } from '../../activities';
+import { escaladePlanification } from '../../domain/deadlines';
+import {
+  candidatureStartPolicy,
+  desisterUpdate,
+  inscrireUpdate,
+  saisirAvisOrigineUpdate,
+  type CandidatureInput,
+} from '../../workflows/definitions';
+import type { candidatureWorkflow } from '../../workflows/candidature';
+import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine } from '../support/fixtures';
+import { uniqueTaskQueue } from '../support/temporal';
+import {
+  activitesReelles,
+  avancerJusqua,
+  horlogeNeuve,
+  idDe,
+  jusqua,
+  rappelsDe,
+  setUpWorkflowTests,
+  tearDownWorkflowTests,
+  type WorkflowTestContext,
+} from '../support/workflow-env';
+
+const { EventType } = temporal.api.enums.v1;
+/** The planning reminder and the escalation fall together (as in the académie benchmark). */
+const creteil2018 = campagneEn('creteil-2018', 2027);
+const campagne = { ...creteil2018, delais: { ...creteil2018.delais, rappelPlanificationJoursAvant: creteil2018.delais.escaladePlanificationJoursAvant } };
+const echeance = escaladePlanification(campagne);
+
+describe('staff actions at the moment a deadline falls', () => {
+  let ctx: WorkflowTestContext;
+  beforeAll(async () => {
+    ctx = await setUpWorkflowTests();
+  }, 120_000);
+  afterAll(() => tearDownWorkflowTests(ctx));
+  beforeEach(() => horlogeNeuve(ctx));
+
+  /**
+   * Registers `n` candidatures, then passes the deadline while an action arrives for each, each a little
+   * later than the one before (`ecartMs`): some before the deadline's task, some in it, some while its write
+   * runs, some after. One in three désists, the others enter their avis d'origine (then désist, to end).
+   * Returns each run's history once all have ended.
+   */
+  async function actionsAlEcheance(n: number, ecartMs: number, activities: Activities) {
+    const taskQueue = uniqueTaskQueue('echeance');
+    // One workflow cached for a few dozen runs: almost every task replays the whole history.
+    const worker = await Worker.create({ connection: ctx.env.nativeConnection, taskQueue, workflowBundle: ctx.bundle, activities, maxCachedWorkflows: 1 });
+    const inputs: CandidatureInput[] = Array.from({ length: n }, () => candidatureInput(campagne));
+    const histoires = await worker.runUntil(async () => {
+      const handles = await Promise.all(
+        inputs.map(async (input) => {
+          await ctx.env.client.workflow.executeUpdateWithStart(inscrireUpdate, {
+            args: [{ voeux: input.voeux, acteur: chefOrigine }],
+            startWorkflowOperation: new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', {
+              workflowId: idDe(input),
+              taskQueue,
+              ...candidatureStartPolicy,
+              args: [input],
+            }),
+          });
+          return ctx.env.client.workflow.getHandle<typeof candidatureWorkflow>(idDe(input));
+        }),
+      );
+      await avancerJusqua(ctx, new Date(echeance.getTime() - 1_000));
+      await Promise.all([
+        avancerJusqua(ctx, new Date(echeance.getTime() + 60_000)),
+        ...handles.map(async (handle, i) => {
+          await new Promise((resolve) => setTimeout(resolve, i * ecartMs));
+          await (i % 3 === 0
+            ? handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Entrée en apprentissage', acteur: chefOrigine }] })
+            : handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(inputs[i].voeux, inputs[i].voeux.map(() => 'favorable'))] }));
+        }),
+      ]);
+      for (const [i, handle] of handles.entries()) {
+        if (i % 3 !== 0) await handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Projet abandonné', acteur: chefOrigine }] });
+      }
+      // Waited on the wall clock: a client awaiting a result lets the test server skip time, which it would do
+      // while a local activity is between two attempts (the server does not see it).
+      for (const handle of handles) await jusqua(async () => (await handle.describe()).status.name !== 'RUNNING', `fin de ${handle.workflowId}`, 60_000);
+      return Promise.all(handles.map((handle) => handle.fetchHistory()));
+    });
+    return inputs.map((input, i) => ({ input, histoire: histoires[i] }));
+  }
+
+  /** No task failed, the history replays, and the deadline's consequences are there once each, or not at all. */
+  async function verifier(runs: Awaited<ReturnType<typeof actionsAlEcheance>>): Promise<number> {
+    let escaladees = 0;
+    for (const { input, histoire } of runs) {
+      const echecs = (histoire.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+      expect([idDe(input), echecs.map((e) => e.workflowTaskFailedEventAttributes?.failure?.message)]).toEqual([idDe(input), []]);
+      await Worker.runReplayHistory({ workflowBundle: ctx.bundle }, histoire, idDe(input));
+      const rappels = (await rappelsDe(ctx, idDe(input))).map((r) => `${r.type} → ${r.destinataire}`).sort();
+      const lycee = `uai:${input.uaiAccueil}`;
+      expect([[], ['escalade_planification → saio', `escalade_planification → ${lycee}`, `planification → ${lycee}`]]).toContainEqual(rappels);
+      if (rappels.length > 0) escaladees += 1;
+    }
+    return escaladees;
+  }
+
+  it('actions arriving as the deadline falls: every run replays as it ran, each consequence recorded once', async () => {
+    const runs = await actionsAlEcheance(24, 15, activitesReelles(ctx));
+    expect(await verifier(runs)).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("actions arriving while the deadline's write is retried (the database refusing it for 15 s): the same", async () => {
+    const reelles = activitesReelles(ctx);
+    const refus = new Map<string, number>();
+    const activities: Activities = {
+      ...reelles,
+      async enregistrerCandidature(state, rappels) {
+        const n = refus.get(state.id) ?? 0;
+        // Retried after 1, 2, 4 and 8 s: longer than a workflow task may last, so the task is extended meanwhile.
+        if (rappels && rappels.length > 0 && n < 4) {
+          refus.set(state.id, n + 1);
+          throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+        }
+        await reelles.enregistrerCandidature(state, rappels);
+      },
+    };
+    const runs = await actionsAlEcheance(4, 4_000, activities);
+    expect(await verifier(runs)).toBeGreaterThan(0);
+    expect([...refus.values()].every((n) => n === 4)).toBe(true);
+  }, 120_000);
+});
