@@ -36,6 +36,21 @@ export async function setUpWorkflowTests(): Promise<WorkflowTestContext> {
   return { env, bundle, db, smtp, mailer };
 }
 
+/**
+ * The context of a file's workflow tests: set up before its first test, torn down after its last, and (unless
+ * `horlogeNeuve: false`) a new time-skipping server before each test (horlogeNeuve). Filled in by `beforeAll`:
+ * read it inside tests and hooks only.
+ */
+export function contexteDeTests({ horlogeNeuve: neuve = true }: { horlogeNeuve?: boolean } = {}): WorkflowTestContext {
+  const ctx = {} as WorkflowTestContext;
+  beforeAll(async () => {
+    Object.assign(ctx, await setUpWorkflowTests());
+  }, 120_000);
+  afterAll(() => tearDownWorkflowTests('env' in ctx ? ctx : undefined));
+  if (neuve) beforeEach(() => horlogeNeuve(ctx));
+  return ctx;
+}
+
 export async function tearDownWorkflowTests(ctx: WorkflowTestContext | undefined): Promise<void> {
   if (!ctx) return;
   ctx.mailer.close();

@@ -34,18 +34,15 @@ import {
 } from '../support/fixtures';
 import {
   avancerJusqua,
+  type CandidatureHandle,
+  contexteDeTests,
   entretienTenu,
-  horlogeNeuve,
   idDe,
   rappelsDe,
   refus,
-  setUpWorkflowTests,
   startCandidature,
-  tearDownWorkflowTests,
   traces,
   withWorker,
-  type CandidatureHandle,
-  type WorkflowTestContext,
 } from '../support/workflow-env';
 
 const creteil2018 = campagneEn('creteil-2018', 2027);
@@ -60,12 +57,7 @@ function pointsAvisFinal(campagne: Campagne): Record<string, number> {
 }
 
 describe('AFFELNET and the bonus', () => {
-  let ctx: WorkflowTestContext;
-  beforeAll(async () => {
-    ctx = await setUpWorkflowTests();
-  }, 120_000);
-  afterAll(() => tearDownWorkflowTests(ctx));
-  beforeEach(() => horlogeNeuve(ctx));
+  const ctx = contexteDeTests();
 
   const ligne = (id: string) => ctx.db.prisma.candidature.findUniqueOrThrow({ where: { id }, include: { voeux: { orderBy: { rang: 'asc' } } } });
   const rappels = (id: string) => rappelsDe(ctx, id);

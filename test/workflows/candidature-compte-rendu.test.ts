@@ -15,18 +15,15 @@ import { enRetardKey } from '../../workflows/search-attributes';
 import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine, compteRenduInput, LYCEE, personnelAccueil, planificationInput } from '../support/fixtures';
 import {
   avancerJusqua,
+  type CandidatureHandle,
+  contexteDeTests,
   entretienTenu,
   expectCreeA,
-  horlogeNeuve,
   idDe,
   rappelsDe,
-  setUpWorkflowTests,
   startCandidature,
-  tearDownWorkflowTests,
   traces,
   withWorker,
-  type CandidatureHandle,
-  type WorkflowTestContext,
 } from '../support/workflow-env';
 
 const creteil2018 = campagneEn('creteil-2018', 2027);
@@ -34,12 +31,7 @@ const lycee = `uai:${LYCEE}`;
 const decale = (instant: Date, minutes: number) => new Date(instant.getTime() + minutes * 60_000);
 
 describe('compte rendu window', () => {
-  let ctx: WorkflowTestContext;
-  beforeAll(async () => {
-    ctx = await setUpWorkflowTests();
-  }, 120_000);
-  afterAll(() => tearDownWorkflowTests(ctx));
-  beforeEach(() => horlogeNeuve(ctx));
+  const ctx = contexteDeTests();
 
   const rappels = (id: string) => rappelsDe(ctx, id);
   const ligne = (id: string) => ctx.db.prisma.candidature.findUniqueOrThrow({ where: { id } });

@@ -30,17 +30,14 @@ import {
 import { recipients } from '../support/smtp';
 import {
   avancerJusqua,
-  horlogeNeuve,
+  contexteDeTests,
   idDe,
   jusqua,
   mailsDe,
   refus,
-  setUpWorkflowTests,
   startCandidature,
-  tearDownWorkflowTests,
   traces,
   withWorker,
-  type WorkflowTestContext,
 } from '../support/workflow-env';
 
 const creteil2018 = campagneEn('creteil-2018', 2027);
@@ -57,12 +54,7 @@ function ics(mail: ParsedMail): string {
 }
 
 describe('candidature outcomes', () => {
-  let ctx: WorkflowTestContext;
-  beforeAll(async () => {
-    ctx = await setUpWorkflowTests();
-  }, 120_000);
-  afterAll(() => tearDownWorkflowTests(ctx));
-  beforeEach(() => horlogeNeuve(ctx));
+  const ctx = contexteDeTests();
 
   const ligne = (id: string) =>
     ctx.db.prisma.candidature.findUniqueOrThrow({ where: { id }, include: { voeux: { orderBy: { rang: 'asc' } }, evenements: { orderBy: { id: 'asc' } } } });

@@ -31,16 +31,13 @@ import {
 } from '../support/fixtures';
 import {
   avancerJusqua,
-  horlogeNeuve,
+  type CandidatureHandle,
+  contexteDeTests,
   idDe,
   refus,
-  setUpWorkflowTests,
   startCandidature,
-  tearDownWorkflowTests,
   traces,
   withWorker,
-  type CandidatureHandle,
-  type WorkflowTestContext,
 } from '../support/workflow-env';
 
 const creteil2018 = campagneEn('creteil-2018', 2027);
@@ -48,12 +45,7 @@ const chefAutreCollege: Acteur = { role: 'origine_chef', uai: '0932222K', nom: '
 const MINUTE = 60_000;
 
 describe('candidature validators', () => {
-  let ctx: WorkflowTestContext;
-  beforeAll(async () => {
-    ctx = await setUpWorkflowTests();
-  }, 120_000);
-  afterAll(() => tearDownWorkflowTests(ctx));
-  beforeEach(() => horlogeNeuve(ctx));
+  const ctx = contexteDeTests();
 
   /** Everything a refused update must leave as it was: the workflow state and the query side. */
   async function photo(handle: CandidatureHandle) {

@@ -34,19 +34,16 @@ import {
 import { recipients } from '../support/smtp';
 import {
   avancerJusqua,
+  type CandidatureHandle,
+  contexteDeTests,
   entretienTenu,
   expectCreeA,
-  horlogeNeuve,
   idDe,
   rappelsDe,
   refus,
-  setUpWorkflowTests,
   startCandidature,
-  tearDownWorkflowTests,
   traces,
   withWorker,
-  type CandidatureHandle,
-  type WorkflowTestContext,
 } from '../support/workflow-env';
 
 const creteil2018 = campagneEn('creteil-2018', 2027);
@@ -68,12 +65,7 @@ function activiteLocale(marker: temporal.api.history.v1.IMarkerRecordedEventAttr
 }
 
 describe('candidature workflow', () => {
-  let ctx: WorkflowTestContext;
-  beforeAll(async () => {
-    ctx = await setUpWorkflowTests();
-  }, 120_000);
-  afterAll(() => tearDownWorkflowTests(ctx));
-  beforeEach(() => horlogeNeuve(ctx));
+  const ctx = contexteDeTests();
 
   it('several vœux in one domain: one interview, one compte rendu, one avis each, bonus when confirmed in time', async () => {
     const input = candidatureInput(creteil2018, { voeux: troisVoeux });

@@ -9,15 +9,7 @@ import { inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate, type
 import { DIGEST_WORKFLOW_ID, digestQuotidienWorkflow } from '../../workflows/digest';
 import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine, COLLEGE, eleve, LYCEE, planificationInput } from '../support/fixtures';
 import { recipients } from '../support/smtp';
-import {
-  avancerJusqua,
-  idDe,
-  setUpWorkflowTests,
-  startCandidature,
-  tearDownWorkflowTests,
-  withWorker,
-  type WorkflowTestContext,
-} from '../support/workflow-env';
+import { avancerJusqua, contexteDeTests, idDe, startCandidature, withWorker } from '../support/workflow-env';
 
 const creteil2018 = campagneEn('creteil-2018', 2027);
 const SAIO = 'saio@ac-creteil.fr';
@@ -28,11 +20,7 @@ const nomme = (prenom: string): CandidatureInput => candidatureInput(creteil2018
 const lien = (input: CandidatureInput) => `http://passpro.test/candidatures/${encodeURIComponent(idDe(input))}`;
 
 describe('daily digest workflow', () => {
-  let ctx: WorkflowTestContext;
-  beforeAll(async () => {
-    ctx = await setUpWorkflowTests();
-  }, 120_000);
-  afterAll(() => tearDownWorkflowTests(ctx));
+  const ctx = contexteDeTests({ horlogeNeuve: false });
 
   const digests = () => ctx.smtp.mails.filter((m) => m.subject?.includes('votre attention') === true);
   /** `<recipient> | <subject>` of every digest received, in arrival order. */

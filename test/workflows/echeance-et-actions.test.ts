@@ -18,17 +18,7 @@ import {
 import type { candidatureWorkflow } from '../../workflows/candidature';
 import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine } from '../support/fixtures';
 import { uniqueTaskQueue } from '../support/temporal';
-import {
-  activitesReelles,
-  avancerJusqua,
-  horlogeNeuve,
-  idDe,
-  jusqua,
-  rappelsDe,
-  setUpWorkflowTests,
-  tearDownWorkflowTests,
-  type WorkflowTestContext,
-} from '../support/workflow-env';
+import { activitesReelles, avancerJusqua, contexteDeTests, idDe, jusqua, rappelsDe } from '../support/workflow-env';
 
 const { EventType } = temporal.api.enums.v1;
 /** The planning reminder and the escalation fall together (as in the académie benchmark). */
@@ -37,12 +27,7 @@ const campagne = { ...creteil2018, delais: { ...creteil2018.delais, rappelPlanif
 const echeance = escaladePlanification(campagne);
 
 describe('staff actions at the moment a deadline falls', () => {
-  let ctx: WorkflowTestContext;
-  beforeAll(async () => {
-    ctx = await setUpWorkflowTests();
-  }, 120_000);
-  afterAll(() => tearDownWorkflowTests(ctx));
-  beforeEach(() => horlogeNeuve(ctx));
+  const ctx = contexteDeTests();
 
   /**
    * Registers `n` candidatures, then passes the deadline while an action arrives for each, each a little

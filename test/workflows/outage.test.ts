@@ -23,7 +23,15 @@ import {
 import type { candidatureWorkflow } from '../../workflows';
 import { campagneEn, candidatureInput, chefAccueil, chefOrigine, COLLEGE, personnelAccueil } from '../support/fixtures';
 import { recipients } from '../support/smtp';
-import { activitesReelles, avancerJusqua, jusqua, setUpWorkflowTests, startCandidature, tearDownWorkflowTests, withWorker, type WorkflowTestContext } from '../support/workflow-env';
+import {
+  activitesReelles,
+  avancerJusqua,
+  contexteDeTests,
+  jusqua,
+  startCandidature,
+  withWorker,
+  type WorkflowTestContext,
+} from '../support/workflow-env';
 
 const creteil2018 = campagneEn('creteil-2018', 2027);
 
@@ -72,12 +80,8 @@ const avisOrigine = {
 };
 
 describe('outages and lost completions', () => {
-  let ctx: WorkflowTestContext;
-  beforeAll(async () => {
-    ctx = await setUpWorkflowTests();
-  }, 120_000);
-  afterAll(() => tearDownWorkflowTests(ctx));
-  afterEach(() => ctx?.smtp.setDown(false));
+  const ctx = contexteDeTests({ horlogeNeuve: false });
+  afterEach(() => ctx.smtp?.setDown(false));
 
   it('SMTP down while the interview is planned: the convocation is retried with backoff, then arrives exactly once', async () => {
     const input = candidatureInput(creteil2018);

@@ -43,14 +43,7 @@ import {
   voeuxMetallerie,
 } from '../support/fixtures';
 import { bundleWorkflows } from '../support/temporal';
-import {
-  avancerJusqua,
-  horlogeNeuve,
-  setUpWorkflowTests,
-  tearDownWorkflowTests,
-  withWorker,
-  type WorkflowTestContext,
-} from '../support/workflow-env';
+import { avancerJusqua, contexteDeTests, withWorker, type WorkflowTestContext } from '../support/workflow-env';
 
 const HISTORIES = path.join(__dirname, 'histories');
 /**
@@ -236,12 +229,7 @@ const scenarios: Record<string, { input: () => CandidatureInput; jouer: Scenario
 };
 
 (process.env.RECORD_HISTORIES === '1' ? describe : describe.skip)('recording candidature histories (RECORD_HISTORIES=1)', () => {
-  let ctx: WorkflowTestContext;
-  beforeAll(async () => {
-    ctx = await setUpWorkflowTests();
-  }, 120_000);
-  afterAll(() => tearDownWorkflowTests(ctx));
-  beforeEach(() => horlogeNeuve(ctx));
+  const ctx = contexteDeTests();
 
   it.each(Object.keys(scenarios))('records %s', async (nom) => {
     const { input: creer, jouer } = scenarios[nom];
