@@ -17,9 +17,14 @@ function startChild(name: string, command: string, args: string[], logFile: stri
   const log = createWriteStream(logFile, { flags: 'a' });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
+  // The end of its output says why a child stopped (a port taken, a bad flag): shown with the notice.
+  let fin = '';
+  const garder = (morceau: Buffer) => (fin = (fin + morceau.toString('utf8')).slice(-2_000));
+  child.stdout?.on('data', garder);
+  child.stderr?.on('data', garder);
   child.on('exit', (code, signal) => {
     if (!stopping) {
-      console.error(`${name} s'est arrêté (code ${code ?? signal}) : voir ${logFile}`);
+      console.error(`${name} s'est arrêté (code ${code ?? signal}) : voir ${logFile}${fin ? `\n${fin.trimEnd()}` : ''}`);
       void shutdown(1);
     }
   });

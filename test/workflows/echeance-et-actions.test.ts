@@ -1,9 +1,11 @@
 // Staff actions meeting a deadline, on the real time-skipping server with real activities. The deadline's
 // write is a local activity of the main loop while the actions' writes are activities of their handlers:
 // an action may arrive in the very workflow task the deadline wakes, or while its local activity runs.
-// The worker caches no workflow, so every task replays the whole history: an order of commands that replay
-// would not reproduce fails the task at once (and shows in the history), instead of at a later eviction.
+// Each run's history is then replayed from its start, as a worker does for a run it evicted: an order of
+// commands that replay would not reproduce fails there (a worker caching one run at a time would replay every
+// task, but its sticky tasks then wait out their timeout: too slow for a suite).
 import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { History } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
@@ -37,8 +39,7 @@ describe('staff actions at the moment a deadline falls', () => {
    */
   async function actionsAlEcheance(n: number, ecartMs: number, activities: Activities) {
     const taskQueue = uniqueTaskQueue('echeance');
-    // One workflow cached for a few dozen runs: almost every task replays the whole history.
-    const worker = await Worker.create({ connection: ctx.env.nativeConnection, taskQueue, workflowBundle: ctx.bundle, activities, maxCachedWorkflows: 1 });
+    const worker = await Worker.create({ connection: ctx.env.nativeConnection, taskQueue, workflowBundle: ctx.bundle, activities });
     const inputs: CandidatureInput[] = Array.from({ length: n }, () => candidatureInput(campagne));
     const histoires = await worker.runUntil(async () => {
       const handles = await Promise.all(
@@ -68,10 +69,18 @@ describe('staff actions at the moment a deadline falls', () => {
       for (const [i, handle] of handles.entries()) {
         if (i % 3 !== 0) await handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Projet abandonné', acteur: chefOrigine }] });
       }
-      // Waited on the wall clock: a client awaiting a result lets the test server skip time, which it would do
-      // while a local activity is between two attempts (the server does not see it).
-      for (const handle of handles) await jusqua(async () => (await handle.describe()).status.name !== 'RUNNING', `fin de ${handle.workflowId}`, 60_000);
-      return Promise.all(handles.map((handle) => handle.fetchHistory()));
+      // Waited on the wall clock, reading the histories: a client awaiting a result lets the test server skip
+      // time, which it would do while a local activity is between two attempts (the server does not see it).
+      const histoires: History[] = [];
+      for (const handle of handles) {
+        await jusqua(async () => {
+          const histoire = await handle.fetchHistory();
+          if (histoire.events?.at(-1)?.eventType !== EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) return false;
+          histoires.push(histoire);
+          return true;
+        }, `fin de ${handle.workflowId}`, 60_000);
+      }
+      return histoires;
     });
     return inputs.map((input, i) => ({ input, histoire: histoires[i] }));
   }
