@@ -16,9 +16,15 @@ export interface ServeurDev {
  * The dynamic configuration of every Temporal server Passpro runs (docker-compose's is
  * deploy/temporal/dynamicconfig/production-sql.yaml): an activity scheduled by a workflow task is handed back
  * with the task's completion to the worker, when it has a free slot — no trip through matching, no separate
- * start. At a deadline that is a tenth of the server's work (bench:academie).
+ * start. At a deadline that is an eighth of the server's CPU (bench:academie).
  */
-export const argumentsConfigurationDynamique = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
+export const configurationDynamique: Record<string, unknown> = { 'system.enableActivityEagerExecution': true };
+
+/** `configurationDynamique` as the Temporal CLI takes it (`--dynamic-config-value KEY=JSON`). */
+export const argumentsConfigurationDynamique = Object.entries(configurationDynamique).flatMap(([cle, valeur]) => [
+  '--dynamic-config-value',
+  `${cle}=${JSON.stringify(valeur)}`,
+]);
 
 /** Arguments of `temporal server start-dev`. */
 export function argumentsServeurDev({ fichier, ip, port, uiPort, logLevel = 'warn' }: ServeurDev): string[] {

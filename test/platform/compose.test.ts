@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { configSchema, loadConfig } from '../../runtime/config';
 import { projectRoot } from '../../runtime/paths';
-import { argumentsConfigurationDynamique } from '../../runtime/serveur-temporal';
+import { configurationDynamique } from '../../runtime/serveur-temporal';
 import { argumentsNodeWorker } from '../../runtime/worker';
 import { cliSearchAttributeTypes, passproSearchAttributes } from '../../workflows/search-attributes';
 
@@ -96,10 +96,7 @@ describe('docker-compose.yml', () => {
   it('gives the server the dynamic configuration of the dev server Passpro runs', () => {
     const fichier = envOf('temporal').DYNAMIC_CONFIG_FILE_PATH.replace(/^config\/dynamicconfig\//, '');
     const configuration = parse(readFileSync(path.join(projectRoot, 'deploy/temporal/dynamicconfig', fichier), 'utf8')) as Record<string, { value: unknown }[]>;
-    for (const reglage of argumentsConfigurationDynamique.filter((argument) => argument !== '--dynamic-config-value')) {
-      const [cle, valeur] = reglage.split('=');
-      expect([cle, configuration[cle]?.[0]?.value]).toEqual([cle, JSON.parse(valeur)]);
-    }
+    for (const [cle, valeur] of Object.entries(configurationDynamique)) expect([cle, configuration[cle]?.[0]?.value]).toEqual([cle, valeur]);
   });
 
   it('mounts files that exist and runs the scripts it mounts', () => {

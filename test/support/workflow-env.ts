@@ -1,12 +1,13 @@
 // Everything a workflow test needs, real: the time-skipping server, the workflow bundle (built once per
 // file), a migrated database and an SMTP receiver; a worker per test on its own task queue.
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ParsedMail } from 'mailparser';
 import { createActivities, type Activities } from '../../activities';
 import { createSmtpMailer, type Mailer } from '../../activities/mail';
 import { addDays, endOfParisDay, parisInstant } from '../../domain/calendar';
+import type { candidatureWorkflow } from '../../workflows/candidature';
 import {
   candidatureStartPolicy,
   candidatureWorkflowId,
@@ -30,7 +31,7 @@ export interface WorkflowTestContext {
   mailer: Mailer;
 }
 
-export async function setUpWorkflowTests(): Promise<WorkflowTestContext> {
+async function setUpWorkflowTests(): Promise<WorkflowTestContext> {
   const [env, bundle, db, smtp] = await Promise.all([timeSkippingEnv(), bundleWorkflows(), testDatabase(), startSmtpReceiver()]);
   const mailer = createSmtpMailer({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'passpro@ac-creteil.fr' });
   return { env, bundle, db, smtp, mailer };
@@ -51,7 +52,7 @@ export function contexteDeTests({ horlogeNeuve: neuve = true }: { horlogeNeuve?:
   return ctx;
 }
 
-export async function tearDownWorkflowTests(ctx: WorkflowTestContext | undefined): Promise<void> {
+async function tearDownWorkflowTests(ctx: WorkflowTestContext | undefined): Promise<void> {
   if (!ctx) return;
   ctx.mailer.close();
   await ctx.smtp.stop();
@@ -94,6 +95,19 @@ export function startCandidature(ctx: WorkflowTestContext, taskQueue: string, in
     workflowId: candidatureWorkflowId(input.campagne.id, input.eleve.ine, input.domaine.code),
     ...candidatureStartPolicy,
     args: [input],
+  });
+}
+
+/** Registers the pupil as the API does: the inscription sent with the start (update-with-start). Answers the state. */
+export function inscrireAuDemarrage(ctx: WorkflowTestContext, taskQueue: string, input: CandidatureInput, voeux = input.voeux): Promise<CandidatureState> {
+  return ctx.env.client.workflow.executeUpdateWithStart(inscrireUpdate, {
+    args: [{ voeux, acteur: chefOrigine }],
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', {
+      workflowId: idDe(input),
+      taskQueue,
+      ...candidatureStartPolicy,
+      args: [input],
+    }),
   });
 }
 

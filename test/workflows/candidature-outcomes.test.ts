@@ -32,6 +32,7 @@ import {
   avancerJusqua,
   contexteDeTests,
   idDe,
+  inscrireAuDemarrage,
   jusqua,
   mailsDe,
   refus,
@@ -123,10 +124,7 @@ describe('candidature outcomes', () => {
     const input = candidatureInput(creteil2018);
     const id = idDe(input);
     await withWorker(ctx, async (taskQueue) => {
-      const state = await ctx.env.client.workflow.executeUpdateWithStart(inscrireUpdate, {
-        args: [{ voeux: input.voeux, acteur: chefOrigine }],
-        startWorkflowOperation: new WithStartWorkflowOperation('candidatureWorkflow', { workflowId: id, taskQueue, ...candidatureStartPolicy, args: [input] }),
-      });
+      const state = await inscrireAuDemarrage(ctx, taskQueue, input);
       const handle = ctx.env.client.workflow.getHandle(id);
       await handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Erreur de domaine', acteur: chefOrigine }] });
       await handle.result();
@@ -153,10 +151,7 @@ describe('candidature outcomes', () => {
       const avant = await ligne(id);
 
       await expect(
-        ctx.env.client.workflow.executeUpdateWithStart(inscrireUpdate, {
-          args: [{ voeux: [...input.voeux, voeuMetallier], acteur: chefOrigine }],
-          startWorkflowOperation: new WithStartWorkflowOperation('candidatureWorkflow', { workflowId: id, taskQueue, ...candidatureStartPolicy, args: [input] }),
-        }),
+        inscrireAuDemarrage(ctx, taskQueue, input, [...input.voeux, voeuMetallier]),
       ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
       await expect(
         ctx.env.client.workflow.start('candidatureWorkflow', { workflowId: id, taskQueue, ...candidatureStartPolicy, args: [input] }),

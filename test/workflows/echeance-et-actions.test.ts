@@ -4,23 +4,20 @@
 // Each run's history is then replayed from its start, as a worker does for a run it evicted: an order of
 // commands that replay would not reproduce fails there (a worker caching one run at a time would replay every
 // task, but its sticky tasks then wait out their timeout: too slow for a suite).
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { escaladePlanification } from '../../domain/deadlines';
 import {
-  candidatureStartPolicy,
   desisterUpdate,
-  inscrireUpdate,
   saisirAvisOrigineUpdate,
   type CandidatureInput,
 } from '../../workflows/definitions';
 import type { candidatureWorkflow } from '../../workflows/candidature';
 import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine } from '../support/fixtures';
 import { uniqueTaskQueue } from '../support/temporal';
-import { activitesReelles, avancerJusqua, contexteDeTests, idDe, jusqua, rappelsDe } from '../support/workflow-env';
+import { activitesReelles, avancerJusqua, contexteDeTests, idDe, inscrireAuDemarrage, jusqua, rappelsDe } from '../support/workflow-env';
 
 const { EventType } = temporal.api.enums.v1;
 /** The planning reminder and the escalation fall together (as in the académie benchmark). */
@@ -44,15 +41,7 @@ describe('staff actions at the moment a deadline falls', () => {
     const histoires = await worker.runUntil(async () => {
       const handles = await Promise.all(
         inputs.map(async (input) => {
-          await ctx.env.client.workflow.executeUpdateWithStart(inscrireUpdate, {
-            args: [{ voeux: input.voeux, acteur: chefOrigine }],
-            startWorkflowOperation: new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', {
-              workflowId: idDe(input),
-              taskQueue,
-              ...candidatureStartPolicy,
-              args: [input],
-            }),
-          });
+          await inscrireAuDemarrage(ctx, taskQueue, input);
           return ctx.env.client.workflow.getHandle<typeof candidatureWorkflow>(idDe(input));
         }),
       );
@@ -71,16 +60,16 @@ describe('staff actions at the moment a deadline falls', () => {
       }
       // Waited on the wall clock, reading the histories: a client awaiting a result lets the test server skip
       // time, which it would do while a local activity is between two attempts (the server does not see it).
-      const histoires: History[] = [];
+      const finies: History[] = [];
       for (const handle of handles) {
         await jusqua(async () => {
           const histoire = await handle.fetchHistory();
           if (histoire.events?.at(-1)?.eventType !== EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) return false;
-          histoires.push(histoire);
+          finies.push(histoire);
           return true;
         }, `fin de ${handle.workflowId}`, 60_000);
       }
-      return histoires;
+      return finies;
     });
     return inputs.map((input, i) => ({ input, histoire: histoires[i] }));
   }

@@ -16,15 +16,13 @@ import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { parisInstant } from '../../domain/calendar';
-import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { candidatureWorkflow } from '../../workflows/candidature';
 import {
-  candidatureStartPolicy,
   candidatureWorkflowId,
   confirmerFamilleUpdate,
   constaterEntretienUpdate,
   desisterUpdate,
-  inscrireUpdate,
   planifierEntretienUpdate,
   saisirAffelnetUpdate,
   saisirAvisOrigineUpdate,
@@ -43,7 +41,7 @@ import {
   voeuxMetallerie,
 } from '../support/fixtures';
 import { bundleWorkflows } from '../support/temporal';
-import { avancerJusqua, contexteDeTests, withWorker, type WorkflowTestContext } from '../support/workflow-env';
+import { avancerJusqua, contexteDeTests, idDe, inscrireAuDemarrage, withWorker, type WorkflowTestContext } from '../support/workflow-env';
 
 const HISTORIES = path.join(__dirname, 'histories');
 /**
@@ -235,12 +233,8 @@ const scenarios: Record<string, { input: () => CandidatureInput; jouer: Scenario
     const { input: creer, jouer } = scenarios[nom];
     const input = creer();
     await withWorker(ctx, async (taskQueue) => {
-      const workflowId = candidatureWorkflowId(input.campagne.id, input.eleve.ine, input.domaine.code);
-      await ctx.env.client.workflow.executeUpdateWithStart(inscrireUpdate, {
-        args: [{ voeux: input.voeux, acteur: chefOrigine }],
-        startWorkflowOperation: new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', { workflowId, taskQueue, ...candidatureStartPolicy, args: [input] }),
-      });
-      const handle = ctx.env.client.workflow.getHandle<typeof candidatureWorkflow>(workflowId);
+      await inscrireAuDemarrage(ctx, taskQueue, input);
+      const handle = ctx.env.client.workflow.getHandle<typeof candidatureWorkflow>(idDe(input));
       await jouer(ctx, handle, input);
       const etat = await handle.result();
       expect(['cloturee', 'desistee']).toContain(etat.etape);
