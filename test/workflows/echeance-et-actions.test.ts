@@ -29,9 +29,8 @@ describe('staff actions at the moment a deadline falls', () => {
   const ctx = contexteDeTests();
 
   /**
-   * Registers `n` candidatures, then passes the deadline while an action arrives for each, each a little
-   * later than the one before (`ecartMs`): some before the deadline's task, some in it, some while its write
-   * runs, some after. One in three désists, the others enter their avis d'origine (then désist, to end).
+   * Registers `n` candidatures, passes the deadline, and sends an action to each, each a little later than the
+   * one before (`ecartMs`): some in the deadline's task, some while its write runs, some after. One in three désists, the others enter their avis d'origine (then désist, to end).
    * Returns each run's history once all have ended.
    */
   async function actionsAlEcheance(n: number, ecartMs: number, activities: Activities) {
@@ -45,16 +44,17 @@ describe('staff actions at the moment a deadline falls', () => {
           return ctx.env.client.workflow.getHandle<typeof candidatureWorkflow>(idDe(input));
         }),
       );
-      await avancerJusqua(ctx, new Date(echeance.getTime() - 1_000));
-      await Promise.all([
-        avancerJusqua(ctx, new Date(echeance.getTime() + 1_000)),
-        ...handles.map(async (handle, i) => {
+      // The clock passes the deadline, then the actions come while the worker handles it. Not at the same time as
+      // the clock moves: a client moving the test server's clock while others wait on updates can hang both.
+      await avancerJusqua(ctx, new Date(echeance.getTime() + 1_000));
+      await Promise.all(
+        handles.map(async (handle, i) => {
           await new Promise((resolve) => setTimeout(resolve, i * ecartMs));
           await (i % 3 === 0
             ? handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Entrée en apprentissage', acteur: chefOrigine }] })
             : handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(inputs[i].voeux, inputs[i].voeux.map(() => 'favorable'))] }));
         }),
-      ]);
+      );
       for (const [i, handle] of handles.entries()) {
         if (i % 3 !== 0) await handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Projet abandonné', acteur: chefOrigine }] });
       }
