@@ -94,6 +94,8 @@ interface Mesure {
   cpu: Map<string, number>;
   tachesWorkflow: number;
   minuteries: number;
+  /** The histories' size, encoded as the server stores them: what the payloads cost. */
+  octetsHistorique: number;
   /** Event counts of the first workflow's history, by type. */
   evenements: Map<string, number>;
 }
@@ -101,9 +103,11 @@ interface Mesure {
 async function compter(client: Client, ids: string[]): Promise<Omit<Mesure, 'secondes' | 'cpu'>> {
   let tachesWorkflow = 0;
   let minuteries = 0;
+  let octetsHistorique = 0;
   const evenements = new Map<string, number>();
   for (const [i, id] of ids.entries()) {
     const { events } = await client.workflow.getHandle(id).fetchHistory();
+    octetsHistorique += temporal.api.history.v1.History.encode({ events }).finish().length;
     for (const event of events ?? []) {
       if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) tachesWorkflow += 1;
       if (event.eventType === EventType.EVENT_TYPE_TIMER_STARTED) minuteries += 1;
@@ -113,7 +117,7 @@ async function compter(client: Client, ids: string[]): Promise<Omit<Mesure, 'sec
       }
     }
   }
-  return { tachesWorkflow, minuteries, evenements };
+  return { tachesWorkflow, minuteries, octetsHistorique, evenements };
 }
 
 async function main(): Promise<void> {
@@ -235,6 +239,8 @@ async function main(): Promise<void> {
 
     const [[n, s]] = parTour;
     console.log(`minuteries par workflow : Passpro ${(n.minuteries / k).toFixed(1)} en moyenne, socle ${minuteries}`);
+    const ko = (m: Mesure) => (m.octetsHistorique / k / 1024).toFixed(1);
+    console.log(`taille d'un historique (encodé) : Passpro ${ko(n)} kio en moyenne, socle ${ko(s)} kio`);
     console.log("\névénements de l'historique du premier workflow de chaque (ce qui est comparé) :");
     const types = [...new Set([...n.evenements.keys(), ...s.evenements.keys()])].sort();
     console.log(ligne(['événement', 'Passpro', 'socle']));

@@ -126,8 +126,17 @@ const ECRITURE_INITIALE_UNIQUE = 'ecriture-initiale-unique';
  */
 const ECHEANCES_LOCALES = 'echeances-locales';
 
+/**
+ * Runs started with this patch publish the search attributes once per activation, whatever number of changes
+ * it made (an inscription delivered with the start, consequences due together), and are of the three
+ * generations before. Every upsert is a visibility write on the server: the costliest command of a
+ * candidature (bench:lifecycle). Runs started before replay as they ran.
+ */
+const PUBLICATION_PAR_ACTIVATION = 'publication-par-activation';
+
 export async function candidatureWorkflow(input: CandidatureInput): Promise<CandidatureState> {
-  const echeancesLocales = patched(ECHEANCES_LOCALES);
+  const parActivation = patched(PUBLICATION_PAR_ACTIVATION);
+  const echeancesLocales = parActivation || patched(ECHEANCES_LOCALES);
   const groupees = echeancesLocales || patched(ECHEANCES_GROUPEES);
   const { campagne } = input;
   const maintenant = () => new Date().toISOString();
@@ -170,6 +179,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
   function noter(type: string, acteur: Acteur, details?: Record<string, unknown>): void {
     state.historique.push({ type, acteur, survenuLe: maintenant(), ...(details ? { details } : {}) });
     state.version += 1;
+    state.prochaineEcheance = prochaineEcheance();
     publier();
   }
 
@@ -201,9 +211,23 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
   /** The value last published, by key (JSON), for the runs that publish only what changed. */
   const publies = new Map<string, string>();
 
-  /** Keeps the search attributes the SAIO filters on in step with the state. */
+  let publicationPrevue = false;
+  /**
+   * Keeps the search attributes in step with the state: after the changes of the activation, which run
+   * synchronously before its microtasks (the SDK completes an activation once they are drained).
+   */
   function publier(): void {
-    state.prochaineEcheance = prochaineEcheance();
+    if (!parActivation) return publierMaintenant();
+    if (publicationPrevue) return;
+    publicationPrevue = true;
+    void Promise.resolve().then(() => {
+      publicationPrevue = false;
+      publierMaintenant();
+    });
+  }
+
+  /** The search attributes the SAIO filters on, from the state. */
+  function publierMaintenant(): void {
     const avisFinals = [...new Set(state.voeux.flatMap((v) => (v.avisFinal ? [v.avisFinal] : [])))];
     const attributs: SearchAttributeUpdatePair[] = [
       { key: etapeKey, value: state.etape },

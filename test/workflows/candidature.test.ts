@@ -15,7 +15,7 @@ import {
   saisirCompteRenduUpdate,
 } from '../../workflows/definitions';
 import type { temporal } from '@temporalio/proto';
-import { enRetardKey } from '../../workflows/search-attributes';
+import { enRetardKey, etapeKey, passproSearchAttributes } from '../../workflows/search-attributes';
 import {
   avisOrigineInput,
   campagneEn,
@@ -39,6 +39,7 @@ import {
   entretienTenu,
   expectCreeA,
   idDe,
+  inscrireAuDemarrage,
   rappelsDe,
   refus,
   startCandidature,
@@ -301,6 +302,22 @@ describe('candidature workflow', () => {
       const publies = apres.flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));
       expect(publies).toEqual([enRetardKey.name]);
       expect(await enRetardAttribut(handle)).toBe(true);
+    });
+  });
+
+  it('an inscription delivered with the start publishes the search attributes once, as they stand after it', async () => {
+    const input = candidatureInput(creteil2018);
+    await withWorker(ctx, async (taskQueue) => {
+      await inscrireAuDemarrage(ctx, taskQueue, input);
+      const handle = ctx.env.client.workflow.getHandle(idDe(input));
+      const { events } = await handle.fetchHistory();
+      // The SDK's own upsert of a patch marker (TemporalChangeVersion) aside.
+      const publies = (events ?? []).flatMap((e) => {
+        const champs = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+        return champs.length > 0 && !champs.includes('TemporalChangeVersion') ? [champs.sort()] : [];
+      });
+      expect(publies).toEqual([passproSearchAttributes.map((key) => key.name).sort()]);
+      expect((await handle.describe()).typedSearchAttributes.get(etapeKey)).toBe('a_planifier');
     });
   });
 

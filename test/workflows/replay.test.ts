@@ -46,10 +46,10 @@ import { avancerJusqua, contexteDeTests, idDe, inscrireAuDemarrage, withWorker, 
 const HISTORIES = path.join(__dirname, 'histories');
 /**
  * Runs started before `echeances-groupees`, then before `ecriture-initiale-unique`, then before
- * `echeances-locales`, then the current generation (the one recorded, its inscriptions sent with the start as
- * the API sends them).
+ * `echeances-locales`, then before `publication-par-activation`, then the current generation (the one
+ * recorded, its inscriptions sent with the start as the API sends them).
  */
-const GENERATIONS = ['avant-echeances-groupees', 'echeances-groupees', 'ecriture-initiale-unique', 'echeances-locales'];
+const GENERATIONS = ['avant-echeances-groupees', 'echeances-groupees', 'ecriture-initiale-unique', 'echeances-locales', 'publication-par-activation'];
 const GENERATION_COURANTE = GENERATIONS[GENERATIONS.length - 1];
 const creteil2018 = campagneEn('creteil-2018', 2027);
 
