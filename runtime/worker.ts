@@ -19,8 +19,11 @@ export interface WorkerSettings {
  * cached candidature costs about 0.5 MB of the workflow thread's heap (1.2 MB while zod was in the bundle).
  * A candidature evicted from the cache is replayed from its history when it wakes: at an académie's deadline
  * most are, whatever the cache, so the cache is sized for memory (`argumentsNodeWorker`).
+ * Two workflow threads (the SDK runs one when V8 contexts are reused): at a deadline the single thread was the
+ * bottleneck with part of a core idle; with two, the académie's deadline took 12–14 % less time on two cores,
+ * for up to 70 MB more (bench:academie at 3,000 and 30,000 candidatures, each with one and with two threads).
  */
-export const reglagesWorker: Partial<WorkerOptions> = { maxCachedWorkflows: 1000 };
+export const reglagesWorker: Partial<WorkerOptions> = { maxCachedWorkflows: 1000, workflowThreadPoolSize: 2 };
 
 /**
  * Node's flags for the worker process (docker-compose's command, the académie benchmark): the V8 heap capped,
