@@ -80,7 +80,9 @@ const avisOrigine = {
 };
 
 describe('outages and lost completions', () => {
-  const ctx = contexteDeTests({ horlogeNeuve: false });
+  // A fresh server for each test: sharing one, the second test's clock moves sometimes waited minutes of real
+  // time (three times in CI, and once when run alone), and it timed out.
+  const ctx = contexteDeTests();
   afterEach(() => ctx.smtp?.setDown(false));
 
   it('SMTP down while the interview is planned: the convocation is retried with backoff, then arrives exactly once', async () => {
