@@ -127,8 +127,8 @@ const ECRITURE_INITIALE_UNIQUE = 'ecriture-initiale-unique';
 const ECHEANCES_LOCALES = 'echeances-locales';
 
 /**
- * Runs started with this patch publish the search attributes once per activation, whatever number of changes
- * it made (an inscription delivered with the start, consequences due together), and are of the three
+ * Runs started with this patch publish the search attributes once for the changes made together in a workflow
+ * task (an inscription delivered with the start, consequences due together), and are of the three
  * generations before. Every upsert is a visibility write on the server: the costliest command of a
  * candidature (bench:lifecycle). Runs started before replay as they ran.
  */
@@ -213,8 +213,9 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
 
   let publicationPrevue = false;
   /**
-   * Keeps the search attributes in step with the state: after the changes of the activation, which run
-   * synchronously before its microtasks (the SDK completes an activation once they are drained).
+   * Keeps the search attributes in step with the state, once the changes in progress are made: the microtask
+   * runs when the synchronous code of the activation's jobs (handlers, the main loop) has returned or awaits,
+   * and the SDK completes an activation only after its microtasks.
    */
   function publier(): void {
     if (!parActivation) return publierMaintenant();
