@@ -20,11 +20,26 @@ const indexedValueTypes: Record<SearchAttributeType, temporal.api.enums.v1.Index
   [SearchAttributeType.KEYWORD_LIST]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
+/**
+ * The SDK gives a server it starts five seconds to answer, a limit no option changes (sdk-core's ephemeral
+ * server), and kills it when they are up. On a loaded two-core machine the dev server sometimes needs more
+ * (seen when it started cold): the start is tried again, a test file is not failed for it.
+ */
+async function demarrerServeur(demarrer: () => Promise<TestWorkflowEnvironment>, essais = 3): Promise<TestWorkflowEnvironment> {
+  for (let essai = 1; ; essai += 1) {
+    try {
+      return await demarrer();
+    } catch (error) {
+      if (essai === essais || !/did not start within/.test(String(error))) throw error;
+    }
+  }
+}
+
 /** The test server accepts custom search attributes through the operator service, as a real cluster does. */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
-  });
+  const env = await demarrerServeur(() =>
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } }),
+  );
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(passproSearchAttributes.map((key) => [key.name, indexedValueTypes[key.type]])),
@@ -33,13 +48,15 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 export function devServerEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: temporalCliPath() },
-      searchAttributes: [...passproSearchAttributes],
-      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF', ...argumentsConfigurationDynamique],
-    },
-  });
+  return demarrerServeur(() =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: temporalCliPath() },
+        searchAttributes: [...passproSearchAttributes],
+        extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF', ...argumentsConfigurationDynamique],
+      },
+    }),
+  );
 }
 
 /** Bundling takes a second or two: once per test file. */
