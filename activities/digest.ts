@@ -17,12 +17,12 @@
 import type { Prisma } from '../generated/prisma/client';
 import { isIsoDate, libelleDate, type IsoDate } from '../domain/calendar';
 import { boiteFonctionnelle } from '../domain/etablissement';
-import type { PrismaClient } from '../runtime/database';
+import type { Database } from '../runtime/database';
 import { createRenderer, noterEnvoi, type Mailer, type RenderedMail } from './mail';
 import { libelleEcheance } from './presentation';
 
 export interface DigestDeps {
-  prisma: PrismaClient;
+  db: Pick<Database, 'prisma'>;
   mailer: Mailer;
   publicUrl: string;
   saioEmail: string;
@@ -122,7 +122,7 @@ async function composer(tx: Transaction, deps: DigestDeps, render: Rendu, cle: s
 async function rattacher(deps: DigestDeps, render: Rendu, jour: IsoDate, code: string, maintenant: Date): Promise<void> {
   const cle = cleDigest(jour, code);
   const { adresse } = destinataire(code, deps.saioEmail);
-  await deps.prisma.$transaction(async (tx) => {
+  await deps.db.prisma.$transaction(async (tx) => {
     await verrouiller(tx, cle);
     const existant = await tx.courriel.findUnique({ where: { cle }, select: { tentatives: true } });
     if (existant !== null && existant.tentatives > 0) return;
@@ -143,7 +143,7 @@ async function rattacher(deps: DigestDeps, render: Rendu, jour: IsoDate, code: s
 /** Step (b): sends one pending digest; returns how many reminders it carried, or null if it was already sent. */
 async function expedier(deps: DigestDeps, render: Rendu, cle: string): Promise<number | null> {
   const { jour, code } = lireCle(cle);
-  const lot = await deps.prisma.$transaction(async (tx) => {
+  const lot = await deps.db.prisma.$transaction(async (tx) => {
     await verrouiller(tx, cle);
     const row = await tx.courriel.findUniqueOrThrow({ where: { cle }, select: { envoyeLe: true } });
     if (row.envoyeLe !== null) return null;
@@ -156,10 +156,10 @@ async function expedier(deps: DigestDeps, render: Rendu, cle: string): Promise<n
   try {
     await deps.mailer.send({ ...lot.mail, to: [destinataire(code, deps.saioEmail).adresse], messageId });
   } catch (error) {
-    await deps.prisma.courriel.update({ where: { cle }, data: { derniereErreur: (error as Error).message } });
+    await deps.db.prisma.courriel.update({ where: { cle }, data: { derniereErreur: (error as Error).message } });
     throw error;
   }
-  await noterEnvoi(() => deps.prisma.courriel.update({ where: { cle }, data: { envoyeLe: new Date(), messageId, derniereErreur: null } }));
+  await noterEnvoi(() => deps.db.prisma.courriel.update({ where: { cle }, data: { envoyeLe: new Date(), messageId, derniereErreur: null } }));
   return lot.rappels;
 }
 
@@ -172,7 +172,7 @@ async function expedier(deps: DigestDeps, render: Rendu, cle: string): Promise<n
 export async function envoyerDigests(deps: DigestDeps, jour: IsoDate, maintenant: Date): Promise<{ digests: number; rappels: number }> {
   if (!isIsoDate(jour)) throw new Error(`jour attendu au format AAAA-MM-JJ, reçu « ${jour} »`);
   const render = createRenderer();
-  const aRattacher = await deps.prisma.rappel.findMany({
+  const aRattacher = await deps.db.prisma.rappel.findMany({
     where: { digestCle: null, creeLe: { lte: maintenant } },
     distinct: ['destinataire'],
     select: { destinataire: true },
@@ -187,7 +187,7 @@ export async function envoyerDigests(deps: DigestDeps, jour: IsoDate, maintenant
     }
   }
 
-  const enAttente = await deps.prisma.courriel.findMany({
+  const enAttente = await deps.db.prisma.courriel.findMany({
     where: { gabarit: 'digest', envoyeLe: null },
     select: { cle: true },
     orderBy: { id: 'asc' },

@@ -2,7 +2,7 @@
 // receives its dependencies, so tests pass real ones bound to their own database and SMTP receiver.
 import { parisInstant } from '../domain/calendar';
 import { boiteFonctionnelle } from '../domain/etablissement';
-import type { PrismaClient } from '../runtime/database';
+import type { Database } from '../runtime/database';
 import type { CandidatureState } from '../workflows/definitions';
 import { envoyerDigests } from './digest';
 import { calendrierEntretien } from './ics';
@@ -13,7 +13,7 @@ import { libelleEcheance, presenterEntretien, presenterVoeux } from './presentat
 export type { RappelDemande };
 
 export interface ActivityDeps {
-  prisma: PrismaClient;
+  db: Pick<Database, 'prisma' | 'preparee'>;
   mailer: Mailer;
   publicUrl: string;
   saioEmail: string;
@@ -74,11 +74,11 @@ export function createActivities(deps: ActivityDeps) {
   return {
     /** The state, and the reminders that fell due with it (recorded in the same statement). */
     async enregistrerCandidature(state: CandidatureState, rappels?: RappelDemande[]): Promise<void> {
-      await enregistrerCandidature(deps.prisma, state, rappels);
+      await enregistrerCandidature(deps.db, state, rappels);
     },
 
     async enregistrerRappel(demande: RappelDemande): Promise<void> {
-      await enregistrerRappel(deps.prisma, demande);
+      await enregistrerRappel(deps.db.prisma, demande);
     },
 
     /** At most once per event (outbox row per key, marked sent), at least once (activity retries). */
@@ -96,7 +96,7 @@ export function createActivities(deps: ActivityDeps) {
         echeanceAffelnet: libelleEcheance(new Date(candidature.echeances.affelnet)),
       });
       const to = adresses(demande.destinataires);
-      const row = await deps.prisma.courriel.upsert({
+      const row = await deps.db.prisma.courriel.upsert({
         where: { cle: demande.cle },
         create: { cle: demande.cle, candidatureId: candidature.id, gabarit: demande.gabarit, destinataires: to, sujet: mail.subject },
         update: { tentatives: { increment: 1 } },
@@ -107,10 +107,10 @@ export function createActivities(deps: ActivityDeps) {
       try {
         await deps.mailer.send({ ...mail, to, messageId, attachments: attachment ? [attachment] : undefined });
       } catch (error) {
-        await deps.prisma.courriel.update({ where: { cle: demande.cle }, data: { derniereErreur: (error as Error).message } });
+        await deps.db.prisma.courriel.update({ where: { cle: demande.cle }, data: { derniereErreur: (error as Error).message } });
         throw error;
       }
-      await noterEnvoi(() => deps.prisma.courriel.update({ where: { cle: demande.cle }, data: { envoyeLe: new Date(), messageId, derniereErreur: null } }));
+      await noterEnvoi(() => deps.db.prisma.courriel.update({ where: { cle: demande.cle }, data: { envoyeLe: new Date(), messageId, derniereErreur: null } }));
     },
 
     /** The day's digest: one mail per recipient listing every reminder recorded for it. */

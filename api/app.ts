@@ -123,7 +123,7 @@ export function buildApp(deps: AppDeps): express.Express {
    */
   async function etatVisibleJson(id: string, qui: Appelant): Promise<string> {
     if (!parseCandidatureWorkflowId(id)) throw introuvable();
-    const [ligne] = await deps.db.lire<{ etat: string | null; uaiOrigine: string; uaiAccueil: string }>(
+    const [ligne] = await deps.db.preparee<{ etat: string | null; uaiOrigine: string; uaiAccueil: string }>(
       'etat_candidature',
       'SELECT etat::text AS etat, "uaiOrigine", "uaiAccueil" FROM "Candidature" WHERE id = $1',
       [id],

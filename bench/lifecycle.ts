@@ -166,7 +166,7 @@ async function main(): Promise<void> {
       namespace: 'default',
       taskQueue: fileNous,
       workflowBundle: bundle,
-      deps: { prisma: db.prisma, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' },
+      deps: { db, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' },
     });
     async function candidature(): Promise<string> {
       const corps = corpsInscription();

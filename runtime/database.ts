@@ -15,10 +15,11 @@ export interface Database {
   /** Raw SQL on one connection (migrations need one: transactions and advisory locks are per connection). */
   withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   /**
-   * A read prepared once per connection under its name (PostgreSQL plans it once), without the client's query
-   * building: for the API's hottest read, where both cost more than the query itself.
+   * A statement prepared once per connection under its name (PostgreSQL parses and plans it once), without the
+   * client's query building: for the API's hottest read and the write after every action, where both cost more
+   * than the statement itself. One name, one text.
    */
-  lire<T>(nom: string, sql: string, params: unknown[]): Promise<T[]>;
+  preparee<T>(nom: string, sql: string, params: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -35,7 +36,7 @@ function openPglite(location: string): Database {
         },
         query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
       }),
-    lire: async <T>(_nom: string, sql: string, params: unknown[]) => (await pglite.query<T>(sql, params)).rows,
+    preparee: async <T>(_nom: string, sql: string, params: unknown[]) => (await pglite.query<T>(sql, params)).rows,
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
@@ -67,7 +68,7 @@ function openPostgres(url: string): Database {
         client.release();
       }
     },
-    lire: async <T>(nom: string, sql: string, params: unknown[]) => (await pool.query({ name: nom, text: sql, values: params })).rows as T[],
+    preparee: async <T>(nom: string, sql: string, params: unknown[]) => (await pool.query({ name: nom, text: sql, values: params })).rows as T[],
     close: async () => {
       await prisma.$disconnect();
       await pool.end();

@@ -72,7 +72,7 @@ describe('daily digest', () => {
     db = await testDatabase();
     smtp = await startSmtpReceiver();
     mailer = createSmtpMailer({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'Passpro <passpro@ac-creteil.fr>' });
-    deps = { prisma: db.prisma, mailer, publicUrl: PUBLIC_URL, saioEmail: SAIO };
+    deps = { db, mailer, publicUrl: PUBLIC_URL, saioEmail: SAIO };
     await candidature(LEA, '123456789AB', 'Léa', 'Martin');
     await candidature(TOM, '987654321CD', 'Tom', 'Petit');
   });

@@ -5,132 +5,10 @@ import { createActivities } from '../../activities';
 import type { Mailer } from '../../activities/mail';
 import { enregistrerCandidature, enregistrerRappel, type RappelDemande } from '../../activities/persistence';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
-import type { Acteur, CandidatureState, HistoriqueEntree, Voeu } from '../../workflows/definitions';
-import { openDatabase, type PrismaClient } from '../../runtime/database';
+import { openDatabase, type Database } from '../../runtime/database';
 import { testDatabase, type TestDatabase } from '../support/db';
-import { chefAccueil, chefOrigine, COLLEGE, LYCEE, personnelAccueil } from '../support/fixtures';
-
-const systeme: Acteur = { role: 'systeme', uai: null, nom: 'Passpro' };
-
-let pupils = 0;
-/** A fresh pupil (INE) per test: tests share the database. */
-function nouvelIne(): string {
-  pupils += 1;
-  return `${String(200_000_000 + pupils).padStart(9, '0')}CD`;
-}
-
-const entree = (type: string, acteur: Acteur, survenuLe: string, details?: Record<string, unknown>): HistoriqueEntree => ({
-  type,
-  acteur,
-  survenuLe,
-  ...(details ? { details } : {}),
-});
-
-function voeu(rang: number, codeFormation: string, libelle: string): Voeu {
-  return { rang, codeFormation, libelle, ajouteEnEntretien: false, avisOrigine: null, avisAccueil: null, avisFinal: null, bonus: null };
-}
-
-/**
- * The states a candidature goes through, as the workflow builds them: each step adds one history entry and
- * bumps the version (`version` = number of entries). `vie(ine)[n]` is the state at version n + 1.
- */
-function vie(ine: string): CandidatureState[] {
-  const id = `passpro:creteil-2018:${ine}:metallerie`;
-  const etats: CandidatureState[] = [];
-  let state: CandidatureState = {
-    id,
-    campagneId: 'creteil-2018',
-    eleve: { ine, nom: 'Martin', prenom: 'Léa', niveau: '3e', uaiOrigine: COLLEGE, referentNom: 'M. Durand', referentEmail: 'pp.durand@ac-creteil.fr' },
-    domaine: { code: 'metallerie', libelle: 'Métallerie' },
-    modalite: 'individuel',
-    uaiAccueil: LYCEE,
-    etape: 'recensement',
-    etapeDepuis: '2018-02-01T09:00:00.000Z',
-    inscritLe: null,
-    voeux: [voeu(1, '24025401', '2nde pro métiers des structures métalliques'), voeu(2, '50025415', 'CAP serrurier métallier')],
-    entretien: null,
-    compteRendu: null,
-    ficheRecapitulativeLe: null,
-    confirmationFamille: null,
-    saisieAffelnet: null,
-    bonusAccorde: null,
-    echeances: {
-      inscription: endOfParisDay('2018-04-13').toISOString(),
-      entretiens: endOfParisDay('2018-05-11').toISOString(),
-      compteRendu: null,
-      ficheRecapitulative: endOfParisDay('2018-05-23').toISOString(),
-      affelnet: endOfParisDay('2018-05-23').toISOString(),
-      cloture: endOfParisDay('2018-06-30').toISOString(),
-    },
-    prochaineEcheance: endOfParisDay('2018-04-13').toISOString(),
-    retards: [],
-    evenementsTraites: [],
-    historique: [entree('recensement', chefOrigine, '2018-02-01T09:00:00.000Z', { voeux: ['24025401', '50025415'] })],
-    version: 1,
-  };
-  const suivant = (change: (s: CandidatureState) => void, type: string, acteur: Acteur, le: string, details?: Record<string, unknown>) => {
-    etats.push(state);
-    state = structuredClone(state);
-    change(state);
-    state.historique.push(entree(type, acteur, le, details));
-    state.version += 1;
-  };
-
-  suivant((s) => {
-    s.etape = 'a_planifier';
-    s.etapeDepuis = '2018-02-02T09:00:00.000Z';
-    s.inscritLe = '2018-02-02T09:00:00.000Z';
-    s.prochaineEcheance = s.echeances.entretiens;
-  }, 'inscription', chefOrigine, '2018-02-02T09:00:00.000Z', { voeux: ['24025401', '50025415'] });
-  suivant((s) => {
-    s.voeux[0].avisOrigine = { avis: 'favorable', commentaire: 'Très motivée, stage de 3e en ferronnerie.', par: chefOrigine, le: '2018-03-20T09:00:00.000Z', enRetard: false };
-    s.voeux[1].avisOrigine = { avis: 'assez_favorable', commentaire: 'Projet à affiner.', par: chefOrigine, le: '2018-03-20T09:00:00.000Z', enRetard: false };
-  }, 'avis_origine', chefOrigine, '2018-03-20T09:00:00.000Z', { avis: { 24025401: 'favorable', 50025415: 'assez_favorable' }, enRetard: false });
-  suivant((s) => {
-    s.entretien = { date: '2018-04-10', heure: '14:00', lieu: 'Lycée Jean Macé, atelier B12', mode: 'presentiel', derogation: false, sequence: 1, statut: 'planifie', planifiePar: personnelAccueil };
-    s.etape = 'convoquee';
-    s.etapeDepuis = '2018-03-21T09:00:00.000Z';
-    s.prochaineEcheance = parisInstant('2018-04-10', '14:00').toISOString();
-  }, 'entretien_planifie', personnelAccueil, '2018-03-21T09:00:00.000Z', { date: '2018-04-10', heure: '14:00' });
-  suivant((s) => {
-    s.entretien!.statut = 'tenu';
-    s.etape = 'compte_rendu_attendu';
-    s.etapeDepuis = '2018-04-10T13:00:00.000Z';
-    s.echeances.compteRendu = endOfParisDay('2018-04-13').toISOString();
-    s.prochaineEcheance = s.echeances.compteRendu;
-  }, 'entretien_tenu', personnelAccueil, '2018-04-10T13:00:00.000Z');
-  suivant((s) => {
-    const le = '2018-04-12T07:00:00.000Z';
-    s.voeux[0].avisAccueil = { avis: 'favorable', par: chefAccueil, le, enRetard: false };
-    s.voeux[1].avisAccueil = { avis: 'favorable', par: chefAccueil, le, enRetard: false };
-    s.voeux.push({ ...voeu(3, '50025416', 'CAP métallier'), ajouteEnEntretien: true, avisAccueil: { avis: 'assez_favorable', par: chefAccueil, le, enRetard: false } });
-    s.compteRendu = { texte: "Élève curieuse. Conseil : stage d'observation en métallerie.", par: chefAccueil, le, enRetard: false };
-  }, 'compte_rendu', chefAccueil, '2018-04-12T07:00:00.000Z', { enRetard: false });
-  suivant((s) => {
-    s.voeux[0].avisFinal = 'tres_favorable';
-    s.voeux[1].avisFinal = 'favorable';
-    s.voeux[2].avisFinal = 'incomplet';
-    s.ficheRecapitulativeLe = '2018-04-12T07:00:00.000Z';
-    s.etape = 'confirmation_attendue';
-    s.etapeDepuis = '2018-04-12T07:00:00.000Z';
-    s.prochaineEcheance = s.echeances.affelnet;
-  }, 'fiche_recapitulative_prete', systeme, '2018-04-12T07:00:00.000Z');
-  suivant((s) => {
-    s.confirmationFamille = { par: chefOrigine, le: '2018-05-10T08:00:00.000Z' };
-  }, 'confirmation_famille', chefOrigine, '2018-05-10T08:00:00.000Z');
-  suivant((s) => {
-    s.saisieAffelnet = { par: chefOrigine, le: '2018-05-11T08:00:00.000Z', voeux: ['24025401', '50025415'] };
-    s.bonusAccorde = true;
-    s.voeux[0].bonus = 3000;
-    s.voeux[1].bonus = 2000;
-    s.voeux[2].bonus = 0;
-    s.etape = 'cloturee';
-    s.etapeDepuis = '2018-05-11T08:00:00.000Z';
-    s.prochaineEcheance = null;
-  }, 'saisie_affelnet', chefOrigine, '2018-05-11T08:00:00.000Z', { voeux: ['24025401', '50025415'] });
-  etats.push(state);
-  return etats;
-}
+import { COLLEGE, LYCEE } from '../support/fixtures';
+import { nouvelIne, vie } from '../support/vie-candidature';
 
 /** The activities' mailer where no mail is expected. */
 const aucunCourriel: Mailer = { send: () => Promise.reject(new Error('aucun courriel attendu')), close: () => {} };
@@ -143,16 +21,16 @@ describe('persistence', () => {
   afterAll(() => db?.close());
 
   /**
-   * A Prisma client for concurrent writes. On PostgreSQL, a second pool on the same database: the test
+   * A database for concurrent writes. On PostgreSQL, a second pool on the same database: the test
    * database is dropped WITH (FORCE) right after its pool is ended, and a pool's client still closing then
    * gets « terminating connection due to administrator command » as an unhandled pool error (reported);
    * a pool with several connections makes that likely. This one is closed long before the drop.
    * On PGlite (one in-process connection) the test database's own client.
    */
-  async function concurrentes(): Promise<{ prisma: PrismaClient; fermer: () => Promise<void> }> {
-    if (!db.url.startsWith('postgres')) return { prisma: db.prisma, fermer: async () => {} };
+  async function concurrentes(): Promise<{ base: Database; fermer: () => Promise<void> }> {
+    if (!db.url.startsWith('postgres')) return { base: db, fermer: async () => {} };
     const second = openDatabase(db.url);
-    return { prisma: second.prisma, fermer: () => second.close() };
+    return { base: second, fermer: () => second.close() };
   }
 
   const lire = (id: string) =>
@@ -164,9 +42,9 @@ describe('persistence', () => {
   it('writing the same state twice changes nothing: one candidature, one audit row per history entry', async () => {
     const etats = vie(nouvelIne());
     const v3 = etats[2];
-    await enregistrerCandidature(db.prisma, v3);
+    await enregistrerCandidature(db, v3);
     const avant = await lire(v3.id);
-    await enregistrerCandidature(db.prisma, v3);
+    await enregistrerCandidature(db, v3);
     const apres = await lire(v3.id);
     expect(apres).toEqual(avant);
     expect(apres.version).toBe(3);
@@ -183,9 +61,9 @@ describe('persistence', () => {
   it('an older version written after a newer one changes nothing: the candidature keeps the newer fields', async () => {
     const etats = vie(nouvelIne());
     const recente = etats[6]; // fiche ready, avis final known
-    await enregistrerCandidature(db.prisma, recente);
+    await enregistrerCandidature(db, recente);
     const avant = await lire(recente.id);
-    for (const ancienne of [etats[0], etats[3], etats[5], etats[6]]) await enregistrerCandidature(db.prisma, ancienne);
+    for (const ancienne of [etats[0], etats[3], etats[5], etats[6]]) await enregistrerCandidature(db, ancienne);
     const apres = await lire(recente.id);
     expect(apres).toEqual(avant);
     expect(apres).toMatchObject({
@@ -206,7 +84,7 @@ describe('persistence', () => {
     const ordre = [0, 1, 1, 3, 2, 3, 4, 6, 5, 6, 7, 8, 7, 8];
     const ids: bigint[] = [];
     for (const [position, i] of ordre.entries()) {
-      await enregistrerCandidature(db.prisma, etats[i]);
+      await enregistrerCandidature(db, etats[i]);
       const row = await lire(id);
       const attendue = Math.max(...ordre.slice(0, position + 1).map((k) => etats[k].version));
       expect(row.version).toBe(attendue);
@@ -234,12 +112,12 @@ describe('persistence', () => {
   it('writes every vœu with its avis: origine and comment, accueil, final, bonus, rank, added at the interview', async () => {
     const etats = vie(nouvelIne());
     const id = etats[0].id;
-    await enregistrerCandidature(db.prisma, etats[1]);
+    await enregistrerCandidature(db, etats[1]);
     expect((await lire(id)).voeux.map((v) => [v.codeFormation, v.avisOrigine, v.avisAccueil, v.avisFinal, v.bonus])).toEqual([
       ['24025401', null, null, null, null],
       ['50025415', null, null, null, null],
     ]);
-    await enregistrerCandidature(db.prisma, etats[8]);
+    await enregistrerCandidature(db, etats[8]);
     const row = await lire(id);
     expect(row).toMatchObject({ etape: 'cloturee', bonusAccorde: true, confirmationFamilleLe: new Date('2018-05-10T08:00:00.000Z'), saisieAffelnetLe: new Date('2018-05-11T08:00:00.000Z') });
     expect(row.voeux).toEqual([
@@ -263,9 +141,9 @@ describe('persistence', () => {
     // versions can overlap. On PostgreSQL they are truly concurrent transactions, on connections of their own:
     // a second pool, closed here, so that the test database's own pool (dropped at the end of the file) keeps
     // a single connection — see `concurrentes`.
-    const { prisma, fermer } = await concurrentes();
+    const { base, fermer } = await concurrentes();
     try {
-      const activities = createActivities({ prisma, mailer: aucunCourriel, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' });
+      const activities = createActivities({ db: base, mailer: aucunCourriel, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' });
       const etats = vie(nouvelIne());
       const id = etats[0].id;
       await activities.enregistrerCandidature(etats[4]);
@@ -289,8 +167,8 @@ describe('persistence', () => {
     const autre = structuredClone(metallerie);
     autre.id = `passpro:creteil-2018:${ine}:maintenance`;
     autre.domaine = { code: 'maintenance', libelle: 'Maintenance des véhicules' };
-    await enregistrerCandidature(db.prisma, metallerie);
-    await enregistrerCandidature(db.prisma, autre);
+    await enregistrerCandidature(db, metallerie);
+    await enregistrerCandidature(db, autre);
     expect(await db.prisma.eleve.count({ where: { ine } })).toBe(1);
     expect((await db.prisma.candidature.findMany({ where: { ine }, orderBy: { domaine: 'asc' } })).map((c) => c.domaine)).toEqual(['maintenance', 'metallerie']);
   });
@@ -306,7 +184,7 @@ describe('reminders (enregistrerRappel)', () => {
 
   it('recorded twice: one row per recipient, as first written', async () => {
     const etat = vie(nouvelIne())[3];
-    await enregistrerCandidature(db.prisma, etat);
+    await enregistrerCandidature(db, etat);
     const demande: RappelDemande = {
       cle: `${etat.id}/escalade_planification`,
       candidatureId: etat.id,
@@ -342,10 +220,10 @@ describe('reminders (enregistrerRappel)', () => {
       message: 'Entretien à planifier.',
       creeLe: parisInstant('2018-05-06', '08:00').toISOString(),
     });
-    await enregistrerCandidature(db.prisma, etat, [demande('planification', [`uai:${LYCEE}`])]);
+    await enregistrerCandidature(db, etat, [demande('planification', [`uai:${LYCEE}`])]);
     // The same version again (a reminder that changes nothing in the state), then an older one: still recorded.
-    await enregistrerCandidature(db.prisma, etat, [demande('planification', [`uai:${LYCEE}`]), demande('escalade_planification', ['saio', `uai:${LYCEE}`])]);
-    await enregistrerCandidature(db.prisma, etats[1], [demande('affelnet', [`uai:${COLLEGE}`])]);
+    await enregistrerCandidature(db, etat, [demande('planification', [`uai:${LYCEE}`]), demande('escalade_planification', ['saio', `uai:${LYCEE}`])]);
+    await enregistrerCandidature(db, etats[1], [demande('affelnet', [`uai:${COLLEGE}`])]);
     const rows = await db.prisma.rappel.findMany({ where: { candidatureId: etat.id }, orderBy: { cle: 'asc' } });
     expect(rows.map((r) => r.cle)).toEqual([
       `${etat.id}/affelnet/uai:${COLLEGE}`,
@@ -359,8 +237,8 @@ describe('reminders (enregistrerRappel)', () => {
 
   it('through the activity: a second event is a second row per recipient, a repeated one is not', async () => {
     const etat = vie(nouvelIne())[3];
-    await enregistrerCandidature(db.prisma, etat);
-    const activities = createActivities({ prisma: db.prisma, mailer: aucunCourriel, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' });
+    await enregistrerCandidature(db, etat);
+    const activities = createActivities({ db, mailer: aucunCourriel, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' });
     const rappel = (cle: string): RappelDemande => ({
       cle: `${etat.id}/${cle}`,
       candidatureId: etat.id,

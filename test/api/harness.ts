@@ -53,7 +53,7 @@ export async function startStack(prefix: string): Promise<Stack> {
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: bundle,
-    deps: { prisma: db.prisma, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' },
+    deps: { db, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' },
   });
   const running = worker.run();
   const config = loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });

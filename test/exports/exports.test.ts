@@ -113,7 +113,7 @@ beforeAll(async () => {
       { ...serrurier, origine: 'reserve', accueil: 'reserve' },
     ], { etape: 'cloturee', aTemps: true }),
   ];
-  for (const e of etats) await enregistrerCandidature(stack.db.prisma, e);
+  for (const e of etats) await enregistrerCandidature(stack.db, e);
 });
 afterAll(async () => {
   await stack?.stop();

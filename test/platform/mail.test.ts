@@ -60,7 +60,7 @@ describe('e-mail activity', () => {
     db = await testDatabase();
     smtp = await startSmtpReceiver();
     mailer = createSmtpMailer({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'Passpro <passpro@ac-creteil.fr>' });
-    activities = createActivities({ prisma: db.prisma, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' });
+    activities = createActivities({ db, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' });
   });
   afterAll(async () => {
     mailer.close();

@@ -62,7 +62,7 @@ async function tearDownWorkflowTests(ctx: WorkflowTestContext | undefined): Prom
 
 /** The real activities on the context's database and SMTP receiver (through `mailer`, which a test may wrap). */
 export function activitesReelles(ctx: WorkflowTestContext, mailer: Mailer = ctx.mailer): Activities {
-  return createActivities({ prisma: ctx.db.prisma, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' });
+  return createActivities({ db: ctx.db, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' });
 }
 
 /** A worker on its own task queue, with the real activities unless a test wraps them. */
