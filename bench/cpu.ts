@@ -1,11 +1,9 @@
 // Where the CPU goes during a benchmark phase: our processes (API, worker, client), the Temporal server and
 // PostgreSQL, read from /proc (Linux). Machines are shared: seconds of CPU say more than wall time.
-import { readdirSync, readFileSync } from 'node:fs';
+import { etatProcessus, pids } from '../runtime/processus';
 
 /** CPU seconds used so far by each process of interest, by pid. */
 export type Releve = Map<number, { partie: string; secondes: number }>;
-
-const TICKS_PAR_SECONDE = 100;
 
 /**
  * A reading of the CPU seconds of the processes named by pid (by default this one, as 'node'), of the
@@ -15,18 +13,10 @@ export function releverCpu(nommes: Record<string, number> = { node: process.pid 
   const parPid = new Map(Object.entries(nommes).map(([partie, pid]) => [pid, partie]));
   const partieDe = (pid: number, nom: string) => parPid.get(pid) ?? (nom.startsWith('temporal') ? 'temporal' : nom === 'postgres' ? 'postgresql' : null);
   const releve: Releve = new Map();
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue; // ended meanwhile
-    }
-    const partie = partieDe(pid, stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
-    if (!partie) continue;
-    // utime and stime, fields 14 and 15 of /proc/<pid>/stat (11 and 12 counted after the name)
-    const champs = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    releve.set(pid, { partie, secondes: (Number(champs[11]) + Number(champs[12])) / TICKS_PAR_SECONDE });
+  for (const pid of pids()) {
+    const etat = etatProcessus(pid);
+    const partie = etat && partieDe(pid, etat.nom);
+    if (partie) releve.set(pid, { partie, secondes: etat.secondesCpu });
   }
   return releve;
 }

@@ -5,6 +5,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { etatProcessus, pids } from '../../runtime/processus';
 import { argumentsConfigurationDynamique } from '../../runtime/serveur-temporal';
 import { temporalCliPath, temporalTestServerPath } from '../../runtime/temporal-binaries';
 import { workflowsPath } from '../../runtime/worker';
@@ -21,11 +22,29 @@ const indexedValueTypes: Record<SearchAttributeType, temporal.api.enums.v1.Index
 };
 
 /**
+ * The servers the SDK starts are children of the test process, killed by their environment's teardown. A
+ * process that dies first (an uncaught error ends a jest worker) would leave them running for good: its
+ * exit kills the Temporal servers still among its children.
+ */
+let serveursTuesALaSortie = false;
+function tuerLesServeursALaSortie(): void {
+  if (serveursTuesALaSortie) return;
+  serveursTuesALaSortie = true;
+  process.once('exit', () => {
+    for (const pid of pids()) {
+      const etat = etatProcessus(pid);
+      if (etat?.parent === process.pid && etat.nom.startsWith('temporal')) process.kill(pid, 'SIGKILL');
+    }
+  });
+}
+
+/**
  * The SDK gives a server it starts five seconds to answer, a limit no option changes (sdk-core's ephemeral
  * server), and kills it when they are up. On a loaded two-core machine the dev server sometimes needs more
  * (seen when it started cold): the start is tried again, a test file is not failed for it.
  */
 async function demarrerServeur(demarrer: () => Promise<TestWorkflowEnvironment>, essais = 3): Promise<TestWorkflowEnvironment> {
+  tuerLesServeursALaSortie();
   for (let essai = 1; ; essai += 1) {
     try {
       return await demarrer();
