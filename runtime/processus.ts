@@ -14,8 +14,14 @@ export async function stopChild(child: ChildProcess, delaiMs = 10_000): Promise<
 
 const TICKS_PAR_SECONDE = 100;
 
-/** The pids of the running processes (Linux /proc). */
-export const pids = (): number[] => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+/** The pids of the running processes (Linux /proc; none elsewhere). */
+export function pids(): number[] {
+  try {
+    return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+  } catch {
+    return [];
+  }
+}
 
 /** A process's name, parent and CPU seconds so far, from /proc/<pid>/stat; undefined once it has ended. */
 export function etatProcessus(pid: number): { nom: string; parent: number; secondesCpu: number } | undefined {
