@@ -26,17 +26,12 @@ const indexedValueTypes: Record<SearchAttributeType, temporal.api.enums.v1.Index
  * process that dies first (an uncaught error ends a jest worker) would leave them running for good: its
  * exit kills the Temporal servers still among its children.
  */
-let serveursTuesALaSortie = false;
-function tuerLesServeursALaSortie(): void {
-  if (serveursTuesALaSortie) return;
-  serveursTuesALaSortie = true;
-  process.once('exit', () => {
-    for (const pid of pids()) {
-      const etat = etatProcessus(pid);
-      if (etat?.parent === process.pid && etat.nom.startsWith('temporal')) process.kill(pid, 'SIGKILL');
-    }
-  });
-}
+process.once('exit', () => {
+  for (const pid of pids()) {
+    const etat = etatProcessus(pid);
+    if (etat?.parent === process.pid && etat.nom.startsWith('temporal')) process.kill(pid, 'SIGKILL');
+  }
+});
 
 /**
  * The SDK gives a server it starts five seconds to answer, a limit no option changes (sdk-core's ephemeral
@@ -44,7 +39,6 @@ function tuerLesServeursALaSortie(): void {
  * (seen when it started cold): the start is tried again, a test file is not failed for it.
  */
 async function demarrerServeur(demarrer: () => Promise<TestWorkflowEnvironment>, essais = 3): Promise<TestWorkflowEnvironment> {
-  tuerLesServeursALaSortie();
   for (let essai = 1; ; essai += 1) {
     try {
       return await demarrer();
