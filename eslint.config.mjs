@@ -33,7 +33,7 @@ export default tseslint.config(
             { name: '../activities', allowTypeImports: true, message: 'Import activities as types only (proxyActivities).' },
           ],
           patterns: [
-            { group: ['../activities/*', '../runtime/*', '../api/*'], message: 'Workflow code must not reach I/O modules.' },
+            { group: ['../activities/*', '../runtime/*', '../api/*', '../platform/*', '../presentation/*', '../worker/*', '../worker'], message: 'Workflow code must not reach I/O modules.' },
             { group: ['uuid', '@temporalio/client', '@temporalio/worker'], message: 'Not available in the workflow sandbox.' },
           ],
         },

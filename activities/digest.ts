@@ -17,9 +17,11 @@
 import type { Prisma } from '../generated/prisma/client';
 import { isIsoDate, libelleDate, type IsoDate } from '../domain/calendar';
 import { boiteFonctionnelle } from '../domain/etablissement';
-import type { Database } from '../runtime/database';
-import { createRenderer, noterEnvoi, type Mailer, type RenderedMail } from './mail';
-import { libelleEcheance } from './presentation';
+import type { Database } from '../platform/database';
+import type { Mailer } from '../platform/smtp';
+import { createRenderer, type RenderedMail } from '../presentation/mail';
+import { noterEnvoi } from './mail';
+import { libelleEcheance } from '../presentation/labels';
 
 export interface DigestDeps {
   db: Pick<Database, 'prisma'>;

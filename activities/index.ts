@@ -2,13 +2,15 @@
 // receives its dependencies, so tests pass real ones bound to their own database and SMTP receiver.
 import { parisInstant } from '../domain/calendar';
 import { boiteFonctionnelle } from '../domain/etablissement';
-import type { Database } from '../runtime/database';
+import type { Database } from '../platform/database';
 import type { CandidatureState } from '../workflows/definitions';
 import { envoyerDigests } from './digest';
-import { calendrierEntretien } from './ics';
-import { createRenderer, noterEnvoi, type Attachment, type Mailer } from './mail';
+import { calendrierEntretien } from '../presentation/ics';
+import type { Attachment, Mailer } from '../platform/smtp';
+import { createRenderer } from '../presentation/mail';
+import { noterEnvoi } from './mail';
 import { enregistrerCandidature, enregistrerRappel, type RappelDemande } from './persistence';
-import { libelleEcheance, presenterEntretien, presenterVoeux } from './presentation';
+import { libelleEcheance, presenterEntretien, presenterVoeux } from '../presentation/labels';
 
 export type { RappelDemande };
 

@@ -1,6 +1,6 @@
 // Writes the workflow's state to the query side. Idempotent: a retried or replayed call with an older
 // version changes nothing; audit rows are keyed by candidature and position in the history.
-import type { Database, PrismaClient } from '../runtime/database';
+import type { Database, PrismaClient } from '../platform/database';
 import type { CandidatureState } from '../workflows/definitions';
 
 const date = (iso: string | null | undefined) => (iso ? new Date(iso) : null);

@@ -14,7 +14,7 @@ import express, { type Request, type Response } from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import { campagnes } from '../domain/campaigns';
-import type { Database } from '../runtime/database';
+import type { Database } from '../platform/database';
 import {
   candidatureStartPolicy,
   candidatureWorkflowId,

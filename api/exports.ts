@@ -7,7 +7,7 @@
 import type { Express, Response } from 'express';
 import { z } from 'zod';
 import { parisDateOf, parisTimeOf } from '../domain/calendar';
-import type { PrismaClient } from '../runtime/database';
+import type { PrismaClient } from '../platform/database';
 import { authentifier, exigerRoles } from './auth';
 import { campagneId } from './schemas';
 import { parse } from './validation';

@@ -1,9 +1,9 @@
 // The fiche récapitulative (DOMAIN.md step 9) for staff, as HTML or PDF, by the renderers of
-// activities/fiche.ts: per candidature, and per pupil across his domaines of one campaign. Scoped as every
+// presentation/fiche.ts: per candidature, and per pupil across his domaines of one campaign. Scoped as every
 // read: another school's candidature or pupil is as unknown as a missing one (404).
 import type { Express, Request, Response } from 'express';
-import { ficheHtml, fichePdf } from '../activities/fiche';
-import type { PrismaClient } from '../runtime/database';
+import { ficheHtml, fichePdf } from '../presentation/fiche';
+import type { PrismaClient } from '../platform/database';
 import type { CandidatureState } from '../workflows/definitions';
 import { appelant, filtrePerimetre, type Appelant } from './auth';
 import { ApiError } from './errors';

@@ -7,7 +7,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import express, { type Express } from 'express';
 import type { z } from 'zod';
-import { parLots } from '../runtime/par-lots';
+import { parLots } from '../platform/par-lots';
 import { candidatureWorkflowId, etapesFinales, etatQuery, type CandidatureState } from '../workflows/definitions';
 import { appelant, exigerRoles, peutVoir, rolesParAction, type Appelant } from './auth';
 import { ApiError } from './errors';

@@ -3,7 +3,7 @@
 // deadline's consequence (an escalation) shows once its write is done, moments later.
 import type { z } from 'zod';
 import type { Prisma } from '../generated/prisma/client';
-import type { PrismaClient } from '../runtime/database';
+import type { PrismaClient } from '../platform/database';
 import { filtrePerimetre, type Appelant } from './auth';
 import type { candidatureResumeSchema, listeQuery, listeReponseSchema, statistiquesReponseSchema } from './schemas';
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import autocannon from 'autocannon';
-import { reglagesWorker } from '../runtime/worker';
+import { reglagesWorker } from '../worker';
 import { bearer, corpsInscription } from '../test/api/harness';
 import { portLibre } from '../test/support/ports';
 import { arreterEnfant, demarrerPile, lancer, type Pile } from './pile';

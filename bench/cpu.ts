@@ -1,6 +1,6 @@
 // Where the CPU goes during a benchmark phase: our processes (API, worker, client), the Temporal server and
 // PostgreSQL, read from /proc (Linux). Machines are shared: seconds of CPU say more than wall time.
-import { etatProcessus, pids } from '../runtime/processus';
+import { etatProcessus, pids } from '../platform/processus';
 
 /** CPU seconds used so far by each process of interest, by pid. */
 export type Releve = Map<number, { partie: string; secondes: number }>;

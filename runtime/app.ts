@@ -4,11 +4,11 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { createSmtpMailer } from '../activities/mail';
+import { createSmtpMailer } from '../platform/smtp';
 import { buildApp, createLogger, type HealthCheck } from '../api/app';
-import type { Config } from './config';
-import { openMigratedDatabase, type Database } from './database';
-import { createWorker } from './worker';
+import type { Config } from '../platform/config';
+import { openMigratedDatabase, type Database } from '../platform/database';
+import { createWorker } from '../worker';
 import { DIGEST_WORKFLOW_ID, digestQuotidienWorkflow } from '../workflows/digest';
 
 export interface Running {

@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { exportAffelnet, exportAffelnetQuery, exportRetards, exportRetardsQuery } from '../api/exports';
 import { parse } from '../api/validation';
-import { openMigratedDatabase, type PrismaClient } from './database';
-import { configOrExit } from './main';
+import { openMigratedDatabase, type PrismaClient } from '../platform/database';
+import { configOrExit } from './process';
 
 const usage = `usage : npm run -s export -- affelnet --campagne <campagne> [--sortie <fichier.csv>]
         npm run -s export -- retards [--campagne <campagne>] [--sortie <fichier.csv>]

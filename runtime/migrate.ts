@@ -1,7 +1,7 @@
 // `npm run db:migrate` (and the `migrate` service of docker-compose): applies prisma/migrations and exits.
-import { configOrExit } from './main';
-import { openDatabase } from './database';
-import { applyMigrations } from './migrations';
+import { configOrExit } from './process';
+import { openDatabase } from '../platform/database';
+import { applyMigrations } from '../platform/migrations';
 
 async function main(): Promise<void> {
   const config = configOrExit();

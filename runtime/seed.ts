@@ -6,9 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CampagneInvalideError, parseCampagne, type Campagne } from '../domain/campaign';
 import { CatalogueInvalideError, parseCatalogue, type Catalogue } from '../domain/catalogue';
-import { openMigratedDatabase, type PrismaClient } from './database';
-import { configOrExit } from './main';
-import { projectRoot } from './paths';
+import { openMigratedDatabase, type PrismaClient } from '../platform/database';
+import { configOrExit } from './process';
+import { projectRoot } from '../platform/paths';
 
 export interface FichiersSeed {
   catalogue: string;

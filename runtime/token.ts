@@ -3,7 +3,7 @@
 // prints the token alone on stdout, for `Authorization: Bearer <jeton>`.
 import { parseArgs } from 'node:util';
 import { emettreJeton, jetonClaimsSchema, rolesPersonnes } from '../api/auth';
-import { DEV_JWT_SECRET, loadConfig } from './config';
+import { DEV_JWT_SECRET, loadConfig } from '../platform/config';
 
 const usage = `usage : npm run -s token -- --role <${rolesPersonnes.join('|')}> [--uai <UAI>] --nom "<nom>" [--duree 8h]
   --uai    l'établissement (7 chiffres et la lettre clé) ; aucun pour le rôle saio

@@ -16,10 +16,10 @@ import { addDays, checkDateEntretien, parisDateOf, parisTimeOf } from '../../dom
 import { campagnes } from '../../domain/campaigns';
 import { catalogue } from '../../domain/catalogue/index';
 import type { Running } from '../../runtime/app';
-import type { Config } from '../../runtime/config';
-import { demarrerPile, ouSontLesParties, shutdown } from '../../runtime/dev';
-import { parLots } from '../../runtime/par-lots';
-import { configOrExit, onShutdownSignal } from '../../runtime/main';
+import type { Config } from '../../platform/config';
+import { demarrerPile, ouSontLesParties, shutdown } from '../../runtime/stack';
+import { parLots } from '../../platform/par-lots';
+import { configOrExit, onShutdownSignal } from '../../runtime/process';
 import { enregistrerCampagnes, seed } from '../../runtime/seed';
 import type { CandidatureState, Etape } from '../../workflows/definitions';
 import { campagneKey, enRetardKey, etapeKey } from '../../workflows/search-attributes';

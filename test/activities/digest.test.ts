@@ -3,7 +3,7 @@
 // reminder that comes after the day's digest going out the next day.
 import type { ParsedMail } from 'mailparser';
 import { envoyerDigests, libelleTypeRappel, messageIdDigest, type DigestDeps } from '../../activities/digest';
-import { createSmtpMailer, type Mailer } from '../../activities/mail';
+import { createSmtpMailer, type Mailer } from '../../platform/smtp';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
 import { testDatabase, type TestDatabase } from '../support/db';
 import { COLLEGE, LYCEE } from '../support/fixtures';

@@ -2,10 +2,10 @@
 // idempotent by version (a retried or replayed write, or an older one arriving late, changes nothing), one
 // audit row per history entry whatever the retries, every avis of every vœu, one reminder row per recipient.
 import { createActivities } from '../../activities';
-import type { Mailer } from '../../activities/mail';
+import type { Mailer } from '../../platform/smtp';
 import { enregistrerCandidature, enregistrerRappel, type RappelDemande } from '../../activities/persistence';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
-import { openDatabase, type Database } from '../../runtime/database';
+import { openDatabase, type Database } from '../../platform/database';
 import { testDatabase, type TestDatabase } from '../support/db';
 import { COLLEGE, LYCEE } from '../support/fixtures';
 import { nouvelIne, vie } from '../support/vie-candidature';

@@ -2,12 +2,12 @@
 // server costs seconds to start), the app built as runtime/app.ts builds it, and tokens for every role.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
-import { createWorker } from '../../runtime/worker';
-import { createSmtpMailer, type Mailer } from '../../activities/mail';
+import { createWorker } from '../../worker';
+import { createSmtpMailer, type Mailer } from '../../platform/smtp';
 import { buildApp } from '../../api/app';
 import { emettreJeton, type RolePersonne } from '../../api/auth';
 import { healthChecks } from '../../runtime/app';
-import { DEV_JWT_SECRET, loadConfig } from '../../runtime/config';
+import { DEV_JWT_SECRET, loadConfig } from '../../platform/config';
 import { testDatabase, type TestDatabase } from '../support/db';
 import { COLLEGE, inscription, LYCEE } from '../support/fixtures';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { campagnes } from '../../domain/campaigns';
 import { catalogue } from '../../domain/catalogue/index';
-import type { PrismaClient } from '../../runtime/database';
+import type { PrismaClient } from '../../platform/database';
 import { fichiersParDefaut, seed, type FichiersSeed } from '../../runtime/seed';
 import { testDatabase, type TestDatabase } from '../support/db';
 

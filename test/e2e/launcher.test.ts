@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../runtime/database';
-import { projectRoot } from '../../runtime/paths';
-import { temporalCliPath } from '../../runtime/temporal-binaries';
+import { openDatabase } from '../../platform/database';
+import { projectRoot } from '../../platform/paths';
+import { temporalCliPath } from '../../platform/temporal-binaries';
 import { emettreJeton } from '../../api/auth';
-import { DEV_JWT_SECRET } from '../../runtime/config';
+import { DEV_JWT_SECRET } from '../../platform/config';
 import { COLLEGE, inscription } from '../support/fixtures';
 import { portLibre } from '../support/ports';
 

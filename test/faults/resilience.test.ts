@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, type Connection, WithStartWorkflowOperation } from '@temporalio/client';
-import { projectRoot } from '../../runtime/paths';
-import { argumentsServeurDev, connecterTemporal } from '../../runtime/serveur-temporal';
-import { temporalCliPath } from '../../runtime/temporal-binaries';
+import { projectRoot } from '../../platform/paths';
+import { argumentsServeurDev, connecterTemporal } from '../../platform/serveur-temporal';
+import { temporalCliPath } from '../../platform/temporal-binaries';
 import {
   candidatureStartPolicy,
   candidatureWorkflowId,
@@ -22,7 +22,7 @@ import {
   type CandidatureInput,
   type CandidatureState,
 } from '../../workflows/definitions';
-import { openDatabase, type Database } from '../../runtime/database';
+import { openDatabase, type Database } from '../../platform/database';
 import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine, eleve, planificationInput } from '../support/fixtures';
 import { portLibre } from '../support/ports';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp';

@@ -3,10 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { configSchema, loadConfig } from '../../runtime/config';
-import { projectRoot } from '../../runtime/paths';
-import { configurationDynamique } from '../../runtime/serveur-temporal';
-import { argumentsNodeWorker } from '../../runtime/worker';
+import { configSchema, loadConfig } from '../../platform/config';
+import { projectRoot } from '../../platform/paths';
+import { configurationDynamique } from '../../platform/serveur-temporal';
+import { argumentsNodeWorker } from '../../worker';
 import { cliSearchAttributeTypes, passproSearchAttributes } from '../../workflows/search-attributes';
 
 interface Service {

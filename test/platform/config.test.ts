@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../runtime/config';
+import { ConfigError, loadConfig } from '../../platform/config';
 
 describe('configuration', () => {
   it('has embedded defaults: PGlite under the data folder, local Temporal and SMTP', () => {

@@ -1,7 +1,7 @@
 // Mail activity against a real database and a real SMTP receiver: rendering, recipients, the outbox
 // (one mail per event, whatever the retries) and an outage (the activity fails, a retry delivers once).
 import { createActivities } from '../../activities';
-import { createSmtpMailer, type Mailer } from '../../activities/mail';
+import { createSmtpMailer, type Mailer } from '../../platform/smtp';
 import type { CandidatureState } from '../../workflows/definitions';
 import { testDatabase, type TestDatabase } from '../support/db';
 import { campagneEn, candidatureInput, chefOrigine, LYCEE } from '../support/fixtures';

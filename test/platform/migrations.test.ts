@@ -1,4 +1,4 @@
-import { applyMigrations, readMigrations } from '../../runtime/migrations';
+import { applyMigrations, readMigrations } from '../../platform/migrations';
 import { emptyTestDatabase, type TestDatabase } from '../support/db';
 
 describe('migrations', () => {

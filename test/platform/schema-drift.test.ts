@@ -1,6 +1,6 @@
 // schema.prisma and prisma/migrations must describe the same database: the SQL Prisma derives from the
 // schema and the migrations are each applied to an empty database, and the two catalogs are compared.
-import { applyMigrations } from '../../runtime/migrations';
+import { applyMigrations } from '../../platform/migrations';
 import { currentSchema, schemaDiffSql } from '../../scripts/schema-sql';
 import { emptyTestDatabase, type TestDatabase } from '../support/db';
 

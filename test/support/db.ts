@@ -2,7 +2,7 @@
 // PostgreSQL server named by TEST_DATABASE_URL (`.ci/run` runs the database tests that way too).
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { openDatabase, openMigratedDatabase, type Database } from '../../runtime/database';
+import { openDatabase, openMigratedDatabase, type Database } from '../../platform/database';
 
 export interface TestDatabase extends Database {
   url: string;

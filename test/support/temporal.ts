@@ -5,10 +5,10 @@ import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { etatProcessus, pids } from '../../runtime/processus';
-import { argumentsConfigurationDynamique } from '../../runtime/serveur-temporal';
-import { temporalCliPath, temporalTestServerPath } from '../../runtime/temporal-binaries';
-import { workflowsPath } from '../../runtime/worker';
+import { etatProcessus, pids } from '../../platform/processus';
+import { argumentsConfigurationDynamique } from '../../platform/serveur-temporal';
+import { temporalCliPath, temporalTestServerPath } from '../../platform/temporal-binaries';
+import { workflowsPath } from '../../worker';
 import { passproSearchAttributes } from '../../workflows/search-attributes';
 
 const indexedValueTypes: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {

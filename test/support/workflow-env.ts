@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ParsedMail } from 'mailparser';
 import { createActivities, type Activities } from '../../activities';
-import { createSmtpMailer, type Mailer } from '../../activities/mail';
+import { createSmtpMailer, type Mailer } from '../../platform/smtp';
 import { addDays, endOfParisDay, parisInstant } from '../../domain/calendar';
 import type { candidatureWorkflow } from '../../workflows/candidature';
 import {

@@ -9,7 +9,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ParsedMail } from 'mailparser';
 import type { Activities, CourrielDemande, RappelDemande } from '../../activities';
-import type { Mailer } from '../../activities/mail';
+import type { Mailer } from '../../platform/smtp';
 import { parisInstant } from '../../domain/calendar';
 import {
   constaterEntretienUpdate,

@@ -1,8 +1,8 @@
 // The per-pupil mails and the digest, rendered by the real renderer from realistic data built with the
 // presentation functions, as the activities do: subjects, key facts in both bodies, HTML escaping of user
 // text, and the rule that no mail ever asks for a school report or a grade.
-import { createRenderer, type RenderedMail } from '../../activities/mail';
-import { libelleEcheance, presenterEntretien, presenterVoeux } from '../../activities/presentation';
+import { createRenderer, type RenderedMail } from '../../presentation/mail';
+import { libelleEcheance, presenterEntretien, presenterVoeux } from '../../presentation/labels';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
 import type { Acteur, CandidatureState, Entretien, Voeu } from '../../workflows/definitions';
 import { COLLEGE, LYCEE } from '../support/fixtures';

@@ -21,9 +21,9 @@ import type { Campagne } from '../domain/campaign';
 import { calculerBonus } from '../domain/campaign-rules';
 import { campagnes as campagnesLivrees } from '../domain/campaigns';
 import { libelleDate, parisDateOf } from '../domain/calendar';
-import { templatesDir } from '../runtime/paths';
+import { templatesDir } from '../platform/paths';
 import type { CandidatureState } from '../workflows/definitions';
-import { libelleEcheance, presenterEntretien, presenterVoeux } from './presentation';
+import { libelleEcheance, presenterEntretien, presenterVoeux } from './labels';
 
 export interface FicheOptions {
   /** Where each candidature's campagne (its bonus rule) is looked up by id; the shipped campagnes by default. */

@@ -5,7 +5,7 @@ import pdfParse from 'pdf-parse';
 import type { AvisFinal } from '../../domain/avis';
 import { endOfParisDay } from '../../domain/calendar';
 import { campagnes } from '../../domain/campaigns';
-import { ficheHtml, fichePdf, presenterFiche, texteWinAnsi } from '../../activities/fiche';
+import { ficheHtml, fichePdf, presenterFiche, texteWinAnsi } from '../../presentation/fiche';
 import type { Acteur, CandidatureState, Entretien, Voeu } from '../../workflows/definitions';
 import { COLLEGE, LYCEE } from '../support/fixtures';
 

@@ -1,6 +1,6 @@
 // The calendar invitation attached to convocations: exact bytes (clients are strict), TEXT escaping,
 // folding at 75 octets without ever cutting a UTF-8 character, and the cancellation.
-import { calendrierEntretien, echapperTexte, plierLigne, type EntretienCalendrier } from '../../activities/ics';
+import { calendrierEntretien, echapperTexte, plierLigne, type EntretienCalendrier } from '../../presentation/ics';
 import { parisInstant } from '../../domain/calendar';
 
 const CRLF = '\r\n';
