@@ -3,7 +3,8 @@
 import { parisInstant } from '../domain/calendar';
 import { boiteFonctionnelle } from '../domain/etablissement';
 import type { Database } from '../platform/database';
-import type { CandidatureState } from '../workflows/definitions';
+import type { CandidatureState } from '../domain/candidature';
+import type { Courriel, Destinataires } from '../domain/procedure';
 import { envoyerDigests } from './digest';
 import { calendrierEntretien } from '../presentation/ics';
 import type { Attachment, Mailer } from '../platform/smtp';
@@ -22,23 +23,9 @@ export interface ActivityDeps {
   mailFrom?: string;
 }
 
-export interface Destinataires {
-  /** Schools, reached at their functional mailbox. */
-  etablissements?: string[];
-  emails?: string[];
-  saio?: boolean;
-}
-
-/** A mail about one candidature, sent at once (convocations, their changes, fiche ready, désistement). */
-export interface CourrielDemande {
-  /** One mail per event: the outbox refuses a second row for the same key. */
-  cle: string;
-  gabarit: 'convocation' | 'annulation' | 'desistement' | 'fiche_prete';
+/** A mail of the procedure, with the state it announces (a later change does not alter it). */
+export interface CourrielDemande extends Courriel {
   candidature: CandidatureState;
-  destinataires: Destinataires;
-  motif?: string;
-  /** Attach the interview as a calendar invitation (REQUEST) or its cancellation (CANCEL). */
-  calendrier?: 'REQUEST' | 'CANCEL';
 }
 
 /** Interviews are booked for this long in the calendar invitation. */

@@ -1,7 +1,8 @@
 // Writes the workflow's state to the query side. Idempotent: a retried or replayed call with an older
 // version changes nothing; audit rows are keyed by candidature and position in the history.
 import type { Database, PrismaClient } from '../platform/database';
-import type { CandidatureState } from '../workflows/definitions';
+import type { CandidatureState } from '../domain/candidature';
+import type { Rappel } from '../domain/procedure';
 
 const date = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
 
@@ -163,18 +164,8 @@ export async function enregistrerCandidature(db: Pick<Database, 'preparee'>, sta
   await db.preparee(nom, texte, params);
 }
 
-export interface RappelDemande {
-  /** One reminder per event and recipient: the row key is `<cle>/<destinataire>`. */
-  cle: string;
-  candidatureId: string;
-  type: string;
-  /** 'uai:<UAI>' (a school's functional mailbox) or 'saio'. */
-  destinataires: string[];
-  echeance: string | null;
-  message: string;
-  /** When it fell due, in the workflow's time. */
-  creeLe: string;
-}
+/** A reminder as the procedure makes it (domain/procedure.ts). */
+export type RappelDemande = Rappel;
 
 /** The rows of a reminder: one per recipient. */
 function lignesRappel(demande: RappelDemande) {

@@ -2,20 +2,9 @@
 // app registers them from this table and the OpenAPI document describes them from it.
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import {
-  confirmerFamilleUpdate,
-  constaterEntretienUpdate,
-  desisterUpdate,
-  inscrireUpdate,
-  planifierEntretienUpdate,
-  saisirAffelnetUpdate,
-  saisirAvisOrigineUpdate,
-  saisirCompteRenduUpdate,
-  type Acteur,
-  type Role,
-  type CandidatureState,
-} from '../workflows/definitions';
-import { rolesParAction, type Action } from './auth';
+import type { Acteur, Role, CandidatureState } from '../domain/candidature';
+import { confirmerFamilleUpdate, constaterEntretienUpdate, desisterUpdate, inscrireUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../workflows/definitions';
+import { autorisations, type Action } from '../domain/autorisations';
 import {
   avisOrigineSchema,
   compteRenduSchema,
@@ -43,7 +32,7 @@ function action<A extends { acteur: Acteur }>(
   schema: z.ZodType<Omit<A, 'acteur'>>,
   update: UpdateDefinition<CandidatureState, [A]>,
 ): ActionDef {
-  return { path, resume, schema, update: update as UpdateDefinition<CandidatureState, [never]>, roles: rolesParAction[path] };
+  return { path, resume, schema, update: update as UpdateDefinition<CandidatureState, [never]>, roles: autorisations[path].roles };
 }
 
 export const actions: ActionDef[] = [

@@ -6,7 +6,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import type { Acteur, Role } from '../workflows/definitions';
+import type { Acteur, Role } from '../domain/candidature';
 import { ApiError } from './errors';
 import { uai } from './schemas';
 
@@ -151,20 +151,3 @@ export function filtrePerimetre(qui: Appelant): { uaiOrigine?: string; uaiAccuei
   if (qui.role === 'accueil_personnel' || qui.role === 'accueil_chef') return { uaiAccueil: qui.uai! };
   return {};
 }
-
-const origine: Role[] = ['origine_personnel', 'origine_chef'];
-const accueil: Role[] = ['accueil_personnel', 'accueil_chef'];
-
-/** Who may take each action: the API's table, the same as the workflow validators'. */
-export const rolesParAction = {
-  inscription: origine,
-  'avis-origine': ['origine_chef'],
-  entretien: [...accueil, 'saio'],
-  'constat-entretien': accueil,
-  'compte-rendu': ['accueil_chef'],
-  'confirmation-famille': origine,
-  'saisie-affelnet': ['origine_chef'],
-  desistement: [...origine, 'saio'],
-} as const satisfies Record<string, readonly Role[]>;
-
-export type Action = keyof typeof rolesParAction;

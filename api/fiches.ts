@@ -4,7 +4,7 @@
 import type { Express, Request, Response } from 'express';
 import { ficheHtml, fichePdf } from '../presentation/fiche';
 import type { PrismaClient } from '../platform/database';
-import type { CandidatureState } from '../workflows/definitions';
+import type { CandidatureState } from '../domain/candidature';
 import { appelant, filtrePerimetre, type Appelant } from './auth';
 import { ApiError } from './errors';
 import { candidatureIdParam, ficheEleveQuery, ficheQuery, ine } from './schemas';

@@ -8,8 +8,10 @@ import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import express, { type Express } from 'express';
 import type { z } from 'zod';
 import { parLots } from '../platform/par-lots';
-import { candidatureWorkflowId, etapesFinales, etatQuery, type CandidatureState } from '../workflows/definitions';
-import { appelant, exigerRoles, peutVoir, rolesParAction, type Appelant } from './auth';
+import { etapesFinales, type CandidatureState } from '../domain/candidature';
+import { candidatureWorkflowId, etatQuery } from '../workflows/definitions';
+import { autorisations } from '../domain/autorisations';
+import { appelant, exigerRoles, peutVoir, type Appelant } from './auth';
 import { ApiError } from './errors';
 import { candidatureExistante, verifierCampagneOuverte, verifierEleve, type Inscription } from './inscription';
 import { importQuery, inscriptionSchema, MAX_VOEUX, type importLigneSchema, type importRapportSchema } from './schemas';
@@ -260,7 +262,7 @@ export function routesImport(app: Express, deps: ImportDeps): void {
 
   app.post(
     '/candidatures/import',
-    exigerRoles(rolesParAction.inscription),
+    exigerRoles(autorisations.inscription.roles),
     express.text({ type: 'text/csv', limit: LIMITE_IMPORT }),
     async (req, res) => {
       const acteur = appelant(req);

@@ -26,7 +26,8 @@ import { campagneDemo } from '../scripts/demo/campagne';
 import { ecartCpu, releverCpu } from './cpu';
 import { demarrerPile, FILE, memoire, type Pile } from './pile';
 import { mediane } from './statistiques';
-import { candidatureStartPolicy, candidatureWorkflowId, inscrireUpdate, type Acteur, type CandidatureInput } from '../workflows/definitions';
+import type { Acteur, CandidatureInput } from '../domain/candidature';
+import { candidatureStartPolicy, candidatureWorkflowId, inscrireUpdate } from '../workflows/definitions';
 import type { candidatureWorkflow } from '../workflows/candidature';
 
 const usage = 'usage : npm run bench:academie -- [--pupils 20000] [--concurrence 50] [--debit 20]';

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { enregistrerCandidature, requeteEnregistrement } from '../activities/persistence';
 import type { Database } from '../platform/database';
-import type { CandidatureState } from '../workflows/definitions';
+import type { CandidatureState } from '../domain/candidature';
 import { testDatabase } from '../test/support/db';
 import { nouvelIne, vie } from '../test/support/vie-candidature';
 import { ecartCpu, releverCpu } from './cpu';

@@ -22,7 +22,7 @@ import { calculerBonus } from '../domain/campaign-rules';
 import { campagnes as campagnesLivrees } from '../domain/campaigns';
 import { libelleDate, parisDateOf } from '../domain/calendar';
 import { templatesDir } from '../platform/paths';
-import type { CandidatureState } from '../workflows/definitions';
+import type { CandidatureState } from '../domain/candidature';
 import { libelleEcheance, presenterEntretien, presenterVoeux } from './labels';
 
 export interface FicheOptions {

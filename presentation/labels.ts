@@ -2,7 +2,7 @@
 // placeholder is computed here, in pure functions the templates then only print.
 import { isCodeAvis, libelleAvis } from '../domain/avis';
 import { libelleDate, parisDateOf, parisTimeOf } from '../domain/calendar';
-import type { Entretien, ModeEntretien, Voeu } from '../workflows/definitions';
+import type { Entretien, ModeEntretien, Voeu } from '../domain/candidature';
 
 export interface EntretienPresente {
   /** e.g. `mardi 10 avril 2018` */

@@ -21,7 +21,7 @@ import { demarrerPile, ouSontLesParties, shutdown } from '../../runtime/stack';
 import { parLots } from '../../platform/par-lots';
 import { configOrExit, onShutdownSignal } from '../../runtime/process';
 import { enregistrerCampagnes, seed } from '../../runtime/seed';
-import type { CandidatureState, Etape } from '../../workflows/definitions';
+import type { CandidatureState, Etape } from '../../domain/candidature';
 import { campagneKey, enRetardKey, etapeKey } from '../../workflows/search-attributes';
 import { campagneDemo } from './campagne';
 import { genererPopulation, type CandidatureDemo, type Scenario } from './population';

@@ -2,7 +2,7 @@
 // and what staff will do with each candidature. Drawn from a seeded generator: the same seed, the same demo.
 import type { Catalogue, DomaineCatalogue } from '../../domain/catalogue';
 import { uaiCheckLetter } from '../../domain/identifiers';
-import type { Eleve, Modalite, VoeuDemande } from '../../workflows/definitions';
+import type { Eleve, Modalite, VoeuDemande } from '../../domain/candidature';
 
 /** Where staff leave each candidature, in the order of the procedure. */
 export const scenarios = [

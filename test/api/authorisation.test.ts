@@ -4,9 +4,11 @@
 // for the step or the date — never a refusal by role, which would mean the API and the workflow disagree).
 import { SignJWT } from 'jose';
 import request from 'supertest';
-import { rolesParAction, rolesPersonnes, type Action, type RolePersonne } from '../../api/auth';
+import { rolesPersonnes, type RolePersonne } from '../../api/auth';
+import { autorisations, type Action } from '../../domain/autorisations';
 import { addDays, checkDateEntretien } from '../../domain/calendar';
-import { etatQuery, type CandidatureState } from '../../workflows/definitions';
+import type { CandidatureState } from '../../domain/candidature';
+import { etatQuery } from '../../workflows/definitions';
 import { AUTRE_COLLEGE, bearer, corpsInscription, COLLEGE, SECRET, startStack, uaiDuRole, type Stack } from './harness';
 
 let stack: Stack;
@@ -68,7 +70,7 @@ type Ligne = [Action, RolePersonne, 'son établissement' | 'un autre établissem
 const table: Ligne[] = [];
 for (const action of Object.keys(cas) as Action[]) {
   for (const role of rolesPersonnes) {
-    const permis = (rolesParAction[action] as readonly string[]).includes(role);
+    const permis = (autorisations[action].roles as readonly string[]).includes(role);
     for (const autre of role === 'saio' ? [false] : [false, true]) {
       const attendu = !permis ? 403 : autre ? 404 : cas[action].attendu;
       table.push([action, role, role === 'saio' ? 'tout établissement' : autre ? 'un autre établissement' : 'son établissement', attendu]);

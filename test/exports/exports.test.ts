@@ -9,7 +9,7 @@ import { calculerAvisFinal } from '../../domain/avis';
 import { endOfParisDay } from '../../domain/calendar';
 import { calculerBonus } from '../../domain/campaign-rules';
 import { campagnes } from '../../domain/campaigns';
-import type { Acteur, CandidatureState, Etape, Retard } from '../../workflows/definitions';
+import type { Acteur, CandidatureState, Etape, Retard } from '../../domain/candidature';
 import { bearer, startStack, type Stack } from '../api/harness';
 import { chefAccueil, chefOrigine, COLLEGE, LYCEE } from '../support/fixtures';
 

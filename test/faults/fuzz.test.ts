@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import request from 'supertest';
 import type { z } from 'zod';
 import { actions } from '../../api/actions';
-import { emettreJeton, rolesParAction, rolesPersonnes, type Action, type RolePersonne } from '../../api/auth';
+import { emettreJeton, rolesPersonnes, type RolePersonne } from '../../api/auth';
+import { autorisations, type Action } from '../../domain/autorisations';
 import { erreurSchema, inscriptionSchema } from '../../api/schemas';
 import { campagnes } from '../../domain/campaigns';
 import { bearer, corpsInscription, startStack, type Stack } from '../api/harness';
@@ -122,12 +123,12 @@ describe('API fuzzing: generated bad requests', () => {
 
     const mauvaisRole = fc
       .tuple(fc.constantFrom(...toutesActions), fc.constantFrom(...rolesPersonnes))
-      .filter(([action, role]) => !(rolesParAction[action] as readonly string[]).includes(role))
+      .filter(([action, role]) => !(autorisations[action].roles as readonly string[]).includes(role))
       .map(([action, role]): Requete => ({ methode: 'post', chemin: chemin(action), autorisation: jetons[role], corps: corpsValides[action](), attendu: (s) => s === 403 }));
 
     const autreEtablissement = fc
       .tuple(fc.constantFrom(...toutesActions), fc.constantFrom(...rolesPersonnes))
-      .filter(([action, role]) => role !== 'saio' && (rolesParAction[action] as readonly string[]).includes(role))
+      .filter(([action, role]) => role !== 'saio' && (autorisations[action].roles as readonly string[]).includes(role))
       .map(([action, role]): Requete => ({ methode: 'post', chemin: chemin(action), autorisation: jetonsAutres[role], corps: corpsValides[action](), attendu: (s) => s === 404 }));
 
     const corpsAbime = fc.constantFrom(...actions).chain((a) => {
@@ -180,7 +181,7 @@ describe('API fuzzing: generated bad requests', () => {
         }),
       ),
       fc.constantFrom<Action>('constat-entretien', 'compte-rendu', 'confirmation-famille').map((action): Requete => {
-        const role = rolesParAction[action].find((r) => r !== 'saio') as RolePersonne;
+        const role = autorisations[action].roles.find((r) => r !== 'saio') as RolePersonne;
         return { methode: 'post', chemin: chemin(action), autorisation: jetons[role], corps: corpsValides[action](), attendu: (s) => s === 409 || s === 422 };
       }),
     );

@@ -12,16 +12,8 @@ import { Client, type Connection, WithStartWorkflowOperation } from '@temporalio
 import { projectRoot } from '../../platform/paths';
 import { argumentsServeurDev, connecterTemporal } from '../../platform/serveur-temporal';
 import { temporalCliPath } from '../../platform/temporal-binaries';
-import {
-  candidatureStartPolicy,
-  candidatureWorkflowId,
-  desisterUpdate,
-  inscrireUpdate,
-  planifierEntretienUpdate,
-  saisirAvisOrigineUpdate,
-  type CandidatureInput,
-  type CandidatureState,
-} from '../../workflows/definitions';
+import type { CandidatureInput, CandidatureState } from '../../domain/candidature';
+import { candidatureStartPolicy, candidatureWorkflowId, desisterUpdate, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate } from '../../workflows/definitions';
 import { openDatabase, type Database } from '../../platform/database';
 import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine, eleve, planificationInput } from '../support/fixtures';
 import { portLibre } from '../support/ports';

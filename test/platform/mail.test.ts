@@ -2,7 +2,7 @@
 // (one mail per event, whatever the retries) and an outage (the activity fails, a retry delivers once).
 import { createActivities } from '../../activities';
 import { createSmtpMailer, type Mailer } from '../../platform/smtp';
-import type { CandidatureState } from '../../workflows/definitions';
+import type { CandidatureState } from '../../domain/candidature';
 import { testDatabase, type TestDatabase } from '../support/db';
 import { campagneEn, candidatureInput, chefOrigine, LYCEE } from '../support/fixtures';
 import { recipients, startSmtpReceiver, type SmtpReceiver } from '../support/smtp';

@@ -6,7 +6,7 @@ import type { AvisFinal } from '../../domain/avis';
 import { endOfParisDay } from '../../domain/calendar';
 import { campagnes } from '../../domain/campaigns';
 import { ficheHtml, fichePdf, presenterFiche, texteWinAnsi } from '../../presentation/fiche';
-import type { Acteur, CandidatureState, Entretien, Voeu } from '../../workflows/definitions';
+import type { Acteur, CandidatureState, Entretien, Voeu } from '../../domain/candidature';
 import { COLLEGE, LYCEE } from '../support/fixtures';
 
 const chef: Acteur = { role: 'origine_chef', uai: COLLEGE, nom: 'Mme Principale' };

@@ -4,7 +4,7 @@
 import { createRenderer, type RenderedMail } from '../../presentation/mail';
 import { libelleEcheance, presenterEntretien, presenterVoeux } from '../../presentation/labels';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
-import type { Acteur, CandidatureState, Entretien, Voeu } from '../../workflows/definitions';
+import type { Acteur, CandidatureState, Entretien, Voeu } from '../../domain/candidature';
 import { COLLEGE, LYCEE } from '../support/fixtures';
 
 const render = createRenderer();

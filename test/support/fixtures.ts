@@ -1,7 +1,7 @@
 // Realistic test data: real UAI check letters, INE in the RNIE format, formations from the Créteil 2018 list.
 import type { Campagne } from '../../domain/campaign';
 import { campagnes } from '../../domain/campaigns';
-import type { Acteur, CandidatureInput, Eleve, VoeuDemande } from '../../workflows/definitions';
+import type { Acteur, CandidatureInput, Eleve, VoeuDemande } from '../../domain/candidature';
 
 export const COLLEGE = '0931234L';
 export const LYCEE = '0940134K';

@@ -1,7 +1,7 @@
 // A candidature's life as the states the workflow writes to the query side, without running it: for the
 // persistence tests and the write benchmark (bench/ecriture.ts).
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
-import type { Acteur, CandidatureState, HistoriqueEntree, Voeu } from '../../workflows/definitions';
+import type { Acteur, CandidatureState, HistoriqueEntree, Voeu } from '../../domain/candidature';
 import { chefAccueil, chefOrigine, COLLEGE, LYCEE, personnelAccueil } from './fixtures';
 
 const systeme: Acteur = { role: 'systeme', uai: null, nom: 'Passpro' };

@@ -8,16 +8,8 @@ import { createActivities, type Activities } from '../../activities';
 import { createSmtpMailer, type Mailer } from '../../platform/smtp';
 import { addDays, endOfParisDay, parisInstant } from '../../domain/calendar';
 import type { candidatureWorkflow } from '../../workflows/candidature';
-import {
-  candidatureStartPolicy,
-  candidatureWorkflowId,
-  constaterEntretienUpdate,
-  inscrireUpdate,
-  planifierEntretienUpdate,
-  saisirAvisOrigineUpdate,
-  type CandidatureInput,
-  type CandidatureState,
-} from '../../workflows/definitions';
+import type { CandidatureInput, CandidatureState } from '../../domain/candidature';
+import { candidatureStartPolicy, candidatureWorkflowId, constaterEntretienUpdate, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate } from '../../workflows/definitions';
 import { testDatabase, type TestDatabase } from './db';
 import { avisOrigineInput, chefOrigine, ENTRETIEN, personnelAccueil, planificationInput } from './fixtures';
 import { startSmtpReceiver, type SmtpReceiver } from './smtp';

@@ -6,18 +6,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Campagne } from '../../domain/campaign';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
-import {
-  confirmerFamilleUpdate,
-  constaterEntretienUpdate,
-  etatQuery,
-  inscrireUpdate,
-  planifierEntretienUpdate,
-  saisirAffelnetUpdate,
-  saisirAvisOrigineUpdate,
-  saisirCompteRenduUpdate,
-  type CandidatureInput,
-  type CandidatureState,
-} from '../../workflows/definitions';
+import type { CandidatureInput, CandidatureState } from '../../domain/candidature';
+import { confirmerFamilleUpdate, constaterEntretienUpdate, etatQuery, inscrireUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
 import {
   avisOrigineInput,
   campagneEn,

@@ -3,14 +3,7 @@
 // escalation to the SAIO and the lycée; a late entry is recorded late, not refused; summer time moves nothing.
 // Créteil 2018 moved to 2027 (campagneEn); each test gets a fresh server (horlogeNeuve).
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
-import {
-  constaterEntretienUpdate,
-  etatQuery,
-  inscrireUpdate,
-  planifierEntretienUpdate,
-  saisirAvisOrigineUpdate,
-  saisirCompteRenduUpdate,
-} from '../../workflows/definitions';
+import { constaterEntretienUpdate, etatQuery, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
 import { enRetardKey } from '../../workflows/search-attributes';
 import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine, compteRenduInput, LYCEE, personnelAccueil, planificationInput } from '../support/fixtures';
 import {

@@ -5,15 +5,7 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { ParsedMail } from 'mailparser';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
-import {
-  candidatureStartPolicy,
-  constaterEntretienUpdate,
-  desisterUpdate,
-  etatQuery,
-  inscrireUpdate,
-  planifierEntretienUpdate,
-  saisirAvisOrigineUpdate,
-} from '../../workflows/definitions';
+import { candidatureStartPolicy, constaterEntretienUpdate, desisterUpdate, etatQuery, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate } from '../../workflows/definitions';
 import {
   avisOrigineInput,
   campagneEn,

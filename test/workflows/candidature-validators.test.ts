@@ -3,17 +3,8 @@
 // its version, the query side, the mails and reminders are as before).
 // Créteil 2018 moved to 2027 (campagneEn); each test gets a fresh server (horlogeNeuve).
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
-import {
-  confirmerFamilleUpdate,
-  constaterEntretienUpdate,
-  etatQuery,
-  inscrireUpdate,
-  planifierEntretienUpdate,
-  saisirAffelnetUpdate,
-  saisirAvisOrigineUpdate,
-  saisirCompteRenduUpdate,
-  type Acteur,
-} from '../../workflows/definitions';
+import type { Acteur } from '../../domain/candidature';
+import { confirmerFamilleUpdate, constaterEntretienUpdate, etatQuery, inscrireUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
 import {
   avisOrigineInput,
   campagneEn,

@@ -4,16 +4,7 @@
 // Historical campaigns are moved to 2027 (campagneEn): the server's clock starts today. Each test gets a
 // fresh server (horlogeNeuve), so each starts today and may move the clock as it needs.
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
-import {
-  confirmerFamilleUpdate,
-  constaterEntretienUpdate,
-  etatQuery,
-  inscrireUpdate,
-  planifierEntretienUpdate,
-  saisirAffelnetUpdate,
-  saisirAvisOrigineUpdate,
-  saisirCompteRenduUpdate,
-} from '../../workflows/definitions';
+import { confirmerFamilleUpdate, constaterEntretienUpdate, etatQuery, inscrireUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
 import type { temporal } from '@temporalio/proto';
 import { enRetardKey, etapeKey, passproSearchAttributes } from '../../workflows/search-attributes';
 import {

@@ -5,7 +5,8 @@
 // keeps its rhythm across continue-as-new.
 import type { ParsedMail } from 'mailparser';
 import { parisInstant } from '../../domain/calendar';
-import { inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate, type CandidatureInput } from '../../workflows/definitions';
+import type { CandidatureInput } from '../../domain/candidature';
+import { inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate } from '../../workflows/definitions';
 import { DIGEST_WORKFLOW_ID, digestQuotidienWorkflow } from '../../workflows/digest';
 import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine, COLLEGE, eleve, LYCEE, planificationInput } from '../support/fixtures';
 import { recipients } from '../support/smtp';

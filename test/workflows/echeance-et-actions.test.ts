@@ -9,11 +9,8 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { escaladePlanification } from '../../domain/deadlines';
-import {
-  desisterUpdate,
-  saisirAvisOrigineUpdate,
-  type CandidatureInput,
-} from '../../workflows/definitions';
+import type { CandidatureInput } from '../../domain/candidature';
+import { desisterUpdate, saisirAvisOrigineUpdate } from '../../workflows/definitions';
 import type { candidatureWorkflow } from '../../workflows/candidature';
 import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine } from '../support/fixtures';
 import { uniqueTaskQueue } from '../support/temporal';

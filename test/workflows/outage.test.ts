@@ -11,15 +11,8 @@ import type { ParsedMail } from 'mailparser';
 import type { Activities, CourrielDemande, RappelDemande } from '../../activities';
 import type { Mailer } from '../../platform/smtp';
 import { parisInstant } from '../../domain/calendar';
-import {
-  constaterEntretienUpdate,
-  inscrireUpdate,
-  planifierEntretienUpdate,
-  saisirAvisOrigineUpdate,
-  saisirCompteRenduUpdate,
-  type CandidatureInput,
-  type CandidatureState,
-} from '../../workflows/definitions';
+import type { CandidatureInput, CandidatureState } from '../../domain/candidature';
+import { constaterEntretienUpdate, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
 import type { candidatureWorkflow } from '../../workflows';
 import { campagneEn, candidatureInput, chefAccueil, chefOrigine, COLLEGE, personnelAccueil } from '../support/fixtures';
 import { recipients } from '../support/smtp';

@@ -3,11 +3,11 @@
 // the current workflow bundle. A change to the workflow that would break the runs in flight (a command added,
 // removed or reordered without versioning) fails here before it reaches a worker.
 //
-// A generation is the workflow code between two patches (`patched()` in workflows/candidature.ts): the
-// histories of every generation must still replay, each through its own branch of the patches. Recording
-// writes the current generation (only when the procedure changed on purpose, behind a new patch, in a new
-// folder named after it):
-//   RECORD_HISTORIES=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/workflows/replay.test.ts
+// A generation is the workflow code between two patches (`patched()`, from the first release on: README,
+// "Changing the procedure"): the histories of every generation must still replay, each through its own
+// branch of the patches. Recording writes the current generation (only when the procedure changed on
+// purpose, behind a new patch, in a new folder named after it):
+//   RECORD_HISTORIES=1 bash scripts/jest.sh test/workflows/replay.test.ts
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { History } from '@temporalio/common/lib/proto-utils';
@@ -18,17 +18,8 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { parisInstant } from '../../domain/calendar';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { candidatureWorkflow } from '../../workflows/candidature';
-import {
-  candidatureWorkflowId,
-  confirmerFamilleUpdate,
-  constaterEntretienUpdate,
-  desisterUpdate,
-  planifierEntretienUpdate,
-  saisirAffelnetUpdate,
-  saisirAvisOrigineUpdate,
-  saisirCompteRenduUpdate,
-  type CandidatureInput,
-} from '../../workflows/definitions';
+import type { CandidatureInput } from '../../domain/candidature';
+import { candidatureWorkflowId, confirmerFamilleUpdate, constaterEntretienUpdate, desisterUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
 import {
   avisOrigineInput,
   campagneEn,
@@ -44,12 +35,8 @@ import { bundleWorkflows } from '../support/temporal';
 import { avancerJusqua, contexteDeTests, idDe, inscrireAuDemarrage, withWorker, type WorkflowTestContext } from '../support/workflow-env';
 
 const HISTORIES = path.join(__dirname, 'histories');
-/**
- * Runs started before `echeances-groupees`, then before `ecriture-initiale-unique`, then before
- * `echeances-locales`, then before `publication-par-activation`, then the current generation (the one
- * recorded, its inscriptions sent with the start as the API sends them).
- */
-const GENERATIONS = ['avant-echeances-groupees', 'echeances-groupees', 'ecriture-initiale-unique', 'echeances-locales', 'publication-par-activation'];
+/** The generations of the workflow code, oldest first; the last is the one the recorder writes. */
+const GENERATIONS = ['v1'];
 const GENERATION_COURANTE = GENERATIONS[GENERATIONS.length - 1];
 const creteil2018 = campagneEn('creteil-2018', 2027);
 

@@ -1,0 +1,159 @@
+// The staff's actions on candidatures, one function each, called alike by the JSON routes and by the pages:
+// the same checks (role, school, the workflow's validators) and the same refusals, whoever asks.
+import {
+  ApplicationFailure,
+  Client,
+  QueryNotRegisteredError,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  type WorkflowHandle,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { autorisations, type Action } from '../domain/autorisations';
+import type { CandidatureInput, CandidatureState } from '../domain/candidature';
+import { campagnes } from '../domain/campaigns';
+import { messageCandidatureTerminee, refus, type Arguments } from '../domain/procedure';
+import type { Database } from '../platform/database';
+import type { candidatureWorkflow } from '../workflows';
+import { candidatureStartPolicy, candidatureWorkflowId, etatQuery, inscrireUpdate, parseCandidatureWorkflowId, updates } from '../workflows/definitions';
+import { peutVoir, type Appelant } from './auth';
+import { ApiError } from './errors';
+import { candidatureExistante, verifierInscription, type Inscription } from './inscription';
+
+export interface CandidaturesDeps {
+  client: Client;
+  db: Database;
+  taskQueue: string;
+}
+
+const introuvable = () => new ApiError(404, 'candidature_introuvable', 'candidature introuvable');
+
+const candidatureClose = () =>
+  new ApiError(409, 'candidature_terminee', "la candidature de cet élève dans ce domaine est terminée : aucune action n'est plus possible");
+
+/** How each kind of refusal of the procedure (domain/procedure.ts `refus`) is answered. */
+const reponsesRefus: Record<string, { status: number; code: string }> = {
+  [refus.terminee]: { status: 409, code: 'candidature_terminee' },
+  [refus.etape]: { status: 409, code: 'action_refusee' },
+  [refus.saisie]: { status: 422, code: 'saisie_refusee' },
+  [refus.acteur]: { status: 403, code: 'acces_refuse' },
+};
+
+/** A refused update (validator) or a missing workflow becomes a 4xx with the workflow's reason. */
+function temporalError(error: unknown): never {
+  if (error instanceof WorkflowNotFoundError || error instanceof QueryNotRegisteredError) throw introuvable();
+  if (error instanceof WorkflowExecutionAlreadyStartedError) throw candidatureClose();
+  if (error instanceof WorkflowUpdateFailedError) {
+    const { cause } = error;
+    const reponse = (cause instanceof ApplicationFailure && cause.type && reponsesRefus[cause.type]) || reponsesRefus[refus.etape];
+    throw new ApiError(reponse.status, reponse.code, cause?.message ?? error.message);
+  }
+  throw error;
+}
+
+/** An action on a candidature whose workflow has ended is refused with its final step, not "not found". */
+async function updateCandidature<T>(client: Client, id: string, update: (handle: WorkflowHandle) => Promise<T>): Promise<T> {
+  const handle = client.workflow.getHandle(id);
+  try {
+    return await update(handle);
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) temporalError(error);
+    const { status } = await handle.describe().catch(temporalError);
+    if (status.name === 'RUNNING') throw error;
+    const { etape } = await handle.query(etatQuery).catch(temporalError);
+    throw new ApiError(409, 'candidature_terminee', messageCandidatureTerminee(etape));
+  }
+}
+
+/** An action's argument as the staff give it: who acts comes from their sign-in, never from what they send. */
+export type Saisie<A extends Action> = Omit<Arguments[A], 'acteur'>;
+
+export function createCandidatures(deps: CandidaturesDeps) {
+  /**
+   * The state as JSON text, if the caller may see it; someone else's candidature is as unknown as a missing
+   * one. Read from the query side, where the workflow writes it before answering any action (one indexed row
+   * instead of a round trip through Temporal to the worker), and passed on as PostgreSQL gives it: the hottest
+   * read of the API neither parses nor serialises it. From the workflow itself until its first write.
+   */
+  async function etatVisibleJson(id: string, qui: Appelant): Promise<string> {
+    if (!parseCandidatureWorkflowId(id)) throw introuvable();
+    const [ligne] = await deps.db.preparee<{ etat: string | null; uaiOrigine: string; uaiAccueil: string }>(
+      'etat_candidature',
+      'SELECT etat::text AS etat, "uaiOrigine", "uaiAccueil" FROM "Candidature" WHERE id = $1',
+      [id],
+    );
+    if (ligne?.etat) {
+      if (!peutVoir(qui, ligne)) throw introuvable();
+      return ligne.etat;
+    }
+    const state = await deps.client.workflow.getHandle(id).query(etatQuery).catch(temporalError);
+    if (!peutVoir(qui, { uaiOrigine: state.eleve.uaiOrigine, uaiAccueil: state.uaiAccueil })) throw introuvable();
+    return JSON.stringify(state);
+  }
+
+  const etatVisible = async (id: string, qui: Appelant) => JSON.parse(await etatVisibleJson(id, qui)) as CandidatureState;
+
+  /**
+   * One inscription (or recensement): the checks, then the workflow started or joined. For `POST /candidatures`
+   * and for each pupil × domaine of a CSV import (api/import.ts).
+   */
+  async function inscrire(acteur: Appelant, corps: Inscription): Promise<CandidatureState> {
+    exigerRole(acteur, 'inscription');
+    verifierInscription(acteur, corps);
+    const { campagneId, recensementSeulement, ...inscription } = corps;
+    const campagne = campagnes[campagneId];
+    const workflowId = candidatureWorkflowId(campagneId, inscription.eleve.ine, inscription.domaine.code);
+    const options = {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      ...candidatureStartPolicy,
+      args: [{ ...inscription, campagne, recensementSeulement, acteur }] as [CandidatureInput],
+    };
+    // USE_EXISTING may find another school's candidature for this pupil and domaine: say so, show nothing of it.
+    const dAutrui = async () => {
+      const existant = await deps.client.workflow.getHandle(workflowId).query(etatQuery).catch(temporalError);
+      return !peutVoir(acteur, { uaiOrigine: existant.eleve.uaiOrigine, uaiAccueil: existant.uaiAccueil });
+    };
+    const existante = () => new ApiError(409, candidatureExistante.code, candidatureExistante.message);
+    let state: CandidatureState;
+    if (recensementSeulement) {
+      await deps.client.workflow.start<typeof candidatureWorkflow>('candidatureWorkflow', options).catch(temporalError);
+      if (await dAutrui()) throw existante();
+      state = await deps.client.workflow.getHandle(workflowId).query(etatQuery).catch(temporalError);
+    } else {
+      try {
+        state = await deps.client.workflow.executeUpdateWithStart(inscrireUpdate, {
+          args: [{ voeux: inscription.voeux, acteur }],
+          startWorkflowOperation: new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', options),
+        });
+      } catch (error) {
+        if (error instanceof WorkflowUpdateFailedError && (await dAutrui())) throw existante();
+        temporalError(error);
+      }
+    }
+    return state;
+  }
+
+  /**
+   * A staff action on a candidature: the role first (403, nothing looked up), then the candidature must be one
+   * the caller sees (404), and only then is the workflow asked (its validators check role, school, step and
+   * values again: a refusal is a 409 or a 422 with its reason).
+   */
+  async function agir<A extends Action>(acteur: Appelant, id: string, action: A, saisie: Saisie<A>): Promise<CandidatureState> {
+    exigerRole(acteur, action);
+    await etatVisibleJson(id, acteur);
+    const args = { ...saisie, acteur } as Arguments[A];
+    return updateCandidature(deps.client, id, (h) => h.executeUpdate(updates[action], { args: [args] }));
+  }
+
+  return { etatVisibleJson, etatVisible, inscrire, agir };
+}
+
+export type Candidatures = ReturnType<typeof createCandidatures>;
+
+/** 403 unless the caller's role may take the action. */
+export function exigerRole(acteur: Appelant, action: Action): void {
+  const { roles } = autorisations[action];
+  if (!roles.includes(acteur.role)) throw new ApiError(403, 'acces_refuse', `action réservée à : ${roles.join(', ')}`);
+}

@@ -1,0 +1,194 @@
+// A candidature, as DOMAIN.md tells it: one pupil × one domaine × one campagne, its vœux and their avis,
+// the interview, the compte rendu, the deadlines and the history. Plain data: the workflow keeps it, the
+// database holds a copy, the API and the pages show it.
+import type { AvisFinal } from './avis';
+import type { Campagne } from './campaign';
+import type { IsoDate } from './calendar';
+
+export type Role = 'origine_personnel' | 'origine_chef' | 'accueil_personnel' | 'accueil_chef' | 'saio' | 'systeme';
+
+/** Who did something: recorded with every action. */
+export interface Acteur {
+  role: Role;
+  uai: string | null;
+  nom: string;
+}
+
+/** Where a candidature is, in the users' words. The two last are final. */
+export type Etape =
+  | 'recensement' // interest recorded by the collège, not yet registered
+  | 'a_planifier' // registered, no interview date yet
+  | 'convoquee' // interview planned, convocation sent
+  | 'compte_rendu_attendu' // interview held, compte rendu and avis d'accueil due within the window
+  | 'confirmation_attendue' // avis final known, fiche récapitulative ready, waiting for family + AFFELNET
+  | 'cloturee'
+  | 'desistee';
+
+export const etapesFinales: readonly Etape[] = ['cloturee', 'desistee'];
+
+export type Modalite = 'individuel' | 'collectif';
+
+export interface Eleve {
+  ine: string;
+  nom: string;
+  prenom: string;
+  niveau: string;
+  uaiOrigine: string;
+  referentNom: string;
+  referentEmail: string;
+}
+
+export interface VoeuDemande {
+  codeFormation: string;
+  libelle: string;
+}
+
+export interface Domaine {
+  code: string;
+  libelle: string;
+}
+
+export interface CandidatureInput {
+  campagne: Campagne;
+  eleve: Eleve;
+  domaine: Domaine;
+  modalite: Modalite;
+  uaiAccueil: string;
+  voeux: VoeuDemande[];
+  /** true: the collège records the pupil's interest (recensement) and registers later. */
+  recensementSeulement?: boolean;
+  acteur: Acteur;
+}
+
+export interface AvisSaisi<T extends string = string> {
+  avis: T;
+  par: Acteur;
+  le: string;
+  enRetard: boolean;
+}
+
+export interface Voeu extends VoeuDemande {
+  rang: number;
+  /** Added by the lycée at the interview, at the pupil's request. */
+  ajouteEnEntretien: boolean;
+  avisOrigine: (AvisSaisi & { commentaire: string }) | null;
+  avisAccueil: AvisSaisi | null;
+  avisFinal: AvisFinal | null;
+  bonus: number | null;
+}
+
+export type ModeEntretien = 'presentiel' | 'distanciel';
+
+export interface Entretien {
+  date: IsoDate;
+  heure: string;
+  lieu: string;
+  mode: ModeEntretien;
+  /** Set when the date is a weekend or public holiday, allowed explicitly. */
+  derogation: boolean;
+  /** Bumped at every change of date, time, place or mode: the calendar invitation's SEQUENCE. */
+  sequence: number;
+  statut: 'planifie' | 'tenu' | 'absent';
+  planifiePar: Acteur;
+}
+
+export interface CompteRendu {
+  texte: string;
+  par: Acteur;
+  le: string;
+  enRetard: boolean;
+}
+
+/** An open lateness: something due that has not happened. Closed ones stay in the history. */
+export type Retard = 'planification' | 'avis_origine' | 'compte_rendu';
+
+export interface HistoriqueEntree {
+  type: string;
+  acteur: Acteur;
+  survenuLe: string;
+  details?: Record<string, unknown>;
+}
+
+export interface Echeances {
+  inscription: string;
+  entretiens: string;
+  compteRendu: string | null;
+  ficheRecapitulative: string;
+  affelnet: string;
+  cloture: string;
+}
+
+export interface CandidatureState {
+  id: string;
+  campagneId: string;
+  eleve: Eleve;
+  domaine: Domaine;
+  modalite: Modalite;
+  uaiAccueil: string;
+  etape: Etape;
+  etapeDepuis: string;
+  inscritLe: string | null;
+  voeux: Voeu[];
+  entretien: Entretien | null;
+  compteRendu: CompteRendu | null;
+  ficheRecapitulativeLe: string | null;
+  confirmationFamille: { par: Acteur; le: string } | null;
+  saisieAffelnet: { par: Acteur; le: string; voeux: string[] } | null;
+  /** null until decided: true when confirmation and AFFELNET entry both came before the deadline. */
+  bonusAccorde: boolean | null;
+  echeances: Echeances;
+  /** The next deadline of the current step. */
+  prochaineEcheance: string | null;
+  retards: Retard[];
+  /** Keys of the dated events (reminders, escalations, deadlines) already handled: each happens once. */
+  evenementsTraites: string[];
+  historique: HistoriqueEntree[];
+  /** Bumped at every change: persistence ignores writes older than what it holds. */
+  version: number;
+}
+
+export interface AvisOrigineInput {
+  avis: { codeFormation: string; avis: string; commentaire: string }[];
+  acteur: Acteur;
+}
+
+export interface PlanificationInput {
+  date: IsoDate;
+  heure: string;
+  lieu: string;
+  mode: ModeEntretien;
+  derogation?: boolean;
+  acteur: Acteur;
+}
+
+export interface ConstatEntretienInput {
+  present: boolean;
+  acteur: Acteur;
+}
+
+export interface CompteRenduInput {
+  texte: string;
+  avis: { codeFormation: string; avis: string }[];
+  /** Formations of the same domaine the pupil asked for at the interview: they become new vœux. */
+  voeuxSupplementaires?: (VoeuDemande & { avis: string })[];
+  acteur: Acteur;
+}
+
+export interface ActeurInput {
+  acteur: Acteur;
+}
+
+export interface SaisieAffelnetInput {
+  voeux: string[];
+  acteur: Acteur;
+}
+
+export interface DesistementInput {
+  motif: string;
+  acteur: Acteur;
+}
+
+export interface AjoutVoeuxInput {
+  voeux: VoeuDemande[];
+  acteur: Acteur;
+}
