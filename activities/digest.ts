@@ -12,7 +12,7 @@
 // may drop as a duplicate without losing anything. A reminder recorded after that, the same day, is left
 // unassigned and goes into the recipient's next digest (the next day's, as the digest runs daily) —
 // rather than into a second mail the same day, or into an already-sent one where nobody would read it.
-// Like envoyerCourriel, two runs overlapping in time could both deliver a pending digest (identical, same
+// Like sendCourriel, two runs overlapping in time could both deliver a pending digest (identical, same
 // Message-ID): the daily run is meant to be scheduled without overlap.
 import type { Prisma } from '../generated/prisma/client';
 import { isIsoDate, libelleDate, type IsoDate } from '../domain/calendar';
@@ -171,7 +171,7 @@ async function expedier(deps: DigestDeps, render: Rendu, cle: string): Promise<n
  * failure (SMTP refusal, unknown recipient code) does not hold back the others: every recipient is tried,
  * then the activity throws, and its retry only does what is still pending.
  */
-export async function envoyerDigests(deps: DigestDeps, jour: IsoDate, maintenant: Date): Promise<{ digests: number; rappels: number }> {
+export async function sendDigests(deps: DigestDeps, jour: IsoDate, maintenant: Date): Promise<{ digests: number; rappels: number }> {
   if (!isIsoDate(jour)) throw new Error(`jour attendu au format AAAA-MM-JJ, reçu « ${jour} »`);
   const render = createRenderer();
   const aRattacher = await deps.db.prisma.rappel.findMany({

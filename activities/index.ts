@@ -4,28 +4,43 @@ import { parisInstant } from '../domain/calendar';
 import { boiteFonctionnelle } from '../domain/etablissement';
 import type { Database } from '../platform/database';
 import type { CandidatureState } from '../domain/candidature';
-import type { Courriel, Destinataires } from '../domain/procedure';
-import { envoyerDigests } from './digest';
+import type { Courriel, Destinataires, Rappel } from '../domain/procedure';
+import { sendDigests } from './digest';
 import { calendrierEntretien } from '../presentation/ics';
 import type { Attachment, Mailer } from '../platform/smtp';
-import { createRenderer } from '../presentation/mail';
+import { createRenderer, type RenderedMail } from '../presentation/mail';
 import { noterEnvoi } from './mail';
-import { enregistrerCandidature, enregistrerRappel, type RappelDemande } from './persistence';
+import { saveCandidature, saveRappel } from './persistence';
 import { libelleEcheance, presenterEntretien, presenterVoeux } from '../presentation/labels';
 
-export type { RappelDemande };
 
 export interface ActivityDeps {
   db: Pick<Database, 'prisma' | 'preparee'>;
   mailer: Mailer;
   publicUrl: string;
   saioEmail: string;
+  /** Who runs Passpro: told of every incident (the SAIO's address when unset). */
+  operateursEmail?: string;
   mailFrom?: string;
 }
 
 /** A mail of the procedure, with the state it announces (a later change does not alter it). */
 export interface CourrielDemande extends Courriel {
   candidature: CandidatureState;
+}
+
+/** A write the database refused for good: recorded for the SAIO's statistics and mailed to the operators. */
+export interface IncidentDemande {
+  candidatureId: string;
+  campagneId: string;
+  /** The staff action whose saisie was refused, or what the workflow was writing (`demarrage`, `echeances`). */
+  action: string;
+  /** The version of the state that could not be written: with the candidature and the action, the incident's key. */
+  version: number;
+  code: string;
+  /** true: the saisie was undone and the candidature goes on; false: its run stops. */
+  annulee: boolean;
+  survenuLe: string;
 }
 
 /** Interviews are booked for this long in the calendar invitation. */
@@ -44,6 +59,7 @@ export function createActivities(deps: ActivityDeps) {
   function invitation(demande: CourrielDemande, to: string[], horodatage: Date): Attachment | undefined {
     const { candidature: c } = demande;
     if (!demande.calendrier || !c.entretien) return undefined;
+    const organisateur = boiteFonctionnelle(c.uaiAccueil);
     const ics = calendrierEntretien({
       uid: `${c.id}@passpro`,
       sequence: demande.calendrier === 'CANCEL' ? c.entretien.sequence + 1 : c.entretien.sequence,
@@ -53,25 +69,49 @@ export function createActivities(deps: ActivityDeps) {
       lieu: c.entretien.lieu,
       resume: `Entretien Passpro — ${c.domaine.libelle} — ${c.eleve.prenom} ${c.eleve.nom}`,
       description: `Entretien d'information Passpro (${c.domaine.libelle}) au lycée ${c.uaiAccueil}. ${lienCandidature(c.id)}`,
-      organisateur: boiteFonctionnelle(c.uaiAccueil),
-      participants: to,
+      organisateur,
+      // The lycée's mailbox organises the interview: it is told as organiser, not invited.
+      participants: to.filter((adresse) => adresse !== organisateur),
       horodatage,
     });
     return { filename: 'entretien.ics', content: ics, contentType: `text/calendar; charset=utf-8; method=${demande.calendrier}` };
   }
 
+  /** Sends a mail once per key: its outbox row is marked sent, so that a retried activity skips it. */
+  async function envoyerUneFois(
+    envoi: { cle: string; candidatureId: string | null; gabarit: string; to: string[]; mail: RenderedMail },
+    piece?: (horodatage: Date) => Attachment | undefined,
+  ): Promise<void> {
+    const { cle, candidatureId, gabarit, to, mail } = envoi;
+    const row = await deps.db.prisma.courriel.upsert({
+      where: { cle },
+      create: { cle, candidatureId, gabarit, destinataires: to, sujet: mail.subject },
+      update: { tentatives: { increment: 1 } },
+    });
+    if (row.envoyeLe) return;
+    const messageId = `<${row.id}.${gabarit}@passpro>`;
+    const attachment = piece?.(row.createdAt);
+    try {
+      await deps.mailer.send({ ...mail, to, messageId, attachments: attachment ? [attachment] : undefined });
+    } catch (error) {
+      await deps.db.prisma.courriel.update({ where: { cle }, data: { derniereErreur: (error as Error).message } });
+      throw error;
+    }
+    await noterEnvoi(() => deps.db.prisma.courriel.update({ where: { cle }, data: { envoyeLe: new Date(), messageId, derniereErreur: null } }));
+  }
+
   return {
     /** The state, and the reminders that fell due with it (recorded in the same statement). */
-    async enregistrerCandidature(state: CandidatureState, rappels?: RappelDemande[]): Promise<void> {
-      await enregistrerCandidature(deps.db, state, rappels);
+    async saveCandidature(state: CandidatureState, rappels?: Rappel[]): Promise<void> {
+      await saveCandidature(deps.db, state, rappels);
     },
 
-    async enregistrerRappel(demande: RappelDemande): Promise<void> {
-      await enregistrerRappel(deps.db.prisma, demande);
+    async saveRappel(demande: Rappel): Promise<void> {
+      await saveRappel(deps.db.prisma, demande);
     },
 
     /** At most once per event (outbox row per key, marked sent), at least once (activity retries). */
-    async envoyerCourriel(demande: CourrielDemande): Promise<void> {
+    async sendCourriel(demande: CourrielDemande): Promise<void> {
       const { candidature } = demande;
       const lien = lienCandidature(candidature.id);
       const mail = render(demande.gabarit, {
@@ -85,26 +125,29 @@ export function createActivities(deps: ActivityDeps) {
         echeanceAffelnet: libelleEcheance(new Date(candidature.echeances.affelnet)),
       });
       const to = adresses(demande.destinataires);
-      const row = await deps.db.prisma.courriel.upsert({
-        where: { cle: demande.cle },
-        create: { cle: demande.cle, candidatureId: candidature.id, gabarit: demande.gabarit, destinataires: to, sujet: mail.subject },
-        update: { tentatives: { increment: 1 } },
+      await envoyerUneFois({ cle: demande.cle, candidatureId: candidature.id, gabarit: demande.gabarit, to, mail }, (horodatage) =>
+        invitation(demande, to, horodatage),
+      );
+    },
+
+    async reportIncident(incident: IncidentDemande): Promise<void> {
+      const cle = `${incident.candidatureId}/${incident.version}/${incident.action}`;
+      const { candidatureId, campagneId, action, code, annulee } = incident;
+      await deps.db.prisma.incident.upsert({
+        where: { cle },
+        create: { cle, candidatureId, campagneId, action, code, annulee, survenuLe: new Date(incident.survenuLe) },
+        update: {},
       });
-      if (row.envoyeLe) return;
-      const messageId = `<${row.id}.${demande.gabarit}@passpro>`;
-      const attachment = invitation(demande, to, row.createdAt);
-      try {
-        await deps.mailer.send({ ...mail, to, messageId, attachments: attachment ? [attachment] : undefined });
-      } catch (error) {
-        await deps.db.prisma.courriel.update({ where: { cle: demande.cle }, data: { derniereErreur: (error as Error).message } });
-        throw error;
-      }
-      await noterEnvoi(() => deps.db.prisma.courriel.update({ where: { cle: demande.cle }, data: { envoyeLe: new Date(), messageId, derniereErreur: null } }));
+      const mail = render('incident', {
+        lien: lienCandidature(candidatureId),
+        incident: { ...incident, survenuLeLibelle: libelleEcheance(new Date(incident.survenuLe)) },
+      });
+      await envoyerUneFois({ cle: `${cle}/incident`, candidatureId: null, gabarit: 'incident', to: [deps.operateursEmail ?? deps.saioEmail], mail });
     },
 
     /** The day's digest: one mail per recipient listing every reminder recorded for it. */
-    async envoyerDigests({ jour, maintenant }: { jour: string; maintenant: string }): Promise<{ digests: number; rappels: number }> {
-      return envoyerDigests(deps, jour, new Date(maintenant));
+    async sendDigests({ jour, maintenant }: { jour: string; maintenant: string }): Promise<{ digests: number; rappels: number }> {
+      return sendDigests(deps, jour, new Date(maintenant));
     },
   };
 }

@@ -1,8 +1,10 @@
 // Writes the workflow's state to the query side. Idempotent: a retried or replayed call with an older
 // version changes nothing; audit rows are keyed by candidature and position in the history.
+import { ApplicationFailure } from '@temporalio/common';
 import type { Database, PrismaClient } from '../platform/database';
 import type { CandidatureState } from '../domain/candidature';
 import type { Rappel } from '../domain/procedure';
+import { ecritureImpossible } from '../workflows/definitions';
 
 const date = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
 
@@ -144,7 +146,7 @@ function texteEnregistrement(l: Lignes): string {
 const textes = new Map<string, string>();
 
 /** The write of a state and of the reminders due with it: the statement's name, its text and its parameter. */
-export function requeteEnregistrement(state: CandidatureState, rappels: RappelDemande[] = []): { nom: string; texte: string; params: [string] } {
+export function requeteEnregistrement(state: CandidatureState, rappels: Rappel[] = []): { nom: string; texte: string; params: [string] } {
   const l: Lignes = { ...lignes(state), rappels: rappels.flatMap(lignesRappel) };
   const forme = [l.voeux, l.evenements, l.rappels].map((liste) => (liste.length > 0 ? '1' : '0')).join('');
   let texte = textes.get(forme);
@@ -159,16 +161,32 @@ export function requeteEnregistrement(state: CandidatureState, rappels: RappelDe
  * The worker writes the state after every action and every deadline: the statement is prepared, so that
  * PostgreSQL does not parse and plan it each time; a write then costs 0.4 of its CPU (bench:ecriture).
  */
-export async function enregistrerCandidature(db: Pick<Database, 'preparee'>, state: CandidatureState, rappels: RappelDemande[] = []): Promise<void> {
+export async function saveCandidature(db: Pick<Database, 'preparee'>, state: CandidatureState, rappels: Rappel[] = []): Promise<void> {
   const { nom, texte, params } = requeteEnregistrement(state, rappels);
-  await db.preparee(nom, texte, params);
+  try {
+    await db.preparee(nom, texte, params);
+  } catch (error) {
+    const code = refusDefinitif(error);
+    // The database's own message may quote the values (a pupil's name): only the code travels and is logged.
+    if (code) throw ApplicationFailure.nonRetryable(`écriture refusée par la base de données (SQLSTATE ${code})`, ecritureImpossible, { code });
+    throw error;
+  }
 }
 
-/** A reminder as the procedure makes it (domain/procedure.ts). */
-export type RappelDemande = Rappel;
+/**
+ * The SQLSTATE of a refusal that retrying can never fix: data the database cannot store (class 22: a NUL
+ * character, a lone surrogate, a value out of range) or a broken constraint (class 23), but a unique key, which
+ * a concurrent write can race. Null for anything else (a lost connection, a timeout): those are retried.
+ */
+export function refusDefinitif(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return null;
+  return code.startsWith('22') || (code.startsWith('23') && code !== '23505') ? code : null;
+}
+
 
 /** The rows of a reminder: one per recipient. */
-function lignesRappel(demande: RappelDemande) {
+function lignesRappel(demande: Rappel) {
   return demande.destinataires.map((destinataire) => ({
     cle: `${demande.cle}/${destinataire}`,
     candidatureId: demande.candidatureId,
@@ -181,6 +199,6 @@ function lignesRappel(demande: RappelDemande) {
 }
 
 /** Records a reminder or escalation; the daily digest mails it. */
-export async function enregistrerRappel(prisma: PrismaClient, demande: RappelDemande): Promise<void> {
+export async function saveRappel(prisma: PrismaClient, demande: Rappel): Promise<void> {
   await prisma.rappel.createMany({ data: lignesRappel(demande), skipDuplicates: true });
 }

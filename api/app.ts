@@ -15,7 +15,7 @@ import { routesFiches } from './fiches';
 import { routesImport } from './import';
 import type { Inscription } from './inscription';
 import { createLogger, httpLogger, type Logger } from './logging';
-import { construireOpenApi } from './openapi';
+import { buildOpenApi } from './openapi';
 import { listerCandidatures, statistiques } from './reads';
 import { candidatureIdParam, inscriptionSchema, listeQuery, statistiquesQuery } from './schemas';
 import { body, parse } from './validation';
@@ -75,7 +75,7 @@ export function buildApp(deps: AppDeps): express.Express {
     }),
   );
 
-  const openapi = construireOpenApi();
+  const openapi = buildOpenApi();
   app.get('/openapi.json', (_req, res) => void res.json(openapi));
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Passpro — API' }));
 

@@ -16,7 +16,7 @@ import { campagnes } from '../domain/campaigns';
 import { messageCandidatureTerminee, refus, type Arguments } from '../domain/procedure';
 import type { Database } from '../platform/database';
 import type { candidatureWorkflow } from '../workflows';
-import { candidatureStartPolicy, candidatureWorkflowId, etatQuery, inscrireUpdate, parseCandidatureWorkflowId, updates } from '../workflows/definitions';
+import { candidatureStartPolicy, candidatureWorkflowId, stateQuery, inscrireUpdate, parseCandidatureWorkflowId, updates } from '../workflows/definitions';
 import { peutVoir, type Appelant } from './auth';
 import { ApiError } from './errors';
 import { candidatureExistante, verifierInscription, type Inscription } from './inscription';
@@ -61,7 +61,7 @@ async function updateCandidature<T>(client: Client, id: string, update: (handle:
     if (!(error instanceof WorkflowNotFoundError)) temporalError(error);
     const { status } = await handle.describe().catch(temporalError);
     if (status.name === 'RUNNING') throw error;
-    const { etape } = await handle.query(etatQuery).catch(temporalError);
+    const { etape } = await handle.query(stateQuery).catch(temporalError);
     throw new ApiError(409, 'candidature_terminee', messageCandidatureTerminee(etape));
   }
 }
@@ -87,7 +87,7 @@ export function createCandidatures(deps: CandidaturesDeps) {
       if (!peutVoir(qui, ligne)) throw introuvable();
       return ligne.etat;
     }
-    const state = await deps.client.workflow.getHandle(id).query(etatQuery).catch(temporalError);
+    const state = await deps.client.workflow.getHandle(id).query(stateQuery).catch(temporalError);
     if (!peutVoir(qui, { uaiOrigine: state.eleve.uaiOrigine, uaiAccueil: state.uaiAccueil })) throw introuvable();
     return JSON.stringify(state);
   }
@@ -112,7 +112,7 @@ export function createCandidatures(deps: CandidaturesDeps) {
     };
     // USE_EXISTING may find another school's candidature for this pupil and domaine: say so, show nothing of it.
     const dAutrui = async () => {
-      const existant = await deps.client.workflow.getHandle(workflowId).query(etatQuery).catch(temporalError);
+      const existant = await deps.client.workflow.getHandle(workflowId).query(stateQuery).catch(temporalError);
       return !peutVoir(acteur, { uaiOrigine: existant.eleve.uaiOrigine, uaiAccueil: existant.uaiAccueil });
     };
     const existante = () => new ApiError(409, candidatureExistante.code, candidatureExistante.message);
@@ -120,7 +120,7 @@ export function createCandidatures(deps: CandidaturesDeps) {
     if (recensementSeulement) {
       await deps.client.workflow.start<typeof candidatureWorkflow>('candidatureWorkflow', options).catch(temporalError);
       if (await dAutrui()) throw existante();
-      state = await deps.client.workflow.getHandle(workflowId).query(etatQuery).catch(temporalError);
+      state = await deps.client.workflow.getHandle(workflowId).query(stateQuery).catch(temporalError);
     } else {
       try {
         state = await deps.client.workflow.executeUpdateWithStart(inscrireUpdate, {

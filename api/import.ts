@@ -9,7 +9,7 @@ import express, { type Express } from 'express';
 import type { z } from 'zod';
 import { parLots } from '../platform/par-lots';
 import { etapesFinales, type CandidatureState } from '../domain/candidature';
-import { candidatureWorkflowId, etatQuery } from '../workflows/definitions';
+import { candidatureWorkflowId, stateQuery } from '../workflows/definitions';
 import { autorisations } from '../domain/autorisations';
 import { appelant, exigerRoles, peutVoir, type Appelant } from './auth';
 import { ApiError } from './errors';
@@ -242,7 +242,7 @@ export function routesImport(app: Express, deps: ImportDeps): void {
   async function existante(groupe: Groupe, acteur: Appelant): Promise<'a_inscrire' | 'deja_inscrite' | ErreurLigne> {
     let etat: CandidatureState;
     try {
-      etat = await deps.client.workflow.getHandle(groupe.id).query(etatQuery);
+      etat = await deps.client.workflow.getHandle(groupe.id).query(stateQuery);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return 'a_inscrire';
       throw error;

@@ -90,7 +90,7 @@ const fiche = {
 const ficheNonPrete = erreur("la fiche n'est pas encore prête : compte rendu et avis d'accueil pas encore saisis (`fiche_non_prete`)");
 const formatNonDisponible = erreur('ni HTML ni PDF acceptés par `Accept` (`format_non_disponible`) : utilisez `?format=`');
 
-export function construireOpenApi(): Json {
+export function buildOpenApi(): Json {
   const paths: Record<string, Json> = {
     '/health': {
       get: {

@@ -84,7 +84,7 @@ export const MAX_EN_RETARD = 500;
 
 export async function statistiques(prisma: PrismaClient, campagne: string | undefined): Promise<z.infer<typeof statistiquesReponseSchema>> {
   const where: Prisma.CandidatureWhereInput = campagne ? { campagneId: campagne } : {};
-  const [parEtape, parLycee, parCollege, retardTotal, retards] = await Promise.all([
+  const [parEtape, parLycee, parCollege, retardTotal, retards, incidentTotal, incidents] = await Promise.all([
     prisma.candidature.groupBy({ by: ['etape'], where, _count: { _all: true }, orderBy: { etape: 'asc' } }),
     prisma.candidature.groupBy({ by: ['uaiAccueil', 'etape'], where, _count: { _all: true }, orderBy: [{ uaiAccueil: 'asc' }, { etape: 'asc' }] }),
     prisma.candidature.groupBy({ by: ['uaiOrigine', 'etape'], where, _count: { _all: true }, orderBy: [{ uaiOrigine: 'asc' }, { etape: 'asc' }] }),
@@ -94,6 +94,8 @@ export async function statistiques(prisma: PrismaClient, campagne: string | unde
       orderBy: [{ etapeDepuis: 'asc' }, { id: 'asc' }],
       take: MAX_EN_RETARD,
     }),
+    prisma.incident.count({ where: campagne ? { campagneId: campagne } : {} }),
+    prisma.incident.findMany({ where: campagne ? { campagneId: campagne } : {}, orderBy: { id: 'desc' }, take: MAX_EN_RETARD }),
   ]);
   const parEcole = (lignes: { uai: string; etape: string; n: number }[]) => {
     const ecoles = new Map<string, { uai: string; total: number; parEtape: Record<string, number> }>();
@@ -124,6 +126,10 @@ export async function statistiques(prisma: PrismaClient, campagne: string | unde
         retards: c.retards,
         echeance: iso(c.echeance),
       })),
+    },
+    incidents: {
+      total: incidentTotal,
+      derniers: incidents.map((i) => ({ candidatureId: i.candidatureId, action: i.action, code: i.code, annulee: i.annulee, survenuLe: i.survenuLe.toISOString() })),
     },
   };
 }

@@ -53,6 +53,7 @@ export const planificationSchema = z.strictObject({
   lieu: texte(300),
   mode: z.enum(['presentiel', 'distanciel']),
   derogation: z.boolean().optional(),
+  motifDerogation: texte(500).optional(),
 });
 
 export const constatEntretienSchema = z.strictObject({ present: z.boolean() });
@@ -182,6 +183,11 @@ export const statistiquesReponseSchema = z.object({
         echeance: z.string().nullable(),
       }),
     ),
+  }),
+  /** Writes the database refused for good: saisies undone, and candidatures whose first state could not be written. */
+  incidents: z.object({
+    total: z.number(),
+    derniers: z.array(z.object({ candidatureId: z.string(), action: z.string(), code: z.string(), annulee: z.boolean(), survenuLe: z.string() })),
   }),
 });
 

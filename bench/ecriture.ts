@@ -11,7 +11,7 @@
 // PostgreSQL), and the ratio of the sides in each round.
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { enregistrerCandidature, requeteEnregistrement } from '../activities/persistence';
+import { saveCandidature, requeteEnregistrement } from '../activities/persistence';
 import type { Database } from '../platform/database';
 import type { CandidatureState } from '../domain/candidature';
 import { testDatabase } from '../test/support/db';
@@ -36,7 +36,7 @@ function options() {
 
 type Ecrire = (db: Database, state: CandidatureState) => Promise<void>;
 
-const preparee: Ecrire = (db, state) => enregistrerCandidature(db, state);
+const preparee: Ecrire = (db, state) => saveCandidature(db, state);
 const analyseeChaqueFois: Ecrire = async (db, state) => {
   const { texte, params } = requeteEnregistrement(state);
   await db.prisma.$executeRawUnsafe(texte, ...params);

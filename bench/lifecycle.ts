@@ -24,7 +24,7 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createSmtpMailer } from '../platform/smtp';
 import { buildApp } from '../api/app';
-import { parisDateOf, parisInstant, parisTimeOf } from '../domain/calendar';
+import { parisDateOf, parisTimeOf } from '../domain/calendar';
 import { healthChecks } from '../runtime/app';
 import { DEV_JWT_SECRET, loadConfig } from '../platform/config';
 import { createWorker, reglagesWorker } from '../worker';
@@ -174,11 +174,11 @@ async function main(): Promise<void> {
       const { id } = await appeler('/candidatures', chefOrigine, corps, 201);
       const action = (nom: string, jeton: string, donnees: object) => appeler(`/candidatures/${encodeURIComponent(id)}/${nom}`, jeton, donnees);
       await action('avis-origine', chefOrigine, { avis: codes.map((codeFormation) => ({ codeFormation, avis: 'favorable', commentaire: 'Projet mûri, stage réussi.' })) });
-      // Ten minutes ahead: its timer does not fire within the run; held once its day has begun (at once, but near midnight).
-      const instant = new Date(Date.now() + 10 * 60_000);
+      // At the next minute: held from its time on, so each candidature waits for it (the baseline does not).
+      const instant = new Date(Math.ceil((Date.now() + 2_000) / 60_000) * 60_000);
       const date = parisDateOf(instant);
-      await action('entretien', chefAccueil, { date, heure: parisTimeOf(instant), lieu: 'Atelier B12', mode: 'presentiel', derogation: true });
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, parisInstant(date).getTime() - Date.now())));
+      await action('entretien', chefAccueil, { date, heure: parisTimeOf(instant), lieu: 'Atelier B12', mode: 'presentiel', derogation: true, motifDerogation: 'Entretien aussitôt, pour la mesure' });
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, instant.getTime() - Date.now())));
       await action('constat-entretien', chefAccueil, { present: true });
       await action('compte-rendu', chefAccueil, { texte: 'Élève curieux, a visité les ateliers.', avis: codes.map((codeFormation) => ({ codeFormation, avis: 'favorable' })) });
       await action('confirmation-famille', chefOrigine, {});

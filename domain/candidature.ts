@@ -84,11 +84,14 @@ export interface Entretien {
   heure: string;
   lieu: string;
   mode: ModeEntretien;
-  /** Set when the date is a weekend or public holiday, allowed explicitly. */
+  /** Set when the date is a weekend, a public holiday or past the interviews, allowed explicitly. */
   derogation: boolean;
+  /** Why the dérogation was granted (by the lycée's head or the SAIO); null without one. */
+  motifDerogation: string | null;
   /** Bumped at every change of date, time, place or mode: the calendar invitation's SEQUENCE. */
   sequence: number;
-  statut: 'planifie' | 'tenu' | 'absent';
+  /** `annule` once the candidature is withdrawn before it was held. */
+  statut: 'planifie' | 'tenu' | 'absent' | 'annule';
   planifiePar: Acteur;
 }
 
@@ -158,6 +161,8 @@ export interface PlanificationInput {
   lieu: string;
   mode: ModeEntretien;
   derogation?: boolean;
+  /** Required with a dérogation. */
+  motifDerogation?: string;
   acteur: Acteur;
 }
 

@@ -428,12 +428,22 @@ const regles: { [A in Action]: Regle<A> } = {
   },
 
   entretien: {
-    verifier: (s, { date, heure, lieu, mode, derogation = false }, now, c) => {
+    verifier: (s, { date, heure, lieu, mode, derogation = false, motifDerogation, acteur }, now, c) => {
       exigerEtape(s, 'entretien');
       if (!isIsoDate(date)) throw saisieRefusee('date attendue au format AAAA-MM-JJ');
       if (!isHeure(heure)) throw saisieRefusee('heure attendue au format HH:MM');
       if (mode !== 'presentiel' && mode !== 'distanciel') throw saisieRefusee('mode attendu : presentiel ou distanciel');
       exigerTexte(lieu, mode === 'presentiel' ? 'le lieu' : 'le lien de connexion');
+      if (derogation) {
+        // A dérogation bends the calendar: the head answers for it, and says why.
+        if (acteur.role !== 'accueil_chef' && acteur.role !== 'saio') {
+          throw new Refus(refus.acteur, 'seul le chef d\'établissement d\'accueil ou le SAIO accorde une dérogation au calendrier');
+        }
+        exigerTexte(motifDerogation ?? '', 'le motif de la dérogation');
+        if (date < c.calendrier.ouvertureInscriptions || date > c.calendrier.cloture) {
+          throw saisieRefusee(`même avec une dérogation, l'entretien se tient pendant la campagne (du ${c.calendrier.ouvertureInscriptions} au ${c.calendrier.cloture})`);
+        }
+      }
       const jour = checkDateEntretien(date, { derogation });
       if (!jour.ok) throw saisieRefusee(jour.raison);
       if (parisInstant(date, heure).getTime() <= now.getTime()) throw saisieRefusee('la date de l\'entretien est passée');
@@ -441,15 +451,23 @@ const regles: { [A in Action]: Regle<A> } = {
         throw saisieRefusee(`les entretiens se tiennent jusqu'au ${c.calendrier.finEntretiens} (sauf dérogation)`);
       }
     },
-    appliquer: (d, { date, heure, lieu, mode, derogation = false, acteur }, now) => {
+    appliquer: (d, { date, heure, lieu, mode, derogation = false, motifDerogation, acteur }, now) => {
       const sequence = (d.entretien?.sequence ?? 0) + 1;
-      d.entretien = { date, heure, lieu: lieu.trim(), mode, derogation, sequence, statut: 'planifie', planifiePar: acteur };
+      const motif = derogation ? motifDerogation!.trim() : null;
+      d.entretien = { date, heure, lieu: lieu.trim(), mode, derogation, motifDerogation: motif, sequence, statut: 'planifie', planifiePar: acteur };
       leverRetard(d, 'planification');
       if (d.etape === 'a_planifier') passerA(d, 'convoquee', now);
-      noter(d, sequence === 1 ? 'entretien_planifie' : 'entretien_modifie', acteur, now, { date, heure, lieu, mode, derogation });
+      noter(d, sequence === 1 ? 'entretien_planifie' : 'entretien_modifie', acteur, now, {
+        date,
+        heure,
+        lieu,
+        mode,
+        derogation,
+        ...(motif ? { motifDerogation: motif } : {}),
+      });
       const effets: Effet[] = [
         enregistrer,
-        { type: 'courriel', courriel: { cle: `${d.id}/convocation/${sequence}`, gabarit: 'convocation', destinataires: familleEtCollege(d), calendrier: 'REQUEST' } },
+        { type: 'courriel', courriel: { cle: `${d.id}/convocation/${sequence}`, gabarit: 'convocation', destinataires: convoques(d), calendrier: 'REQUEST' } },
       ];
       if (sequence === 1 && avisOrigineManquant(d)) {
         const message = 'Entretien planifié : avis d\'origine à saisir avant l\'entretien.';
@@ -462,8 +480,9 @@ const regles: { [A in Action]: Regle<A> } = {
   'constat-entretien': {
     verifier: (s, _input, now) => {
       exigerEtape(s, 'constat-entretien');
-      if (now.getTime() < parisInstant(s.entretien!.date).getTime()) {
-        throw horsEtape(`l'entretien est prévu le ${s.entretien!.date} : il ne peut être constaté avant`);
+      const { date, heure } = s.entretien!;
+      if (now.getTime() < parisInstant(date, heure).getTime()) {
+        throw horsEtape(`l'entretien est prévu le ${date} à ${heure} : il ne peut être constaté avant`);
       }
     },
     appliquer: (d, { present, acteur }, now, c) => {
@@ -539,9 +558,13 @@ const regles: { [A in Action]: Regle<A> } = {
   },
 
   'saisie-affelnet': {
-    verifier: (s, { voeux }) => {
+    verifier: (s, { voeux }, now, c) => {
       exigerEtape(s, 'saisie-affelnet');
       if (s.saisieAffelnet) throw horsEtape('la saisie AFFELNET est déjà enregistrée');
+      if (!s.confirmationFamille) throw horsEtape('la confirmation de la famille est attendue avant la saisie dans AFFELNET');
+      if (now.getTime() < parisInstant(c.calendrier.ouvertureAffelnet).getTime()) {
+        throw horsEtape(`la saisie des vœux dans AFFELNET ouvre le ${c.calendrier.ouvertureAffelnet}`);
+      }
       if (voeux.length === 0) throw saisieRefusee('au moins un vœu saisi dans AFFELNET est attendu');
       const inconnus = voeux.filter((code) => !s.voeux.some((v) => v.codeFormation === code));
       if (inconnus.length > 0) throw saisieRefusee(`vœu inconnu : ${inconnus.join(', ')}`);
@@ -561,13 +584,16 @@ const regles: { [A in Action]: Regle<A> } = {
     },
     appliquer: (d, { motif, acteur }, now) => {
       const convoque = d.entretien?.statut === 'planifie';
+      if (convoque) d.entretien!.statut = 'annule';
       passerA(d, 'desistee', now);
       noter(d, 'desistement', acteur, now, { motif });
       const effets: Effet[] = [enregistrer];
+      // Every calendar that holds the interview gets its cancellation: the lycée's with its notice.
+      const annulation = convoque ? ({ calendrier: 'CANCEL' } as const) : {};
       if (convoque) {
         effets.push({ type: 'courriel', courriel: { cle: `${d.id}/annulation`, gabarit: 'annulation', destinataires: familleEtCollege(d), motif, calendrier: 'CANCEL' } });
       }
-      effets.push({ type: 'courriel', courriel: { cle: `${d.id}/desistement`, gabarit: 'desistement', destinataires: { etablissements: [d.uaiAccueil] }, motif } });
+      effets.push({ type: 'courriel', courriel: { cle: `${d.id}/desistement`, gabarit: 'desistement', destinataires: { etablissements: [d.uaiAccueil] }, motif, ...annulation } });
       return effets;
     },
   },
@@ -591,7 +617,8 @@ export function appliquer<A extends Action>(action: A, state: CandidatureState, 
 }
 
 /** The actions this person may take on this candidature now (what a page offers). */
-export function actionsPossibles(state: CandidatureState, acteur: Acteur): Action[] {
+export function actionsPossibles(state: CandidatureState, acteur: Acteur, now: Date, campagne: Campagne): Action[] {
+  const affelnetOuvert = now.getTime() >= parisInstant(campagne.calendrier.ouvertureAffelnet).getTime();
   const ecoles = { uaiOrigine: state.eleve.uaiOrigine, uaiAccueil: state.uaiAccueil };
   return toutesLesActions.filter(
     (action) =>
@@ -599,7 +626,7 @@ export function actionsPossibles(state: CandidatureState, acteur: Acteur): Actio
       refusActeur(action, acteur, ecoles) === null &&
       !(action === 'avis-origine' && state.modalite !== 'individuel') &&
       !(action === 'confirmation-famille' && state.confirmationFamille) &&
-      !(action === 'saisie-affelnet' && state.saisieAffelnet),
+      !(action === 'saisie-affelnet' && (state.saisieAffelnet || !state.confirmationFamille || !affelnetOuvert)),
   );
 }
 
@@ -672,6 +699,8 @@ function rappel(d: CandidatureState, now: Date, type: string, destinataires: str
 const ecoleOrigine = (s: CandidatureState) => `uai:${s.eleve.uaiOrigine}`;
 const lycee = (s: CandidatureState) => `uai:${s.uaiAccueil}`;
 const familleEtCollege = (s: CandidatureState): Destinataires => ({ etablissements: [s.eleve.uaiOrigine], emails: [s.eleve.referentEmail] });
+/** A convocation and its changes reach the lycée's mailbox too, so that its calendar holds the interview. */
+const convoques = (s: CandidatureState): Destinataires => ({ etablissements: [s.eleve.uaiOrigine, s.uaiAccueil], emails: [s.eleve.referentEmail] });
 
 /** The avis final of each vœu by the campaign's matrix; then the fiche récapitulative is ready. */
 function conclureAvis(d: CandidatureState, now: Date, c: Campagne): Effet[] {

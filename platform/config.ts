@@ -36,6 +36,8 @@ export const configSchema = z.object({
   SMTP_PASSWORD: z.string().optional(),
   MAIL_FROM: z.string().min(3).default('Passpro <passpro@ac-creteil.fr>'),
   SAIO_EMAIL: z.email().default('saio@ac-creteil.fr'),
+  /** Who runs Passpro, told of incidents; the SAIO when unset. */
+  OPERATEURS_EMAIL: z.email().optional(),
   /** Paris time at which the day's digest of reminders leaves: after the campaigns' reminder hour (08:00). */
   DIGEST_HEURE: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'attendu HH:MM').default('08:30'),
   /** Used by `npm start` only: where the embedded Temporal Web UI and mail catcher listen. */

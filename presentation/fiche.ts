@@ -150,6 +150,8 @@ function entretienLigne(state: CandidatureState): { entretien: string; lieu: str
       return { entretien: `${quoi} tenu${accord} le ${quand}.`, lieu: e.distanciel ? null : e.lieu };
     case 'planifie':
       return { entretien: `${quoi} prévu${accord} le ${quand}.`, lieu: e.distanciel ? null : e.lieu };
+    case 'annule':
+      return { entretien: `${quoi} prévu${accord} le ${quand} : annulé${accord === 'e' ? 'e' : ''}.`, lieu: null };
   }
 }
 

@@ -65,7 +65,7 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
       connection: nativeConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: { db, mailer, publicUrl: config.PUBLIC_URL, saioEmail: config.SAIO_EMAIL },
+      deps: { db, mailer, publicUrl: config.PUBLIC_URL, saioEmail: config.SAIO_EMAIL, operateursEmail: config.OPERATEURS_EMAIL },
     });
     workerRun = worker.run();
     log(`worker: file ${config.TEMPORAL_TASK_QUEUE} sur ${config.TEMPORAL_ADDRESS}`);

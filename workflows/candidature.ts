@@ -1,8 +1,8 @@
-// The candidature workflow: Temporal's wiring around the procedure (domain/procedure.ts). Staff actions
-// arrive as updates whose validators are the procedure's checks; a handler applies the procedure's
-// transition and carries out its effects through activities; the main loop sleeps until the next dated
-// consequence, or until an action changes which one is next. Deterministic: activities are types only.
+// The candidature workflow: Temporal's wiring around the procedure (domain/procedure.ts). Staff actions are
+// updates validated by the procedure's checks; a handler applies its transition and carries out the effects
+// through activities; the loop sleeps until the next consequence, or until an action changes which is next.
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -12,7 +12,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities, CourrielDemande } from '../activities';
 import { actions, type Action } from '../domain/autorisations';
 import type { CandidatureInput, CandidatureState } from '../domain/candidature';
@@ -22,39 +22,29 @@ import {
   estTerminee,
   MatriceIncomplete,
   prochainReveil,
+  refus,
   Refus,
   traiterEcheances,
   verifier,
   type Arguments,
   type Transition,
 } from '../domain/procedure';
-import { etatQuery, updates } from './definitions';
-import {
-  avisFinalKey,
-  campagneKey,
-  domaineKey,
-  echeanceKey,
-  enRetardKey,
-  etapeDepuisKey,
-  etapeKey,
-  ineKey,
-  uaiAccueilKey,
-  uaiOrigineKey,
-} from './search-attributes';
+import { ecritureImpossible, stateQuery, updates } from './definitions';
+import { attributsDe } from './search-attributes';
 
 const optionsActivites = {
   startToCloseTimeout: '1 minute',
   // No maximum attempts: an outage of the database or of SMTP delays the consequences, it loses none.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 } as const;
-const { enregistrerCandidature, envoyerCourriel, enregistrerRappel } = proxyActivities<Activities>(optionsActivites);
+const { saveCandidature, sendCourriel, saveRappel, reportIncident } = proxyActivities<Activities>(optionsActivites);
 /**
  * The write of a deadline's consequences, run by the worker within the workflow task that the deadline woke:
  * no activity task, no second workflow task. Only the main loop uses it, one at a time; the handlers' writes
  * stay activities, since a local activity of a handler and one of the loop resolved in the same task replay
  * in another order than they ran.
  */
-const { enregistrerCandidature: enregistrerEcheances } = proxyLocalActivities<Activities>(optionsActivites);
+const { saveCandidature: saveConsequences } = proxyLocalActivities<Activities>(optionsActivites);
 
 export async function candidatureWorkflow(input: CandidatureInput): Promise<CandidatureState> {
   const { campagne } = input;
@@ -64,23 +54,53 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
   // saved, even while SMTP is down; the mail follows when SMTP is back. Each carries the state it announces.
   const courriels: CourrielDemande[] = [];
 
-  /** Takes the transition's state, then carries out its effects in order. */
-  async function executer({ state: suivant, effets }: Transition, enregistrer = enregistrerCandidature): Promise<void> {
-    state = suivant;
+  let incident = false;
+  let ecrit = false; // the first state is in the database
+  let ecritures = 0; // writes in flight
+  /**
+   * Takes the transition's state, then carries out its effects in order. A write the database refuses for good
+   * (activities/persistence.ts) is an incident: a staff action's saisie is undone and refused, so that the next
+   * valid action is taken; a first state that cannot be written stops the run (a corrected inscription starts
+   * it again); a deadline's consequences are written with the next change.
+   */
+  async function executer(transition: Transition, origine: 'action' | 'demarrage' | 'echeances', enregistrer = saveCandidature): Promise<void> {
+    const avant = state;
+    state = transition.state;
     publier();
-    for (const effet of effets) {
-      if (effet.type === 'enregistrer') await (effet.rappels.length > 0 ? enregistrer(state, effet.rappels) : enregistrer(state));
-      else if (effet.type === 'courriel') courriels.push({ ...effet.courriel, candidature: state });
-      else await enregistrerRappel(effet.rappel);
+    for (const effet of transition.effets) {
+      if (effet.type === 'courriel') courriels.push({ ...effet.courriel, candidature: state });
+      else if (effet.type === 'rappel') await saveRappel(effet.rappel);
+      else {
+        ecritures += 1;
+        try {
+          await (effet.rappels.length > 0 ? enregistrer(state, effet.rappels) : enregistrer(state));
+          ecrit = true;
+        } catch (error) {
+          const code = codeEcritureImpossible(error);
+          if (code === null) throw error;
+          const annulee = origine === 'action' && state === transition.state;
+          if (annulee) state = avant;
+          incident = true;
+          publier();
+          const { id: candidatureId, campagneId, version } = transition.state;
+          await reportIncident({ candidatureId, campagneId, action: origine, version, code, annulee, survenuLe: new Date().toISOString() });
+          if (origine === 'action') {
+            throw ApplicationFailure.create({ type: refus.saisie, message: 'la saisie contient un caractère que Passpro ne peut pas enregistrer : corrigez-la', nonRetryable: true });
+          }
+          if (origine === 'demarrage') throw ApplicationFailure.nonRetryable('la candidature ne peut pas être enregistrée', ecritureImpossible);
+          return;
+        } finally {
+          ecritures -= 1;
+        }
+      }
     }
   }
 
-  async function envoyerCourriels(): Promise<void> {
-    for (let demande = courriels.shift(); demande; demande = courriels.shift()) await envoyerCourriel(demande);
-  }
+  const sendCourriels = async () => {
+    for (let demande = courriels.shift(); demande; demande = courriels.shift()) await sendCourriel(demande);
+  };
 
   // ---- search attributes: what the SAIO filters on, published once for the changes made in a workflow task ----
-
   const publies = new Map<string, string>();
   let publicationPrevue = false;
   function publier(): void {
@@ -90,19 +110,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
     // activation only after its microtasks, so the changes of one task make one upsert.
     void Promise.resolve().then(() => {
       publicationPrevue = false;
-      const attributs: SearchAttributeUpdatePair[] = [
-        { key: campagneKey, value: state.campagneId },
-        { key: domaineKey, value: state.domaine.code },
-        { key: ineKey, value: state.eleve.ine },
-        { key: uaiOrigineKey, value: state.eleve.uaiOrigine },
-        { key: uaiAccueilKey, value: state.uaiAccueil },
-        { key: etapeKey, value: state.etape },
-        { key: etapeDepuisKey, value: new Date(state.etapeDepuis) },
-        { key: echeanceKey, value: state.prochaineEcheance ? new Date(state.prochaineEcheance) : null },
-        { key: enRetardKey, value: state.retards.length > 0 },
-        { key: avisFinalKey, value: [...new Set(state.voeux.flatMap((v) => (v.avisFinal ? [v.avisFinal] : [])))] },
-      ];
-      const changes = attributs.filter(({ key, value }) => {
+      const changes = attributsDe(state, incident).filter(({ key, value }) => {
         const valeur = JSON.stringify(value);
         if (publies.get(key.name) === valeur) return false;
         publies.set(key.name, valeur);
@@ -116,7 +124,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
   // ---- staff actions: the state is complete before any handler is set, because setting a handler runs the
   // updates already buffered for it (update-with-start delivers the inscription with the start) ----
 
-  setHandler(etatQuery, () => state);
+  setHandler(stateQuery, () => state);
 
   function parLaProcedure<T>(fn: () => T): T {
     try {
@@ -133,32 +141,38 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
     setHandler(
       update,
       async (args: Arguments[A]) => {
-        await executer(parLaProcedure(() => appliquer(action, state, args, new Date(), campagne)));
+        await executer(parLaProcedure(() => appliquer(action, state, args, new Date(), campagne)), 'action');
         return state;
       },
       { validator: (args: Arguments[A]) => parLaProcedure(() => verifier(action, state, args, new Date(), campagne)) },
     );
   }
-  const versionAuDemarrage = state.version;
   for (const action of actions) recevoir(action);
 
-  // An inscription delivered with the start has written the first state by now; a recensement writes it here.
-  if (state.version === versionAuDemarrage) await enregistrerCandidature(state);
+  // ---- the first write, then the dated consequences ----
 
-  // ---- dated consequences ----
-
+  const premiereEcriture = () => !ecrit && ecritures === 0;
   while (!estTerminee(state)) {
+    // An inscription delivered with the start writes the first state; a recensement (or a refused inscription) here.
+    if (premiereEcriture()) await executer({ state, effets: [{ type: 'enregistrer', rappels: [] }] }, 'demarrage');
     const version = state.version;
     const delai = prochainReveil(state, campagne)! - Date.now();
     // An action changes the state, and with it which consequences are due: wake up, send its mails, recompute.
-    if (delai > 0 && (await condition(() => state.version !== version || courriels.length > 0, delai))) {
-      await envoyerCourriels();
+    if (delai > 0 && (await condition(() => state.version !== version || courriels.length > 0 || premiereEcriture(), delai))) {
+      await sendCourriels();
       continue;
     }
-    await executer(traiterEcheances(state, new Date(), campagne), enregistrerEcheances);
+    await executer(traiterEcheances(state, new Date(), campagne), 'echeances', saveConsequences);
   }
 
   await condition(allHandlersFinished);
-  await envoyerCourriels();
+  await sendCourriels();
   return state;
+}
+
+/** The SQLSTATE of a write the database refused for good, or null for any other failure. */
+function codeEcritureImpossible(error: unknown): string | null {
+  const echec = error instanceof ActivityFailure ? error.cause : error;
+  if (!(echec instanceof ApplicationFailure) || echec.type !== ecritureImpossible) return null;
+  return ((echec.details ?? []) as { code?: string }[])[0]?.code ?? 'inconnu';
 }

@@ -16,7 +16,7 @@ import type {
 } from '../domain/candidature';
 import type { Arguments } from '../domain/procedure';
 
-export const etatQuery = defineQuery<CandidatureState>('etat');
+export const stateQuery = defineQuery<CandidatureState>('state');
 
 /** Registers the pupil (from recensement) or adds vœux to a registration: the update-with-start of inscription. */
 export const inscrireUpdate = defineUpdate<CandidatureState, [AjoutVoeuxInput]>('inscrire');
@@ -46,8 +46,12 @@ export const updates: { [A in Action]: UpdateDefinition<CandidatureState, [Argum
  */
 export const candidatureStartPolicy = {
   workflowIdConflictPolicy: 'USE_EXISTING',
-  workflowIdReusePolicy: 'REJECT_DUPLICATE',
+  // A run that failed (its first state could not be written) may start again with a corrected inscription.
+  workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
 } as const;
+
+/** The failure type of a write the database refused for good (activities/persistence.ts): retrying cannot help. */
+export const ecritureImpossible = 'EcritureImpossible';
 
 const prefix = 'passpro';
 

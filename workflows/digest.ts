@@ -5,7 +5,7 @@ import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { addDays, parisDateOf, parisInstant } from '../domain/calendar';
 
-const { envoyerDigests } = proxyActivities<Activities>({
+const { sendDigests } = proxyActivities<Activities>({
   // A whole académie's digests in one call: generous, and a retry resends nothing already sent (outbox).
   startToCloseTimeout: '30 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
@@ -30,7 +30,7 @@ export async function digestQuotidienWorkflow({ heure, joursParExecution = 30 }:
   for (let jour = 0; jour < joursParExecution; jour += 1) {
     const envoi = prochainEnvoi(new Date(), heure);
     await sleep(envoi.getTime() - Date.now());
-    await envoyerDigests({ jour: parisDateOf(envoi), maintenant: envoi.toISOString() });
+    await sendDigests({ jour: parisDateOf(envoi), maintenant: envoi.toISOString() });
   }
   await continueAsNew<typeof digestQuotidienWorkflow>({ heure, joursParExecution });
 }

@@ -199,13 +199,14 @@ async function demo(running: Running, config: Config, { eleves, graine, quitter 
     const date = demain ? addDays(aujourdhui, 1) : parisDateOf(new Date(instant));
     if (!demain) dernierEntretien = Math.max(dernierEntretien, instant);
     const distanciel = c.eleve.ine.charCodeAt(10) % 10 === 0;
-    await agir(c, 'accueil_personnel', 'entretien', {
+    const derogation = !checkDateEntretien(date).ok;
+    // The demo runs any day: on a weekend or a public holiday, the lycée's head grants the dérogation.
+    await agir(c, derogation ? 'accueil_chef' : 'accueil_personnel', 'entretien', {
       date,
       heure: demain ? '10:00' : heure(instant),
       lieu: distanciel ? 'https://visio.ac-creteil.fr/passpro-demo' : `${catalogue.etablissements.find((e) => e.uai === c.uaiAccueil)!.nom}, salle B12`,
       mode: distanciel ? 'distanciel' : 'presentiel',
-      // The demo runs any day: on a weekend or a public holiday, the SAIO's derogation is explicit.
-      ...(checkDateEntretien(date).ok ? {} : { derogation: true }),
+      ...(derogation ? { derogation: true, motifDerogation: 'Entretien de démonstration' } : {}),
     });
   });
 

@@ -2,7 +2,7 @@
 // reminders, nothing sent twice whatever the retries, an outage and a crash after delivery survived, and a
 // reminder that comes after the day's digest going out the next day.
 import type { ParsedMail } from 'mailparser';
-import { envoyerDigests, libelleTypeRappel, messageIdDigest, type DigestDeps } from '../../activities/digest';
+import { sendDigests, libelleTypeRappel, messageIdDigest, type DigestDeps } from '../../activities/digest';
 import { createSmtpMailer, type Mailer } from '../../platform/smtp';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
 import { testDatabase, type TestDatabase } from '../support/db';
@@ -93,7 +93,7 @@ describe('daily digest', () => {
     // Recorded after the run's clock: it waits for a later run.
     await rappel(LEA, 'compte_rendu', `uai:${LYCEE}`, parisInstant(LUNDI, '09:00'), null, 'Plus tard.');
 
-    await expect(envoyerDigests(deps, LUNDI, parisInstant(LUNDI, '08:05'))).resolves.toEqual({ digests: 2, rappels: 4 });
+    await expect(sendDigests(deps, LUNDI, parisInstant(LUNDI, '08:05'))).resolves.toEqual({ digests: 2, rappels: 4 });
     await calme();
     expect(smtp.mails).toHaveLength(2);
 
@@ -136,7 +136,7 @@ describe('daily digest', () => {
     ]);
     expect(rappels[0].digestLe).toEqual(parisInstant(LUNDI, '08:05'));
 
-    await expect(envoyerDigests(deps, LUNDI, parisInstant(LUNDI, '08:05'))).resolves.toEqual({ digests: 0, rappels: 0 });
+    await expect(sendDigests(deps, LUNDI, parisInstant(LUNDI, '08:05'))).resolves.toEqual({ digests: 0, rappels: 0 });
     await calme();
     expect(smtp.mails).toHaveLength(2);
   });
@@ -144,8 +144,8 @@ describe('daily digest', () => {
   it('fails while SMTP refuses, marking nothing sent, then delivers one mail each, never two', async () => {
     await matinee();
     smtp.setDown(true);
-    await expect(envoyerDigests(deps, LUNDI, parisInstant(LUNDI, '08:05'))).rejects.toThrow(/451/);
-    await expect(envoyerDigests(deps, LUNDI, parisInstant(LUNDI, '08:10'))).rejects.toThrow(/451/);
+    await expect(sendDigests(deps, LUNDI, parisInstant(LUNDI, '08:05'))).rejects.toThrow(/451/);
+    await expect(sendDigests(deps, LUNDI, parisInstant(LUNDI, '08:10'))).rejects.toThrow(/451/);
     const echecs = await db.prisma.courriel.findMany();
     expect(echecs).toHaveLength(2);
     for (const c of echecs) {
@@ -156,8 +156,8 @@ describe('daily digest', () => {
     expect(smtp.mails).toHaveLength(0);
 
     smtp.setDown(false);
-    await expect(envoyerDigests(deps, LUNDI, parisInstant(LUNDI, '08:15'))).resolves.toEqual({ digests: 2, rappels: 4 });
-    await expect(envoyerDigests(deps, LUNDI, parisInstant(LUNDI, '08:20'))).resolves.toEqual({ digests: 0, rappels: 0 });
+    await expect(sendDigests(deps, LUNDI, parisInstant(LUNDI, '08:15'))).resolves.toEqual({ digests: 2, rappels: 4 });
+    await expect(sendDigests(deps, LUNDI, parisInstant(LUNDI, '08:20'))).resolves.toEqual({ digests: 0, rappels: 0 });
     await calme();
     expect(pour(BOITE_LYCEE)).toHaveLength(1);
     expect(pour(SAIO)).toHaveLength(1);
@@ -171,14 +171,14 @@ describe('daily digest', () => {
 
   it('sends a reminder recorded after the day’s digest in the next day’s digest', async () => {
     await matinee();
-    await envoyerDigests(deps, LUNDI, parisInstant(LUNDI, '08:05'));
+    await sendDigests(deps, LUNDI, parisInstant(LUNDI, '08:05'));
     const tardif = await rappel(LEA, 'compte_rendu', `uai:${LYCEE}`, parisInstant(LUNDI, '15:00'), endOfParisDay('2018-05-10'), 'Compte rendu attendu.');
 
     // A run later the same day sends nothing: the lycée already had its digest today.
-    await expect(envoyerDigests(deps, LUNDI, parisInstant(LUNDI, '18:00'))).resolves.toEqual({ digests: 0, rappels: 0 });
+    await expect(sendDigests(deps, LUNDI, parisInstant(LUNDI, '18:00'))).resolves.toEqual({ digests: 0, rappels: 0 });
     expect((await db.prisma.rappel.findUniqueOrThrow({ where: { id: tardif.id } })).digestCle).toBeNull();
 
-    await expect(envoyerDigests(deps, MARDI, parisInstant(MARDI, '08:05'))).resolves.toEqual({ digests: 1, rappels: 1 });
+    await expect(sendDigests(deps, MARDI, parisInstant(MARDI, '08:05'))).resolves.toEqual({ digests: 1, rappels: 1 });
     await calme();
     const mails = pour(BOITE_LYCEE);
     expect(mails).toHaveLength(2);
@@ -200,11 +200,11 @@ describe('daily digest', () => {
       },
       close: () => undefined,
     };
-    await expect(envoyerDigests({ ...deps, mailer: crash }, LUNDI, parisInstant(LUNDI, '08:05'))).rejects.toThrow(/arrêté/);
+    await expect(sendDigests({ ...deps, mailer: crash }, LUNDI, parisInstant(LUNDI, '08:05'))).rejects.toThrow(/arrêté/);
     // Recorded between the crash and the retry: the digest already went out once, so it waits for tomorrow.
     await rappel(LEA, 'compte_rendu', `uai:${LYCEE}`, parisInstant(LUNDI, '08:07'), null, 'Arrivé entre-temps.');
 
-    await expect(envoyerDigests(deps, LUNDI, parisInstant(LUNDI, '08:10'))).resolves.toEqual({ digests: 2, rappels: 4 });
+    await expect(sendDigests(deps, LUNDI, parisInstant(LUNDI, '08:10'))).resolves.toEqual({ digests: 2, rappels: 4 });
     await calme();
     const [premier, second] = pour(BOITE_LYCEE);
     expect(pour(BOITE_LYCEE)).toHaveLength(2);
@@ -213,7 +213,7 @@ describe('daily digest', () => {
     expect(second.text).toBe(premier.text);
     expect(second.text).not.toContain('Arrivé entre-temps.');
 
-    await expect(envoyerDigests(deps, MARDI, parisInstant(MARDI, '08:05'))).resolves.toEqual({ digests: 1, rappels: 1 });
+    await expect(sendDigests(deps, MARDI, parisInstant(MARDI, '08:05'))).resolves.toEqual({ digests: 1, rappels: 1 });
     await calme();
     expect(pour(BOITE_LYCEE).at(-1)?.text).toContain('Arrivé entre-temps.');
   });
@@ -221,11 +221,11 @@ describe('daily digest', () => {
   it('delivers on a later day a digest an earlier run assigned but could not send', async () => {
     await matinee();
     smtp.setDown(true);
-    await expect(envoyerDigests(deps, LUNDI, parisInstant(LUNDI, '08:05'))).rejects.toThrow();
+    await expect(sendDigests(deps, LUNDI, parisInstant(LUNDI, '08:05'))).rejects.toThrow();
     smtp.setDown(false);
     await rappel(LEA, 'planification', 'saio', parisInstant(MARDI, '08:00'), null, 'Escalade du mardi.');
 
-    await expect(envoyerDigests(deps, MARDI, parisInstant(MARDI, '08:05'))).resolves.toEqual({ digests: 3, rappels: 5 });
+    await expect(sendDigests(deps, MARDI, parisInstant(MARDI, '08:05'))).resolves.toEqual({ digests: 3, rappels: 5 });
     await calme();
     expect(pour(BOITE_LYCEE).map((m) => m.subject)).toEqual(['Passpro — 2 candidatures demandent votre attention (lundi 7 mai 2018)']);
     expect(pour(SAIO).map((m) => m.messageId).sort()).toEqual([`<digest.${LUNDI}.saio@passpro>`, `<digest.${MARDI}.saio@passpro>`]);
@@ -233,7 +233,7 @@ describe('daily digest', () => {
 
   it('labels a qualified reminder type, keeps the interview time, and writes to the collège mailbox', async () => {
     await rappel(LEA, 'avis_origine_veille/2018-05-08', `uai:${COLLEGE}`, parisInstant(LUNDI, '08:00'), parisInstant(MARDI, '14:00'), "Entretien demain : l'avis d'origine n'est pas saisi.");
-    await expect(envoyerDigests(deps, LUNDI, parisInstant(LUNDI, '08:05'))).resolves.toEqual({ digests: 1, rappels: 1 });
+    await expect(sendDigests(deps, LUNDI, parisInstant(LUNDI, '08:05'))).resolves.toEqual({ digests: 1, rappels: 1 });
     const [mail] = await smtp.waitFor((m) => recipients(m).includes(BOITE_COLLEGE));
     expect(mail.text).toContain(
       `- Léa Martin — metallerie : Avis d'origine manquant, entretien demain (échéance : mardi 8 mai 2018 à 14:00)\n  Entretien demain : l'avis d'origine n'est pas saisi.`,
@@ -244,7 +244,7 @@ describe('daily digest', () => {
   it('still sends the other digests when one recipient is unknown, then reports it', async () => {
     await matinee();
     await rappel(LEA, 'planification', 'rectorat', parisInstant(LUNDI, '08:00'), null, 'Destinataire inconnu.');
-    await expect(envoyerDigests(deps, LUNDI, parisInstant(LUNDI, '08:05'))).rejects.toThrow(/destinataire de rappel inconnu « rectorat »/);
+    await expect(sendDigests(deps, LUNDI, parisInstant(LUNDI, '08:05'))).rejects.toThrow(/destinataire de rappel inconnu « rectorat »/);
     await calme();
     expect(pour(BOITE_LYCEE)).toHaveLength(1);
     expect(pour(SAIO)).toHaveLength(1);

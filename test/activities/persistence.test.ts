@@ -3,7 +3,8 @@
 // audit row per history entry whatever the retries, every avis of every vœu, one reminder row per recipient.
 import { createActivities } from '../../activities';
 import type { Mailer } from '../../platform/smtp';
-import { enregistrerCandidature, enregistrerRappel, type RappelDemande } from '../../activities/persistence';
+import { saveCandidature, saveRappel } from '../../activities/persistence';
+import type { Rappel } from '../../domain/procedure';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
 import { openDatabase, type Database } from '../../platform/database';
 import { testDatabase, type TestDatabase } from '../support/db';
@@ -42,9 +43,9 @@ describe('persistence', () => {
   it('writing the same state twice changes nothing: one candidature, one audit row per history entry', async () => {
     const etats = vie(nouvelIne());
     const v3 = etats[2];
-    await enregistrerCandidature(db, v3);
+    await saveCandidature(db, v3);
     const avant = await lire(v3.id);
-    await enregistrerCandidature(db, v3);
+    await saveCandidature(db, v3);
     const apres = await lire(v3.id);
     expect(apres).toEqual(avant);
     expect(apres.version).toBe(3);
@@ -61,9 +62,9 @@ describe('persistence', () => {
   it('an older version written after a newer one changes nothing: the candidature keeps the newer fields', async () => {
     const etats = vie(nouvelIne());
     const recente = etats[6]; // fiche ready, avis final known
-    await enregistrerCandidature(db, recente);
+    await saveCandidature(db, recente);
     const avant = await lire(recente.id);
-    for (const ancienne of [etats[0], etats[3], etats[5], etats[6]]) await enregistrerCandidature(db, ancienne);
+    for (const ancienne of [etats[0], etats[3], etats[5], etats[6]]) await saveCandidature(db, ancienne);
     const apres = await lire(recente.id);
     expect(apres).toEqual(avant);
     expect(apres).toMatchObject({
@@ -84,7 +85,7 @@ describe('persistence', () => {
     const ordre = [0, 1, 1, 3, 2, 3, 4, 6, 5, 6, 7, 8, 7, 8];
     const ids: bigint[] = [];
     for (const [position, i] of ordre.entries()) {
-      await enregistrerCandidature(db, etats[i]);
+      await saveCandidature(db, etats[i]);
       const row = await lire(id);
       const attendue = Math.max(...ordre.slice(0, position + 1).map((k) => etats[k].version));
       expect(row.version).toBe(attendue);
@@ -112,12 +113,12 @@ describe('persistence', () => {
   it('writes every vœu with its avis: origine and comment, accueil, final, bonus, rank, added at the interview', async () => {
     const etats = vie(nouvelIne());
     const id = etats[0].id;
-    await enregistrerCandidature(db, etats[1]);
+    await saveCandidature(db, etats[1]);
     expect((await lire(id)).voeux.map((v) => [v.codeFormation, v.avisOrigine, v.avisAccueil, v.avisFinal, v.bonus])).toEqual([
       ['24025401', null, null, null, null],
       ['50025415', null, null, null, null],
     ]);
-    await enregistrerCandidature(db, etats[8]);
+    await saveCandidature(db, etats[8]);
     const row = await lire(id);
     expect(row).toMatchObject({ etape: 'cloturee', bonusAccorde: true, confirmationFamilleLe: new Date('2018-05-10T08:00:00.000Z'), saisieAffelnetLe: new Date('2018-05-11T08:00:00.000Z') });
     expect(row.voeux).toEqual([
@@ -146,11 +147,11 @@ describe('persistence', () => {
       const activities = createActivities({ db: base, mailer: aucunCourriel, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' });
       const etats = vie(nouvelIne());
       const id = etats[0].id;
-      await activities.enregistrerCandidature(etats[4]);
-      await activities.enregistrerCandidature(etats[4]);
+      await activities.saveCandidature(etats[4]);
+      await activities.saveCandidature(etats[4]);
       // the newest always wins, and each history entry is written once
       for (let i = 5; i < etats.length; i += 1) {
-        await Promise.all([activities.enregistrerCandidature(etats[i - 1]), activities.enregistrerCandidature(etats[i]), activities.enregistrerCandidature(etats[i - 1])]);
+        await Promise.all([activities.saveCandidature(etats[i - 1]), activities.saveCandidature(etats[i]), activities.saveCandidature(etats[i - 1])]);
         const row = await lire(id);
         expect(row.version).toBe(etats[i].version);
         expect(row.etape).toBe(etats[i].etape);
@@ -167,14 +168,14 @@ describe('persistence', () => {
     const autre = structuredClone(metallerie);
     autre.id = `passpro:creteil-2018:${ine}:maintenance`;
     autre.domaine = { code: 'maintenance', libelle: 'Maintenance des véhicules' };
-    await enregistrerCandidature(db, metallerie);
-    await enregistrerCandidature(db, autre);
+    await saveCandidature(db, metallerie);
+    await saveCandidature(db, autre);
     expect(await db.prisma.eleve.count({ where: { ine } })).toBe(1);
     expect((await db.prisma.candidature.findMany({ where: { ine }, orderBy: { domaine: 'asc' } })).map((c) => c.domaine)).toEqual(['maintenance', 'metallerie']);
   });
 });
 
-describe('reminders (enregistrerRappel)', () => {
+describe('reminders (saveRappel)', () => {
   let db: TestDatabase;
   const lireVersion = async (id: string) => (await db.prisma.candidature.findUniqueOrThrow({ where: { id } })).version;
   beforeAll(async () => {
@@ -184,8 +185,8 @@ describe('reminders (enregistrerRappel)', () => {
 
   it('recorded twice: one row per recipient, as first written', async () => {
     const etat = vie(nouvelIne())[3];
-    await enregistrerCandidature(db, etat);
-    const demande: RappelDemande = {
+    await saveCandidature(db, etat);
+    const demande: Rappel = {
       cle: `${etat.id}/escalade_planification`,
       candidatureId: etat.id,
       type: 'escalade_planification',
@@ -194,11 +195,11 @@ describe('reminders (enregistrerRappel)', () => {
       message: "Entretien toujours non planifié à l'approche de la fin des entretiens.",
       creeLe: parisInstant('2018-05-06', '08:00').toISOString(),
     };
-    await enregistrerRappel(db.prisma, demande);
+    await saveRappel(db.prisma, demande);
     const premiers = await db.prisma.rappel.findMany({ where: { candidatureId: etat.id }, orderBy: { destinataire: 'asc' } });
-    await enregistrerRappel(db.prisma, demande);
+    await saveRappel(db.prisma, demande);
     // a retry carries the same key; its other fields cannot change the row already there
-    await enregistrerRappel(db.prisma, { ...demande, message: 'autre texte', creeLe: parisInstant('2018-05-07', '08:00').toISOString() });
+    await saveRappel(db.prisma, { ...demande, message: 'autre texte', creeLe: parisInstant('2018-05-07', '08:00').toISOString() });
     const rows = await db.prisma.rappel.findMany({ where: { candidatureId: etat.id }, orderBy: { destinataire: 'asc' } });
     expect(rows).toEqual(premiers);
     expect(rows.map((r) => [r.cle, r.destinataire, r.type, r.digestCle])).toEqual([
@@ -208,10 +209,10 @@ describe('reminders (enregistrerRappel)', () => {
     expect(rows[0]).toMatchObject({ echeance: endOfParisDay('2018-05-11'), creeLe: parisInstant('2018-05-06', '08:00'), message: demande.message });
   });
 
-  it('with the state (enregistrerCandidature): recorded whether or not the state is newer, once per key', async () => {
+  it('with the state (saveCandidature): recorded whether or not the state is newer, once per key', async () => {
     const etats = vie(nouvelIne());
     const etat = etats[3];
-    const demande = (cle: string, destinataires: string[]): RappelDemande => ({
+    const demande = (cle: string, destinataires: string[]): Rappel => ({
       cle: `${etat.id}/${cle}`,
       candidatureId: etat.id,
       type: cle,
@@ -220,10 +221,10 @@ describe('reminders (enregistrerRappel)', () => {
       message: 'Entretien à planifier.',
       creeLe: parisInstant('2018-05-06', '08:00').toISOString(),
     });
-    await enregistrerCandidature(db, etat, [demande('planification', [`uai:${LYCEE}`])]);
+    await saveCandidature(db, etat, [demande('planification', [`uai:${LYCEE}`])]);
     // The same version again (a reminder that changes nothing in the state), then an older one: still recorded.
-    await enregistrerCandidature(db, etat, [demande('planification', [`uai:${LYCEE}`]), demande('escalade_planification', ['saio', `uai:${LYCEE}`])]);
-    await enregistrerCandidature(db, etats[1], [demande('affelnet', [`uai:${COLLEGE}`])]);
+    await saveCandidature(db, etat, [demande('planification', [`uai:${LYCEE}`]), demande('escalade_planification', ['saio', `uai:${LYCEE}`])]);
+    await saveCandidature(db, etats[1], [demande('affelnet', [`uai:${COLLEGE}`])]);
     const rows = await db.prisma.rappel.findMany({ where: { candidatureId: etat.id }, orderBy: { cle: 'asc' } });
     expect(rows.map((r) => r.cle)).toEqual([
       `${etat.id}/affelnet/uai:${COLLEGE}`,
@@ -237,9 +238,9 @@ describe('reminders (enregistrerRappel)', () => {
 
   it('through the activity: a second event is a second row per recipient, a repeated one is not', async () => {
     const etat = vie(nouvelIne())[3];
-    await enregistrerCandidature(db, etat);
+    await saveCandidature(db, etat);
     const activities = createActivities({ db, mailer: aucunCourriel, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' });
-    const rappel = (cle: string): RappelDemande => ({
+    const rappel = (cle: string): Rappel => ({
       cle: `${etat.id}/${cle}`,
       candidatureId: etat.id,
       type: 'avis_origine_veille',
@@ -248,10 +249,10 @@ describe('reminders (enregistrerRappel)', () => {
       message: "Entretien demain : l'avis d'origine n'est pas saisi.",
       creeLe: parisInstant('2018-04-09', '08:00').toISOString(),
     });
-    await activities.enregistrerRappel(rappel('avis_origine_veille/2018-04-10'));
-    await activities.enregistrerRappel(rappel('avis_origine_veille/2018-04-10'));
-    await activities.enregistrerRappel(rappel('avis_origine_veille/2018-04-17'));
-    await activities.enregistrerRappel(rappel('avis_origine_veille/2018-04-17'));
+    await activities.saveRappel(rappel('avis_origine_veille/2018-04-10'));
+    await activities.saveRappel(rappel('avis_origine_veille/2018-04-10'));
+    await activities.saveRappel(rappel('avis_origine_veille/2018-04-17'));
+    await activities.saveRappel(rappel('avis_origine_veille/2018-04-17'));
     const rows = await db.prisma.rappel.findMany({ where: { candidatureId: etat.id }, orderBy: { cle: 'asc' } });
     expect(rows.map((r) => r.cle)).toEqual([
       `${etat.id}/avis_origine_veille/2018-04-10/uai:${COLLEGE}`,

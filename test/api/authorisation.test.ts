@@ -8,7 +8,7 @@ import { rolesPersonnes, type RolePersonne } from '../../api/auth';
 import { autorisations, type Action } from '../../domain/autorisations';
 import { addDays, checkDateEntretien } from '../../domain/calendar';
 import type { CandidatureState } from '../../domain/candidature';
-import { etatQuery } from '../../workflows/definitions';
+import { stateQuery } from '../../workflows/definitions';
 import { AUTRE_COLLEGE, bearer, corpsInscription, COLLEGE, SECRET, startStack, uaiDuRole, type Stack } from './harness';
 
 let stack: Stack;
@@ -31,7 +31,7 @@ async function candidature(convoquee = false): Promise<string> {
   return id;
 }
 
-const etat = (id: string): Promise<CandidatureState> => stack.env.client.workflow.getHandle(id).query(etatQuery);
+const etat = (id: string): Promise<CandidatureState> => stack.env.client.workflow.getHandle(id).query(stateQuery);
 
 /** The first working day at least a week ahead (the interview must be in the future, not on a weekend or holiday). */
 function jourOuvre(): string {

@@ -3,7 +3,7 @@
 // read (another school's: 404); 409 until the lycée's compte rendu is in.
 import pdfParse from 'pdf-parse';
 import request from 'supertest';
-import { parisDateOf, parisInstant, parisTimeOf } from '../../domain/calendar';
+import { parisDateOf, parisTimeOf } from '../../domain/calendar';
 import { bearer, corpsInscription, eventually, startStack, type Stack } from './harness';
 
 let stack: Stack;
@@ -34,11 +34,11 @@ async function rendreFichePrete(id: string): Promise<void> {
       { codeFormation: '50025415', avis: 'assez_favorable', commentaire: 'Projet à préciser.' },
     ],
   });
-  // Two minutes ahead, any day of the week (dérogation): it may be recorded as soon as its day has begun.
-  const instant = new Date(Date.now() + 120_000);
+  // At the next minute, any day of the week (dérogation): it may be recorded from its time on.
+  const instant = new Date(Math.ceil((Date.now() + 2_000) / 60_000) * 60_000);
   const date = parisDateOf(instant);
-  await action(id, 'entretien', 'accueil_chef', { date, heure: parisTimeOf(instant), lieu: 'Atelier B12', mode: 'presentiel', derogation: true });
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, parisInstant(date).getTime() - Date.now())));
+  await action(id, 'entretien', 'accueil_chef', { date, heure: parisTimeOf(instant), lieu: 'Atelier B12', mode: 'presentiel', derogation: true, motifDerogation: 'Entretien ce jour-là pour le test' });
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, instant.getTime() - Date.now())));
   await action(id, 'constat-entretien', 'accueil_chef', { present: true });
   await action(id, 'compte-rendu', 'accueil_chef', {
     texte: COMPTE_RENDU,

@@ -4,7 +4,7 @@
 // are 4xx; no input gives a 500.
 import request from 'supertest';
 import { colonnesImport } from '../../api/import';
-import { candidatureWorkflowId, etatQuery } from '../../workflows/definitions';
+import { candidatureWorkflowId, stateQuery } from '../../workflows/definitions';
 import { eleve } from '../support/fixtures';
 import { AUTRE_COLLEGE, bearer, COLLEGE, corpsInscription, LYCEE, startStack, type Stack } from './harness';
 
@@ -86,7 +86,7 @@ describe('POST /candidatures/import', () => {
         { ligne: 5, ine: lea.ine, domaine: 'electricite', codeFormation: ELECTRICIEN.code, resultat: 'inscrite', candidature: ids.leaElec },
       ],
     });
-    const metal = await stack.env.client.workflow.getHandle(ids.leaMetal).query(etatQuery);
+    const metal = await stack.env.client.workflow.getHandle(ids.leaMetal).query(stateQuery);
     expect(metal).toMatchObject({ etape: 'a_planifier', eleve: { ine: lea.ine, uaiOrigine: COLLEGE }, uaiAccueil: LYCEE });
     expect(metal.voeux.map((v) => [v.rang, v.codeFormation, v.libelle])).toEqual([
       [1, STRUCTURES.code, STRUCTURES.libelle],
@@ -97,13 +97,13 @@ describe('POST /candidatures/import', () => {
       ['recensement', 'Test origine_chef'],
       ['inscription', 'Test origine_chef'],
     ]);
-    expect((await stack.env.client.workflow.getHandle(ids.noahElec).query(etatQuery)).eleve).toMatchObject({ nom: 'Diallo', prenom: 'Noah' });
+    expect((await stack.env.client.workflow.getHandle(ids.noahElec).query(stateQuery)).eleve).toMatchObject({ nom: 'Diallo', prenom: 'Noah' });
 
     const encore = await importer(fichier);
     expect(encore.status).toBe(200);
     expect(encore.body).toMatchObject({ candidatures: 3, inscrites: 0, lignesEnErreur: 0 });
     expect(encore.body.lignes.map((l: { resultat: string }) => l.resultat)).toEqual(['deja_inscrite', 'deja_inscrite', 'deja_inscrite', 'deja_inscrite']);
-    expect((await stack.env.client.workflow.getHandle(ids.leaMetal).query(etatQuery)).version).toBe(metal.version);
+    expect((await stack.env.client.workflow.getHandle(ids.leaMetal).query(stateQuery)).version).toBe(metal.version);
   });
 
   it('reads a comma-separated file, and adds a new vœu to a candidature the collège already has', async () => {
@@ -113,7 +113,7 @@ describe('POST /candidatures/import', () => {
     const res = await importer(csv([ligne(e, STRUCTURES), ligne(e, { code: '50025416', libelle: 'CAP métallier' })], ','), { role: 'origine_personnel' });
     expect(res.status).toBe(201);
     expect(res.body.lignes.map((l: { resultat: string }) => l.resultat)).toEqual(['inscrite', 'inscrite']);
-    const etat = await stack.env.client.workflow.getHandle(candidatureWorkflowId(CAMPAGNE, e.ine, 'metallerie')).query(etatQuery);
+    const etat = await stack.env.client.workflow.getHandle(candidatureWorkflowId(CAMPAGNE, e.ine, 'metallerie')).query(stateQuery);
     expect(etat.voeux.map((v) => v.codeFormation)).toEqual(['24025401', '50025415', '50025416']);
   });
 

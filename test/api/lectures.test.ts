@@ -3,7 +3,7 @@
 import request from 'supertest';
 import { actions } from '../../api/actions';
 import { Prisma } from '../../generated/prisma/client';
-import { etatQuery } from '../../workflows/definitions';
+import { stateQuery } from '../../workflows/definitions';
 import { DIGEST_WORKFLOW_ID } from '../../workflows/digest';
 import { AUTRE_COLLEGE, AUTRE_LYCEE, bearer, COLLEGE, corpsInscription, eventually, LYCEE, startStack, type Stack } from './harness';
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
   const planned = await request(stack.app)
     .post(chemin(ids.a2, 'entretien'))
     .set('authorization', await bearer('accueil_chef'))
-    .send({ date: date.toISOString().slice(0, 10), heure: '14:00', lieu: 'Atelier B', mode: 'presentiel', derogation: true });
+    .send({ date: date.toISOString().slice(0, 10), heure: '14:00', lieu: 'Atelier B', mode: 'presentiel', derogation: true, motifDerogation: 'Entretien ce jour-là pour le test' });
   expect(planned.status).toBe(200);
   const withdrawn = await request(stack.app).post(chemin(ids.d1, 'desistement')).set('authorization', await bearer('saio')).send({ motif: 'déménagement' });
   expect(withdrawn.status).toBe(200);
@@ -152,7 +152,7 @@ describe('GET /candidatures/:id', () => {
     const res = await request(stack.app).get(chemin(ids.a2)).set('authorization', chef);
     expect(res.status).toBe(200);
     const { etat } = await stack.db.prisma.candidature.findUniqueOrThrow({ where: { id: ids.a2 }, select: { etat: true } });
-    const live = await stack.env.client.workflow.getHandle(ids.a2).query(etatQuery);
+    const live = await stack.env.client.workflow.getHandle(ids.a2).query(stateQuery);
     expect(res.body).toEqual(etat);
     expect(res.body).toEqual(live);
     expect(res.body).toMatchObject({ etape: 'convoquee', entretien: { statut: 'planifie' } });
@@ -163,7 +163,7 @@ describe('GET /candidatures/:id', () => {
     await stack.db.prisma.candidature.update({ where: { id }, data: { etat: Prisma.DbNull } });
     const res = await request(stack.app).get(chemin(id)).set('authorization', await bearer('origine_chef'));
     expect(res.status).toBe(200);
-    expect(res.body).toEqual(await stack.env.client.workflow.getHandle(id).query(etatQuery));
+    expect(res.body).toEqual(await stack.env.client.workflow.getHandle(id).query(stateQuery));
   });
 });
 
@@ -277,7 +277,7 @@ describe('bad input everywhere: 4xx, never 500, and nothing changes', () => {
 
   it.each(actions.map((a) => [a.path]))('POST /candidatures/:id/%s', async (action) => {
     const autorisation = await bearer(action === 'avis-origine' || action === 'saisie-affelnet' ? 'origine_chef' : action === 'entretien' || action === 'constat-entretien' || action === 'compte-rendu' ? 'accueil_chef' : 'origine_personnel');
-    const avant = await stack.env.client.workflow.getHandle(ids.a1).query(etatQuery);
+    const avant = await stack.env.client.workflow.getHandle(ids.a1).query(stateQuery);
     const horsDes4xx: [string, number][] = [];
     for (const [nom, corps] of corpsInvalides) {
       if (action === 'confirmation-famille' && nom === 'an empty object') continue; // its valid body
@@ -295,7 +295,7 @@ describe('bad input everywhere: 4xx, never 500, and nothing changes', () => {
       const res = await request(stack.app).post(chemin(id, action)).set('authorization', autorisation).send(actionCorpsValide(action));
       expect([id, res.status]).toEqual([id, attendu]);
     }
-    const apres = await stack.env.client.workflow.getHandle(ids.a1).query(etatQuery);
+    const apres = await stack.env.client.workflow.getHandle(ids.a1).query(stateQuery);
     expect(apres.version).toBe(avant.version);
   });
 

@@ -3,7 +3,7 @@
 // and the API routes, SAIO only, on the API suites' stack.
 import { parse as parseCsv } from 'csv-parse/sync';
 import request from 'supertest';
-import { enregistrerCandidature } from '../../activities/persistence';
+import { saveCandidature } from '../../activities/persistence';
 import { colonnesAffelnet, colonnesRetards, exportAffelnet, exportRetards } from '../../api/exports';
 import { calculerAvisFinal } from '../../domain/avis';
 import { endOfParisDay } from '../../domain/calendar';
@@ -113,7 +113,7 @@ beforeAll(async () => {
       { ...serrurier, origine: 'reserve', accueil: 'reserve' },
     ], { etape: 'cloturee', aTemps: true }),
   ];
-  for (const e of etats) await enregistrerCandidature(stack.db, e);
+  for (const e of etats) await saveCandidature(stack.db, e);
 });
 afterAll(async () => {
   await stack?.stop();

@@ -70,8 +70,8 @@ describe('e-mail activity', () => {
 
   it('renders the désistement notice in French, HTML and text, to the lycée mailbox', async () => {
     const state = stateOf();
-    await activities.enregistrerCandidature(state);
-    await activities.envoyerCourriel({ ...desistement(state, 'projet abandonné'), destinataires: { etablissements: [LYCEE], saio: true } });
+    await activities.saveCandidature(state);
+    await activities.sendCourriel({ ...desistement(state, 'projet abandonné'), destinataires: { etablissements: [LYCEE], saio: true } });
     const [mail] = await smtp.waitFor((m) => m.text?.includes('projet abandonné') === true);
     expect(mail.subject).toBe('Passpro — désistement de Léa Martin (Métallerie)');
     expect(recipients(mail)).toEqual([`ce.${LYCEE.toLowerCase()}@ac-creteil.fr`, 'saio@ac-creteil.fr']);
@@ -84,11 +84,11 @@ describe('e-mail activity', () => {
 
   it('sends one mail per event even when the activity runs again', async () => {
     const state = stateOf();
-    await activities.enregistrerCandidature(state);
+    await activities.saveCandidature(state);
     const demande = desistement(state, 'une fois');
-    await activities.envoyerCourriel(demande);
-    await activities.envoyerCourriel(demande);
-    await activities.envoyerCourriel(demande);
+    await activities.sendCourriel(demande);
+    await activities.sendCourriel(demande);
+    await activities.sendCourriel(demande);
     await smtp.waitFor((m) => m.text?.includes(encodeURIComponent(state.id)) === true);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(smtp.mails.filter((m) => m.text?.includes(encodeURIComponent(state.id)))).toHaveLength(1);
@@ -96,15 +96,15 @@ describe('e-mail activity', () => {
 
   it('fails while SMTP refuses, then delivers exactly once on retry', async () => {
     const state = stateOf();
-    await activities.enregistrerCandidature(state);
+    await activities.saveCandidature(state);
     const demande = desistement(state, 'panne');
     smtp.setDown(true);
-    await expect(activities.envoyerCourriel(demande)).rejects.toThrow();
+    await expect(activities.sendCourriel(demande)).rejects.toThrow();
     const failed = await db.prisma.courriel.findUniqueOrThrow({ where: { cle: demande.cle } });
     expect(failed.envoyeLe).toBeNull();
     expect(failed.derniereErreur).toMatch(/451/);
     smtp.setDown(false);
-    await activities.envoyerCourriel(demande);
+    await activities.sendCourriel(demande);
     await smtp.waitFor((m) => m.text?.includes(encodeURIComponent(state.id)) === true);
     expect(smtp.mails.filter((m) => m.text?.includes(encodeURIComponent(state.id)))).toHaveLength(1);
   });

@@ -21,6 +21,7 @@ function entretien(overrides: Partial<Entretien> = {}): Entretien {
     lieu: 'Lycée Jean Macé, atelier B12',
     mode: 'presentiel',
     derogation: false,
+    motifDerogation: null,
     sequence: 1,
     statut: 'tenu',
     planifiePar: proviseur,

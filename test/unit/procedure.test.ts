@@ -172,7 +172,7 @@ describe('avis d\'origine, planning and convocation', () => {
     expect(v.state).toMatchObject({ etape: 'convoquee', entretien: { sequence: 1, statut: 'planifie' } });
     expect(v.state.prochaineEcheance).toBe(a('2027-04-07', '14:00').toISOString());
     expect(courriels(effets)).toEqual([
-      { cle: `${v.state.id}/convocation/1`, gabarit: 'convocation', destinataires: { etablissements: [COLLEGE], emails: ['pp.durand@ac-creteil.fr'] }, calendrier: 'REQUEST' },
+      { cle: `${v.state.id}/convocation/1`, gabarit: 'convocation', destinataires: { etablissements: [COLLEGE, LYCEE], emails: ['pp.durand@ac-creteil.fr'] }, calendrier: 'REQUEST' },
     ]);
     expect(effets.map((e) => e.type)).toEqual(['enregistrer', 'courriel', 'rappel']);
     expect(v.rappels.map((r) => [r.type, r.destinataires])).toEqual([['avis_origine_manquant', [`uai:${COLLEGE}`]]]);
@@ -208,8 +208,25 @@ describe('avis d\'origine, planning and convocation', () => {
     expect(refuse(v, 'entretien', { ...planifier('2027-04-07'), heure: '25:00' }, debut).message).toBe('heure attendue au format HH:MM');
     expect(refuse(v, 'entretien', { ...planifier('2027-04-07'), lieu: ' ', mode: 'distanciel' as const }, debut).message).toBe('le lien de connexion est obligatoire');
     expect(refuse(v, 'entretien', planifier('2027-04-07', { acteur: personnelAutreLycee }), debut).type).toBe(refus.acteur);
-    agir(v, 'entretien', planifier('2027-04-10', { derogation: true }), debut);
-    expect(v.state.entretien).toMatchObject({ date: '2027-04-10', derogation: true });
+    agir(v, 'entretien', planifier('2027-04-10', { derogation: true, motifDerogation: 'Journée portes ouvertes', acteur: chefAccueil }), debut);
+    expect(v.state.entretien).toMatchObject({ date: '2027-04-10', derogation: true, motifDerogation: 'Journée portes ouvertes' });
+    expect(v.state.historique.at(-1)?.details).toMatchObject({ derogation: true, motifDerogation: 'Journée portes ouvertes' });
+  });
+
+  it('grants a dérogation only by the lycée\'s head or the SAIO, with its reason, within the campaign', () => {
+    const v = vie();
+    inscrire(v);
+    const samedi = { ...planificationInput('2027-04-10', '10:00'), derogation: true, motifDerogation: 'Forum des métiers' };
+    expect(refuse(v, 'entretien', samedi, debut)).toMatchObject({
+      type: refus.acteur,
+      message: 'seul le chef d\'établissement d\'accueil ou le SAIO accorde une dérogation au calendrier',
+    });
+    expect(refuse(v, 'entretien', { ...samedi, acteur: chefAccueil, motifDerogation: ' ' }, debut).message).toBe('le motif de la dérogation est obligatoire');
+    expect(refuse(v, 'entretien', { ...samedi, acteur: saio, date: '2027-07-01' }, debut).message).toBe(
+      'même avec une dérogation, l\'entretien se tient pendant la campagne (du 2027-01-30 au 2027-06-30)',
+    );
+    agir(v, 'entretien', { ...samedi, acteur: saio, date: '2027-06-30' }, debut);
+    expect(v.state.entretien).toMatchObject({ date: '2027-06-30', motifDerogation: 'Forum des métiers' });
   });
 
   it('lets the SAIO plan for any lycée, and no one else than the lycée', () => {
@@ -242,14 +259,16 @@ describe('avis d\'origine, planning and convocation', () => {
 });
 
 describe('interview, compte rendu and the avis final', () => {
-  it('refuses to record the interview before its day', () => {
+  it('refuses to record the interview before its time', () => {
     const v = vie();
     inscrire(v);
     agir(v, 'entretien', planificationInput('2027-04-07', '14:00'), debut);
-    expect(refuse(v, 'constat-entretien', { present: true, acteur: personnelAccueil }, a('2027-04-06', '23:00'))).toMatchObject({
+    expect(refuse(v, 'constat-entretien', { present: true, acteur: personnelAccueil }, a('2027-04-07', '13:59'))).toMatchObject({
       type: refus.etape,
-      message: 'l\'entretien est prévu le 2027-04-07 : il ne peut être constaté avant',
+      message: 'l\'entretien est prévu le 2027-04-07 à 14:00 : il ne peut être constaté avant',
     });
+    agir(v, 'constat-entretien', { present: false, acteur: personnelAccueil }, a('2027-04-07', '14:00'));
+    expect(v.state.entretien?.statut).toBe('absent');
   });
 
   it('opens the 3-day window at the interview: reminder at day 2, escalation at the end, late entry recorded', () => {
@@ -359,6 +378,20 @@ describe('family confirmation, AFFELNET and the bonus', () => {
     return v;
   };
 
+  it('takes the AFFELNET entry only after the family\'s confirmation, and once the AFFELNET window is open', () => {
+    const v = pret();
+    expect(refuse(v, 'saisie-affelnet', { voeux: ['24025401'], acteur: chefOrigine }, a('2027-05-10')).message).toBe(
+      'la confirmation de la famille est attendue avant la saisie dans AFFELNET',
+    );
+    agir(v, 'confirmation-famille', { acteur: personnelOrigine }, a('2027-04-20'));
+    expect(actionsPossibles(v.state, chefOrigine, a('2027-04-20'), creteil)).toEqual(['desistement']);
+    expect(refuse(v, 'saisie-affelnet', { voeux: ['24025401'], acteur: chefOrigine }, a('2027-05-06', '23:59'))).toMatchObject({
+      type: refus.etape,
+      message: 'la saisie des vœux dans AFFELNET ouvre le 2027-05-07',
+    });
+    expect(actionsPossibles(v.state, chefOrigine, a('2027-05-07', '00:00'), creteil)).toEqual(['saisie-affelnet', 'desistement']);
+  });
+
   it('grants the campaign\'s bonus when confirmation and entry come before the deadline', () => {
     const v = pret();
     agir(v, 'confirmation-famille', { acteur: personnelOrigine }, a('2027-05-10'));
@@ -398,9 +431,9 @@ describe('désistement', () => {
     const effets = agir(v, 'desistement', { motif: 'Apprentissage', acteur: personnelOrigine }, a('2027-04-06'));
     expect(courriels(effets).map((c) => [c.gabarit, c.calendrier, c.destinataires])).toEqual([
       ['annulation', 'CANCEL', { etablissements: [COLLEGE], emails: ['pp.durand@ac-creteil.fr'] }],
-      ['desistement', undefined, { etablissements: [LYCEE] }],
+      ['desistement', 'CANCEL', { etablissements: [LYCEE] }],
     ]);
-    expect(v.state).toMatchObject({ etape: 'desistee', retards: [] });
+    expect(v.state).toMatchObject({ etape: 'desistee', retards: [], entretien: { statut: 'annule' } });
     expect(refuse(v, 'entretien', planificationInput('2027-04-08', '14:00'), a('2027-04-06'))).toMatchObject({
       type: refus.terminee,
       message: 'la candidature est terminée (desistee) : aucune action n\'est plus possible',
@@ -411,7 +444,7 @@ describe('désistement', () => {
     const v = vie();
     inscrire(v);
     expect(refuse(v, 'desistement', { motif: 'x', acteur: personnelAccueil }, debut).type).toBe(refus.acteur);
-    expect(courriels(agir(v, 'desistement', { motif: 'Déménagement', acteur: saio }, debut)).map((c) => c.gabarit)).toEqual(['desistement']);
+    expect(courriels(agir(v, 'desistement', { motif: 'Déménagement', acteur: saio }, debut)).map((c) => [c.gabarit, c.calendrier])).toEqual([['desistement', undefined]]);
   });
 });
 
@@ -439,12 +472,12 @@ describe('the step table and who may act', () => {
   it('offers each person only the actions they may take at this step', () => {
     const v = vie();
     inscrire(v);
-    expect(actionsPossibles(v.state, chefOrigine)).toEqual(['inscription', 'avis-origine', 'desistement']);
-    expect(actionsPossibles(v.state, personnelOrigine)).toEqual(['inscription', 'desistement']);
-    expect(actionsPossibles(v.state, personnelAccueil)).toEqual(['entretien']);
-    expect(actionsPossibles(v.state, personnelAutreLycee)).toEqual([]);
-    expect(actionsPossibles(v.state, saio)).toEqual(['entretien', 'desistement']);
+    expect(actionsPossibles(v.state, chefOrigine, debut, creteil)).toEqual(['inscription', 'avis-origine', 'desistement']);
+    expect(actionsPossibles(v.state, personnelOrigine, debut, creteil)).toEqual(['inscription', 'desistement']);
+    expect(actionsPossibles(v.state, personnelAccueil, debut, creteil)).toEqual(['entretien']);
+    expect(actionsPossibles(v.state, personnelAutreLycee, debut, creteil)).toEqual([]);
+    expect(actionsPossibles(v.state, saio, debut, creteil)).toEqual(['entretien', 'desistement']);
     const fini = entretienTenu();
-    expect(actionsPossibles(fini.state, chefAccueil)).toEqual(['compte-rendu']);
+    expect(actionsPossibles(fini.state, chefAccueil, a('2027-04-08'), creteil)).toEqual(['compte-rendu']);
   });
 });

@@ -7,7 +7,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Campagne } from '../../domain/campaign';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
 import type { CandidatureInput, CandidatureState } from '../../domain/candidature';
-import { confirmerFamilleUpdate, constaterEntretienUpdate, etatQuery, inscrireUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
+import { confirmerFamilleUpdate, constaterEntretienUpdate, stateQuery, inscrireUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
 import {
   avisOrigineInput,
   campagneEn,
@@ -77,12 +77,12 @@ describe('AFFELNET and the bonus', () => {
       const [rappel] = await rappels(id);
       expect([rappel.type, rappel.destinataire, rappel.echeance?.toISOString()]).toEqual(['affelnet', college, endOfParisDay('2027-05-23').toISOString()]);
 
-      // The vœu entry first, the family's confirmation second: the bonus is decided when both are in.
+      // The family's confirmation first, the vœu entry second: the bonus is decided when both are in.
       await avancerJusqua(ctx, parisInstant('2027-05-21', '10:00'));
-      let state = await handle.executeUpdate(saisirAffelnetUpdate, { args: [{ voeux: ['24025401', '50025415'], acteur: chefOrigine }] });
+      let state = await handle.executeUpdate(confirmerFamilleUpdate, { args: [{ acteur: personnelOrigine }] });
       expect(state.bonusAccorde).toBeNull();
       expect(state.etape).toBe('confirmation_attendue');
-      state = await handle.executeUpdate(confirmerFamilleUpdate, { args: [{ acteur: personnelOrigine }] });
+      state = await handle.executeUpdate(saisirAffelnetUpdate, { args: [{ voeux: ['24025401', '50025415'], acteur: chefOrigine }] });
       expect(state.etape).toBe('cloturee');
       expect(state.bonusAccorde).toBe(true);
       // The third vœu, assez favorable too, was not entered in AFFELNET: no points.
@@ -126,11 +126,11 @@ describe('AFFELNET and the bonus', () => {
       await avancerJusqua(ctx, parisInstant(ENTRETIEN.date, '15:00'));
       await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
 
-      const avant = await handle.query(etatQuery);
+      const avant = await handle.query(stateQuery);
       expect(await refus(handle.executeUpdate(saisirCompteRenduUpdate, {
         args: [compteRenduInput(input.voeux, ['favorable', 'assez_favorable', 'reserve'])],
       }))).toBe('avis « assez_favorable » non admis par la campagne (attendu : favorable, reserve)');
-      expect(await handle.query(etatQuery)).toEqual(avant);
+      expect(await handle.query(stateQuery)).toEqual(avant);
 
       const fiche = await handle.executeUpdate(saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'favorable', 'reserve'])] });
       expect(fiche.voeux.map((v) => v.avisFinal)).toEqual(['tres_favorable', 'assez_favorable', 'peu_favorable']);
@@ -157,12 +157,12 @@ describe('AFFELNET and the bonus', () => {
       expect(state.bonusAccorde).toBeNull();
 
       await avancerJusqua(ctx, decale(echeance, -1));
-      state = await handle.query(etatQuery);
+      state = await handle.query(stateQuery);
       expect(state.etape).toBe('confirmation_attendue');
       expect(state.bonusAccorde).toBeNull();
 
       await avancerJusqua(ctx, decale(echeance, 1));
-      state = await handle.query(etatQuery);
+      state = await handle.query(stateQuery);
       expect(state.etape).toBe('cloturee');
       expect(state.bonusAccorde).toBe(false);
       expect(state.voeux.map((v) => v.bonus)).toEqual([0, 0]);

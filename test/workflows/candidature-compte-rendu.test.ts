@@ -3,7 +3,7 @@
 // escalation to the SAIO and the lycée; a late entry is recorded late, not refused; summer time moves nothing.
 // Créteil 2018 moved to 2027 (campagneEn); each test gets a fresh server (horlogeNeuve).
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
-import { constaterEntretienUpdate, etatQuery, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
+import { constaterEntretienUpdate, stateQuery, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
 import { enRetardKey } from '../../workflows/search-attributes';
 import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine, compteRenduInput, LYCEE, personnelAccueil, planificationInput } from '../support/fixtures';
 import {
@@ -43,7 +43,7 @@ describe('compte rendu window', () => {
       expect(state.voeux.map((v) => v.avisFinal)).toEqual(['tres_favorable', 'peu_favorable']);
       // The reminder's and the escalation's times pass: they belonged to the step that is over.
       await avancerJusqua(ctx, parisInstant('2027-04-11', '12:00'));
-      expect((await handle.query(etatQuery)).retards).toEqual([]);
+      expect((await handle.query(stateQuery)).retards).toEqual([]);
     });
     expect(await traces(ctx, id)).toEqual({ rappels: [], courriels: ['convocation/1', 'fiche_prete'], mails: ['convocation', 'fiche_prete'] });
   });
@@ -60,7 +60,7 @@ describe('compte rendu window', () => {
       const [rappel] = await rappels(id);
       expect([rappel.type, rappel.destinataire, rappel.echeance?.toISOString()]).toEqual(['compte_rendu', lycee, endOfParisDay('2027-04-10').toISOString()]);
       expectCreeA(rappel.creeLe, parisInstant('2027-04-09', '08:00'));
-      expect((await handle.query(etatQuery)).retards).toEqual([]);
+      expect((await handle.query(stateQuery)).retards).toEqual([]);
       expect(await enRetardAttribut(handle)).toBe(false);
 
       const state = await handle.executeUpdate(saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'assez_favorable'])] });
@@ -86,7 +86,7 @@ describe('compte rendu window', () => {
       await entretienTenu(ctx, handle, input, ['favorable', 'assez_favorable']);
       await avancerJusqua(ctx, decale(finFenetre, -1));
       expect((await rappels(id)).map((r) => r.type)).toEqual(['compte_rendu']);
-      expect((await handle.query(etatQuery)).retards).toEqual([]);
+      expect((await handle.query(stateQuery)).retards).toEqual([]);
 
       await avancerJusqua(ctx, parisInstant('2027-04-11', '10:00'));
       const escalades = (await rappels(id)).slice(1);
@@ -95,7 +95,7 @@ describe('compte rendu window', () => {
         ['escalade_compte_rendu', lycee, finFenetre.toISOString()],
       ]);
       for (const r of escalades) expectCreeA(r.creeLe, finFenetre);
-      let state = await handle.query(etatQuery);
+      let state = await handle.query(stateQuery);
       expect(state.etape).toBe('compte_rendu_attendu');
       expect(state.retards).toEqual(['compte_rendu']);
       expect(state.historique.at(-1)?.type).toBe('escalade_compte_rendu');
@@ -142,9 +142,9 @@ describe('compte rendu window', () => {
       expectCreeA(rappel.creeLe, new Date('2027-03-28T06:00:00Z'));
 
       await avancerJusqua(ctx, new Date('2027-03-29T21:58:00Z'));
-      expect((await handle.query(etatQuery)).retards).toEqual([]);
+      expect((await handle.query(stateQuery)).retards).toEqual([]);
       await avancerJusqua(ctx, new Date('2027-03-29T22:01:00Z'));
-      expect((await handle.query(etatQuery)).retards).toEqual(['compte_rendu']);
+      expect((await handle.query(stateQuery)).retards).toEqual(['compte_rendu']);
       const escalades = (await rappels(id)).filter((r) => r.type === 'escalade_compte_rendu');
       expect(escalades).toHaveLength(2);
       for (const r of escalades) expectCreeA(r.creeLe, new Date('2027-03-29T21:59:59.999Z'));
@@ -169,7 +169,7 @@ describe('compte rendu window', () => {
       await avancerJusqua(ctx, decale(endOfParisDay('2027-04-10'), 1));
       const apresFenetre = await rappels(id);
       expect(apresFenetre.map((r) => r.destinataire)).toEqual(expect.arrayContaining([lycee, 'saio']));
-      expect((await handle.query(etatQuery)).retards).not.toEqual([]);
+      expect((await handle.query(stateQuery)).retards).not.toEqual([]);
       expect(await enRetardAttribut(handle)).toBe(true);
       expect((await ligne(id)).enRetard).toBe(true);
     });

@@ -5,7 +5,7 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { ParsedMail } from 'mailparser';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
-import { candidatureStartPolicy, constaterEntretienUpdate, desisterUpdate, etatQuery, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate } from '../../workflows/definitions';
+import { candidatureStartPolicy, constaterEntretienUpdate, desisterUpdate, stateQuery, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate } from '../../workflows/definitions';
 import {
   avisOrigineInput,
   campagneEn,
@@ -123,7 +123,7 @@ describe('candidature outcomes', () => {
 
       expect(state.etape).toBe('a_planifier');
       const events = (await handle.fetchHistory()).events ?? [];
-      const ecritures = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'enregistrerCandidature');
+      const ecritures = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'saveCandidature');
       // The inscription's write, then the désistement's: none at start beside the inscription's.
       expect(ecritures).toHaveLength(2);
       const tentatives = events.flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : []));
@@ -166,17 +166,17 @@ describe('candidature outcomes', () => {
     await withWorker(ctx, async (taskQueue) => {
       const handle = await startCandidature(ctx, taskQueue, input);
       await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
-      const avant = await handle.query(etatQuery);
+      const avant = await handle.query(stateQuery);
       expect(await refus(handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, ['favorable'])] }))).toBe(
         "pas d'avis en séance d'information collective",
       );
-      expect(await handle.query(etatQuery)).toEqual(avant);
+      expect(await handle.query(stateQuery)).toEqual(avant);
 
       let state = await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput(ENTRETIEN.date, ENTRETIEN.heure)] });
       expect(state.etape).toBe('convoquee');
       // No avis is due: neither the day before nor at the session is anything missing.
       await avancerJusqua(ctx, parisInstant(ENTRETIEN.date, '16:00'));
-      expect((await handle.query(etatQuery)).retards).toEqual([]);
+      expect((await handle.query(stateQuery)).retards).toEqual([]);
 
       state = await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
       expect(state.etape).toBe('cloturee');
@@ -202,15 +202,15 @@ describe('candidature outcomes', () => {
     const echeance = endOfParisDay('2027-04-13');
     await withWorker(ctx, async (taskQueue) => {
       const handle = await startCandidature(ctx, taskQueue, input);
-      let state = await handle.query(etatQuery);
+      let state = await handle.query(stateQuery);
       expect(state.etape).toBe('recensement');
       expect(state.prochaineEcheance).toBe(echeance.toISOString());
       await jusqua(async () => (await ctx.db.prisma.candidature.findUnique({ where: { id } }))?.etape === 'recensement', 'recensement enregistré');
 
       await avancerJusqua(ctx, decale(echeance, -1));
-      expect((await handle.query(etatQuery)).etape).toBe('recensement');
+      expect((await handle.query(stateQuery)).etape).toBe('recensement');
       await avancerJusqua(ctx, decale(echeance, 1));
-      state = await handle.query(etatQuery);
+      state = await handle.query(stateQuery);
       expect(state.etape).toBe('cloturee');
       expect(state.historique.map((h) => h.type)).toEqual(['recensement', 'non_inscrite']);
       expect((await handle.describe()).status.name).toBe('COMPLETED');

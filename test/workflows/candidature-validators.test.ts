@@ -4,7 +4,7 @@
 // Créteil 2018 moved to 2027 (campagneEn); each test gets a fresh server (horlogeNeuve).
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
 import type { Acteur } from '../../domain/candidature';
-import { confirmerFamilleUpdate, constaterEntretienUpdate, etatQuery, inscrireUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
+import { confirmerFamilleUpdate, constaterEntretienUpdate, stateQuery, inscrireUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
 import {
   avisOrigineInput,
   campagneEn,
@@ -42,7 +42,7 @@ describe('candidature validators', () => {
   async function photo(handle: CandidatureHandle) {
     const id = handle.workflowId;
     return {
-      state: await handle.query(etatQuery),
+      state: await handle.query(stateQuery),
       candidature: await ctx.db.prisma.candidature.findUnique({ where: { id }, include: { voeux: true } }),
       evenements: await ctx.db.prisma.evenement.count({ where: { candidatureId: id } }),
       rappels: await ctx.db.prisma.rappel.count({ where: { candidatureId: id } }),
@@ -118,7 +118,7 @@ describe('candidature validators', () => {
       );
 
       // Ascension with an explicit dérogation: accepted, and recorded as such.
-      const state = await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-05-06', '10:00', { derogation: true })] });
+      const state = await handle.executeUpdate(planifierEntretienUpdate, { args: [{ ...planificationInput('2027-05-06', '10:00', { derogation: true, acteur: chefAccueil }), motifDerogation: 'Journée des métiers' }] });
       expect(state.etape).toBe('convoquee');
       expect(state.entretien).toMatchObject({ date: '2027-05-06', heure: '10:00', derogation: true, sequence: 1, statut: 'planifie' });
       expect(state.historique.at(-1)).toMatchObject({ type: 'entretien_planifie', details: { derogation: true } });
@@ -206,7 +206,7 @@ describe('candidature validators', () => {
         () => handle.executeUpdate(inscrireUpdate, { args: [{ voeux: [{ codeFormation: '50025417', libelle: "CAP ferronnier d'art" }], acteur: chefOrigine }] }),
         'les inscriptions sont closes depuis le 2027-04-13',
       );
-      expect((await handle.query(etatQuery)).etape).toBe('a_planifier');
+      expect((await handle.query(stateQuery)).etape).toBe('a_planifier');
     });
   });
 });

@@ -4,7 +4,7 @@
 // Historical campaigns are moved to 2027 (campagneEn): the server's clock starts today. Each test gets a
 // fresh server (horlogeNeuve), so each starts today and may move the clock as it needs.
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
-import { confirmerFamilleUpdate, constaterEntretienUpdate, etatQuery, inscrireUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
+import { confirmerFamilleUpdate, constaterEntretienUpdate, stateQuery, inscrireUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
 import type { temporal } from '@temporalio/proto';
 import { enRetardKey, etapeKey, passproSearchAttributes } from '../../workflows/search-attributes';
 import {
@@ -128,7 +128,7 @@ describe('candidature workflow', () => {
     expect(row.rappels).toEqual([]);
 
     const [convocation] = await ctx.smtp.waitFor((m) => m.subject?.includes('convocation') === true && m.text?.includes(encodeURIComponent(id)) === true);
-    expect(recipients(convocation)).toEqual([`ce.${COLLEGE.toLowerCase()}@ac-creteil.fr`, 'pp.durand@ac-creteil.fr']);
+    expect(recipients(convocation)).toEqual([`ce.${COLLEGE.toLowerCase()}@ac-creteil.fr`, `ce.${LYCEE.toLowerCase()}@ac-creteil.fr`, 'pp.durand@ac-creteil.fr']);
     expect(convocation.attachments.map((a) => a.contentType)).toEqual(['text/calendar']);
     expect(convocation.attachments[0].content.toString()).toContain('METHOD:REQUEST');
     const [fiche] = await ctx.smtp.waitFor((m) => m.text?.includes(encodeURIComponent(id)) === true && m.subject?.includes('fiche') === true);
@@ -165,14 +165,14 @@ describe('candidature workflow', () => {
         'avis_origine_veille/2027-04-07', college, instantEntretien.toISOString(),
       ]);
       expectCreeA(veille.creeLe, parisInstant('2027-04-06', '08:00'));
-      expect((await handle.query(etatQuery)).retards).toEqual([]);
+      expect((await handle.query(stateQuery)).retards).toEqual([]);
 
       // Late from the interview's time on: state, search attribute, query side.
       await avancerJusqua(ctx, decale(instantEntretien, -1));
-      expect((await handle.query(etatQuery)).retards).toEqual([]);
+      expect((await handle.query(stateQuery)).retards).toEqual([]);
       expect(await enRetardAttribut(handle)).toBe(false);
       await avancerJusqua(ctx, decale(instantEntretien, 1));
-      let state = await handle.query(etatQuery);
+      let state = await handle.query(stateQuery);
       expect(state.retards).toEqual(['avis_origine']);
       expect(state.historique.at(-1)?.type).toBe('avis_origine_en_retard');
       expect(await enRetardAttribut(handle)).toBe(true);
@@ -225,7 +225,7 @@ describe('candidature workflow', () => {
       const [rappel] = await rappels(id);
       expect([rappel.type, rappel.destinataire, rappel.echeance?.toISOString()]).toEqual(['planification', lycee, finEntretiens]);
       expectCreeA(rappel.creeLe, parisInstant('2027-05-01', '08:00'));
-      expect((await handle.query(etatQuery)).retards).toEqual([]);
+      expect((await handle.query(stateQuery)).retards).toEqual([]);
       expect(await enRetardAttribut(handle)).toBe(false);
 
       // escaladePlanification: 5 days before, to the SAIO and the lycée; the candidature is now late.
@@ -238,7 +238,7 @@ describe('candidature workflow', () => {
         ['escalade_planification', lycee, finEntretiens],
       ]);
       for (const r of escalades) expectCreeA(r.creeLe, parisInstant('2027-05-06', '08:00'));
-      const state = await handle.query(etatQuery);
+      const state = await handle.query(stateQuery);
       expect(state.etape).toBe('a_planifier');
       expect(state.retards).toEqual(['planification']);
       expect(state.historique.at(-1)?.type).toBe('escalade_planification');
@@ -287,7 +287,7 @@ describe('candidature workflow', () => {
       const apres = (await handle.fetchHistory()).events?.slice(avant) ?? [];
       // One write, a local activity run within the workflow task that the deadline woke: no activity task.
       expect(apres.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toEqual([]);
-      expect(apres.flatMap((e) => (e.markerRecordedEventAttributes ? [activiteLocale(e.markerRecordedEventAttributes)] : []))).toEqual(['enregistrerCandidature']);
+      expect(apres.flatMap((e) => (e.markerRecordedEventAttributes ? [activiteLocale(e.markerRecordedEventAttributes)] : []))).toEqual(['saveCandidature']);
       expect(apres.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
       // Only what changed is published: the lateness (step, deadline and identity are as they were).
       const publies = apres.flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));

@@ -96,14 +96,14 @@ describe('staff actions at the moment a deadline falls', () => {
     const refus = new Map<string, number>();
     const activities: Activities = {
       ...reelles,
-      async enregistrerCandidature(state, rappels) {
+      async saveCandidature(state, rappels) {
         const n = refus.get(state.id) ?? 0;
         // Retried after 1, 2, 4 and 8 s: longer than a workflow task may last, so the task is extended meanwhile.
         if (rappels && rappels.length > 0 && n < 4) {
           refus.set(state.id, n + 1);
           throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
         }
-        await reelles.enregistrerCandidature(state, rappels);
+        await reelles.saveCandidature(state, rappels);
       },
     };
     const runs = await actionsAlEcheance(3, 5_000, activities);

@@ -8,13 +8,14 @@
 // measured on the wall clock.
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ParsedMail } from 'mailparser';
-import type { Activities, CourrielDemande, RappelDemande } from '../../activities';
+import type { Activities, CourrielDemande } from '../../activities';
+import type { Rappel } from '../../domain/procedure';
 import type { Mailer } from '../../platform/smtp';
 import { parisInstant } from '../../domain/calendar';
 import type { CandidatureInput, CandidatureState } from '../../domain/candidature';
 import { constaterEntretienUpdate, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
 import type { candidatureWorkflow } from '../../workflows';
-import { campagneEn, candidatureInput, chefAccueil, chefOrigine, COLLEGE, personnelAccueil } from '../support/fixtures';
+import { campagneEn, candidatureInput, chefAccueil, chefOrigine, COLLEGE, LYCEE, personnelAccueil } from '../support/fixtures';
 import { recipients } from '../support/smtp';
 import {
   activitesReelles,
@@ -122,7 +123,7 @@ describe('outages and lost completions', () => {
 
       // Temporal retried the same activity: one scheduled task, completed by its last attempt.
       const events = (await handle.fetchHistory()).events ?? [];
-      const programmes = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'envoyerCourriel');
+      const programmes = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendCourriel');
       expect(programmes).toHaveLength(1);
       const demarre = events.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(programmes[0].eventId));
       expect(Number(demarre?.activityTaskStartedEventAttributes?.attempt)).toBe(essais.length);
@@ -139,7 +140,7 @@ describe('outages and lost completions', () => {
     expect(attentes[1]).toBeGreaterThan(attentes[0]);
 
     const [convocation] = await ctx.smtp.waitFor((m) => m.text?.includes(encodeURIComponent(id)) === true && m.subject?.includes('convocation') === true);
-    expect(recipients(convocation)).toEqual([`ce.${COLLEGE.toLowerCase()}@ac-creteil.fr`, 'pp.durand@ac-creteil.fr']);
+    expect(recipients(convocation)).toEqual([`ce.${COLLEGE.toLowerCase()}@ac-creteil.fr`, `ce.${LYCEE.toLowerCase()}@ac-creteil.fr`, 'pp.durand@ac-creteil.fr']);
     await pause(300);
     expect(mailsDe(ctx, id).filter((m) => m.subject?.includes('convocation'))).toHaveLength(1);
 
@@ -158,20 +159,20 @@ describe('outages and lost completions', () => {
     /** Each mail event and each state version: the first call does the work, then its completion is lost. */
     const courrielsPerdus: string[] = [];
     const versionsPerdues: number[] = [];
-    const appels = { envoyerCourriel: 0, enregistrerCandidature: new Map<number, number>() };
+    const appels = { sendCourriel: 0, saveCandidature: new Map<number, number>() };
     const capricieuses: Activities = {
       ...reelles,
-      async envoyerCourriel(demande: CourrielDemande) {
-        appels.envoyerCourriel += 1;
-        await reelles.envoyerCourriel(demande);
+      async sendCourriel(demande: CourrielDemande) {
+        appels.sendCourriel += 1;
+        await reelles.sendCourriel(demande);
         if (!courrielsPerdus.includes(demande.cle)) {
           courrielsPerdus.push(demande.cle);
           throw new Error(`courriel ${demande.cle} envoyé, mais la fin de l'activité est perdue`);
         }
       },
-      async enregistrerCandidature(state: CandidatureState, rappels?: RappelDemande[]) {
-        appels.enregistrerCandidature.set(state.version, (appels.enregistrerCandidature.get(state.version) ?? 0) + 1);
-        await reelles.enregistrerCandidature(state, rappels);
+      async saveCandidature(state: CandidatureState, rappels?: Rappel[]) {
+        appels.saveCandidature.set(state.version, (appels.saveCandidature.get(state.version) ?? 0) + 1);
+        await reelles.saveCandidature(state, rappels);
         if (!versionsPerdues.includes(state.version)) {
           versionsPerdues.push(state.version);
           throw new Error(`version ${state.version} enregistrée, mais la fin de l'activité est perdue`);
@@ -192,7 +193,7 @@ describe('outages and lost completions', () => {
       });
       // Both convocations sent and their lost completions retried before the clock jumps: the test server's
       // time skipping and an activity in retry backoff do not mix well (a jump then takes minutes of real time).
-      await jusqua(() => appels.envoyerCourriel === 4, 'deux convocations, chacune essayée deux fois', 30_000);
+      await jusqua(() => appels.sendCourriel === 4, 'deux convocations, chacune essayée deux fois', 30_000);
       await sansActiviteEnCours(handle);
       await avancerJusqua(ctx, parisInstant('2027-04-08', '11:30'));
       await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
@@ -214,13 +215,13 @@ describe('outages and lost completions', () => {
 
     // Every completion was lost once, and retried.
     expect(courrielsPerdus.sort()).toEqual([`${id}/convocation/1`, `${id}/convocation/2`, `${id}/fiche_prete`]);
-    expect(appels.envoyerCourriel).toBe(6);
+    expect(appels.sendCourriel).toBe(6);
     // Every version written was lost once and written again. (Not always the same versions: when the
     // inscription reaches the workflow in its first activation, its handler runs as soon as it is set, before
     // the start's first write, which then carries version 2 as well: version 1 is never written on its own.)
     expect(versionsPerdues.length).toBeGreaterThanOrEqual(6);
     expect(versionsPerdues).toContain(final.version);
-    for (const version of versionsPerdues) expect(appels.enregistrerCandidature.get(version)).toBeGreaterThanOrEqual(2);
+    for (const version of versionsPerdues) expect(appels.saveCandidature.get(version)).toBeGreaterThanOrEqual(2);
 
     // One mail per event, whatever the retries.
     const attendus = [
