@@ -16,6 +16,7 @@ import { routesImport } from './import';
 import type { Inscription } from './inscription';
 import { createLogger, httpLogger, type Logger } from './logging';
 import { buildOpenApi } from './openapi';
+import { politiqueContenuDocs, politiqueContenuPages, routesPages } from './pages';
 import { listerCandidatures, statistiques } from './reads';
 import { candidatureIdParam, inscriptionSchema, listeQuery, statistiquesQuery } from './schemas';
 import { body, parse } from './validation';
@@ -47,8 +48,8 @@ export function buildApp(deps: AppDeps): express.Express {
   // States change with every action and are read once: no ETag (a hash of every answer) to revalidate them.
   app.set('etag', false);
   app.use(httpLogger(deps.logger ?? createLogger('silent')));
-  // The API is served over plain HTTP behind the deployment's proxy or on loopback: no forced upgrade of /docs' assets.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // The Content Security Policy is the pages' own (api/pages.ts); /docs gets its own below.
+  app.use(helmet({ contentSecurityPolicy: false }), politiqueContenuPages);
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
   app.use(['/candidatures', '/statistiques', '/eleves'], authentifier(deps.jwtSecret));
   app.use(express.json({ limit: '100kb' }));
@@ -77,7 +78,8 @@ export function buildApp(deps: AppDeps): express.Express {
 
   const openapi = buildOpenApi();
   app.get('/openapi.json', (_req, res) => void res.json(openapi));
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Passpro — API' }));
+  app.use('/docs', politiqueContenuDocs, swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Passpro — API' }));
+  routesPages(app);
 
   app.get(
     '/candidatures',

@@ -1,5 +1,5 @@
-// Mails as users read them: handlebars templates in templates/<name>/{subject,html,text}.hbs, rendered by a
-// pure function of the data.
+// Mails as users read them: handlebars templates in templates/<name>/{subject,html,text}.hbs (partials/,
+// documents/ and pages/ hold the mails' layout, the fiche and the web pages), rendered by a pure function of the data.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
@@ -19,7 +19,7 @@ export function createRenderer(dir = templatesDir): (template: string, data: Rec
   const layout = hbs.compile(readFileSync(path.join(dir, 'partials', 'layout.html.hbs'), 'utf8'));
   const templates = new Map<string, Compiled>();
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name === 'partials' || entry.name === 'documents') continue;
+    if (!entry.isDirectory() || ['partials', 'documents', 'pages'].includes(entry.name)) continue;
     const read = (part: string) => readFileSync(path.join(dir, entry.name, `${part}.hbs`), 'utf8');
     templates.set(entry.name, {
       subject: hbs.compile(read('subject')),
