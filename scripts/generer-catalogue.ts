@@ -1,7 +1,8 @@
 // Writes domain/catalogue/catalogue.json (committed): the domaines and formations of the Créteil 2018 texts
 // (seeds/creteil-2018-passpro-entretiens-individuels.txt, seeds/creteil-2017-assp-entretiens-collectifs.txt),
 // offered by receiving lycées placed in real communes of Seine-et-Marne, Seine-Saint-Denis and Val-de-Marne
-// (@etalab/decoupage-administratif). Deterministic: run it again, get the same file.
+// (@etalab/decoupage-administratif), and the collèges of origin that the demo and the tests use, so that every
+// school Passpro shows has a name and a commune. Deterministic: run it again, get the same file.
 //   npx tsx scripts/generer-catalogue.ts
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -184,16 +185,66 @@ interface Commune {
   population?: number;
 }
 
-function lycees(): Catalogue['etablissements'] {
+/** The collèges of test/support/fixtures.ts and test/api/harness.ts, and another one of the validators' tests. */
+const COLLEGES_DES_TESTS = [
+  { uai: '0931234L', nom: 'Collège Lucie Aubrac', codeCommune: '93008' },
+  { uai: '0931999T', nom: 'Collège Georges Politzer', codeCommune: '93048' },
+  { uai: '0932222K', nom: 'Collège Aimé Césaire', codeCommune: '93001' },
+];
+/** Collèges per département, one in each of its most populous communes, as many as the demo draws from. */
+const COLLEGES_PAR_DEPARTEMENT = 20;
+const PATRONYMES_COLLEGES = [
+  'Jean Jaurès', 'Victor Hugo', 'Jules Ferry', 'Louise Michel', 'Jean Moulin', 'Paul Éluard', 'Pablo Picasso', 'Jacques Prévert',
+  'Marie Curie', 'Albert Camus', 'Jean Macé', 'Henri Wallon', 'Georges Brassens', 'Romain Rolland', 'Anatole France',
+  'Gustave Courbet', 'Joliot-Curie', 'Pierre de Ronsard', 'Jean de La Fontaine', 'Elsa Triolet',
+];
+
+interface Communes {
+  nom(code: string): string;
+  /** The département's communes, most populous first. */
+  plusPeuplees(departement: string): Commune[];
+}
+
+function communes(): Communes {
   // Read, not imported: typing 37 000 communes would slow the type check of the whole project.
-  const communes = JSON.parse(readFileSync(require.resolve('@etalab/decoupage-administratif/data/communes.json'), 'utf8')) as Commune[];
-  const actuelles = communes.filter((c) => c.type === 'commune-actuelle');
-  const nomCommune = (code: string) => actuelles.find((c) => c.code === code)!.nom;
-  const etablissements: Catalogue['etablissements'] = [{ ...GABRIEL_PERI, commune: nomCommune(GABRIEL_PERI.codeCommune) }];
+  const toutes = JSON.parse(readFileSync(require.resolve('@etalab/decoupage-administratif/data/communes.json'), 'utf8')) as Commune[];
+  const actuelles = toutes.filter((c) => c.type === 'commune-actuelle');
+  return {
+    nom: (code) => actuelles.find((c) => c.code === code)!.nom,
+    plusPeuplees: (departement) =>
+      actuelles
+        .filter((c) => c.departement === departement)
+        .sort((a, b) => (b.population ?? 0) - (a.population ?? 0) || a.code.localeCompare(b.code)),
+  };
+}
+
+/**
+ * The demo's collèges (scripts/demo/population.ts draws from them in this order: its UAIs are the ones it
+ * generated before the catalogue had collèges), then the tests' ones.
+ */
+function colleges(c: Communes): Catalogue['etablissements'] {
+  const departements = ['93', '94', '77'];
+  const demo = Array.from({ length: COLLEGES_PAR_DEPARTEMENT * departements.length }, (_, i) => {
+    const departement = departements[i % departements.length];
+    const rang = Math.floor(i / departements.length);
+    const commune = c.plusPeuplees(departement)[rang];
+    const chiffres = `0${departement}${5001 + i * 3}`;
+    return {
+      uai: `${chiffres}${uaiCheckLetter(chiffres)}`,
+      nom: `Collège ${PATRONYMES_COLLEGES[(rang * 7 + i) % PATRONYMES_COLLEGES.length]}`,
+      commune: commune.nom,
+      codeCommune: commune.code,
+    };
+  });
+  return [...demo, ...COLLEGES_DES_TESTS.map((e) => ({ ...e, commune: c.nom(e.codeCommune) }))];
+}
+
+function lycees(c: Communes): Catalogue['etablissements'] {
+  const etablissements: Catalogue['etablissements'] = [{ ...GABRIEL_PERI, commune: c.nom(GABRIEL_PERI.codeCommune) }];
   for (const departement of ['77', '93', '94']) {
-    const plusPeuplees = actuelles
-      .filter((c) => c.departement === departement && c.code !== GABRIEL_PERI.codeCommune)
-      .sort((a, b) => (b.population ?? 0) - (a.population ?? 0) || a.code.localeCompare(b.code))
+    const plusPeuplees = c
+      .plusPeuplees(departement)
+      .filter((commune) => commune.code !== GABRIEL_PERI.codeCommune)
       .slice(0, LYCEES_PAR_DEPARTEMENT);
     plusPeuplees.forEach((commune, i) => {
       const chiffres = `0${departement}${String(2101 + i * 37).padStart(4, '0')}`;
@@ -209,7 +260,8 @@ function lycees(): Catalogue['etablissements'] {
 }
 
 function catalogue(): Catalogue {
-  const etablissements = lycees();
+  const c = communes();
+  const etablissements = lycees(c);
   // Gabriel Péri hosts SPVL's collective session only: the other domaines go round the other lycées.
   const autres = etablissements.filter((e) => e.uai !== GABRIEL_PERI.uai).map((e) => e.uai);
   let suivant = 0;
@@ -238,8 +290,9 @@ function catalogue(): Catalogue {
       "séances collectives ASSP (seeds/creteil-2017-assp-entretiens-collectifs.txt), hôtellerie-restauration et SPVL du lycée Gabriel Péri " +
       "à Champigny-sur-Marne (nouveautés 2018). Les textes ne donnent ni les codes ni la carte des formations : les codes (forme CFD, " +
       '8 caractères) et les lycées offrant chaque formation sont fictifs, attribués par scripts/generer-catalogue.ts ; leurs UAI ont une ' +
-      'lettre clé exacte et leurs communes sont réelles (@etalab/decoupage-administratif). À remplacer par la carte des formations du SAIO.',
-    etablissements,
+      'lettre clé exacte et leurs communes sont réelles (@etalab/decoupage-administratif). Les collèges d\'origine (ceux de la démonstration ' +
+      'et des tests) sont fictifs de même, dans de vraies communes. À remplacer par la carte des formations du SAIO et la liste des collèges.',
+    etablissements: [...etablissements, ...colleges(c)],
     domaines,
   };
 }

@@ -1,7 +1,6 @@
 // The demo's people: collèges, pupils with vœux across domaines (lycées and formations from the catalogue),
 // and what staff will do with each candidature. Drawn from a seeded generator: the same seed, the same demo.
 import type { Catalogue, DomaineCatalogue } from '../../domain/catalogue';
-import { uaiCheckLetter } from '../../domain/identifiers';
 import type { Eleve, Modalite, VoeuDemande } from '../../workflows/definitions';
 
 /** Where staff leave each candidature, in the order of the procedure. */
@@ -108,11 +107,13 @@ export function genererPopulation(catalogue: Catalogue, eleves: number, graine: 
     return poids[poids.length - 1][0];
   };
 
-  // One collège for about thirty pupils, in the académie's three départements.
-  const colleges = Array.from({ length: Math.max(2, Math.ceil(eleves / 30)) }, (_, i) => {
-    const chiffres = `0${['93', '94', '77'][i % 3]}${5001 + i * 3}`;
-    return `${chiffres}${uaiCheckLetter(chiffres)}`;
-  });
+  // One collège for about thirty pupils, from the catalogue's collèges (the établissements that offer no
+  // formation), so that the pages and mails name them; a larger demo shares them out.
+  const lyceesOffrants = new Set(catalogue.domaines.flatMap((d) => d.formations.flatMap((f) => f.offres.map((o) => o.uai))));
+  const colleges = catalogue.etablissements
+    .filter((e) => !lyceesOffrants.has(e.uai))
+    .slice(0, Math.max(2, Math.ceil(eleves / 30)))
+    .map((e) => e.uai);
   // Collective sessions draw the most pupils (ASSP, hôtellerie-restauration), as in the académie.
   const domaines: Poids<string> = catalogue.domaines.map((d) => [d.code, d.formations.some((f) => f.offres.some((o) => o.modalite === 'collectif')) ? 6 : 1] as const);
   const domaine = (code: string) => catalogue.domaines.find((d) => d.code === code)!;
