@@ -39,6 +39,7 @@ import { construireOpenApi } from './openapi';
 import { listerCandidatures, statistiques } from './reads';
 import { candidatureIdParam, inscriptionSchema, listeQuery, statistiquesQuery } from './schemas';
 import { body, parse } from './validation';
+import { creerConnexionWeb, type ConnexionOptions } from './web/connexion';
 
 export { createLogger };
 
@@ -58,6 +59,8 @@ export interface AppDeps {
   logError: (error: unknown) => void;
   /** Request logs (pino); none when absent. */
   logger?: Logger;
+  /** The staff's sign-in to the pages (OpenID Connect, api/web/connexion.ts); no pages when absent. */
+  connexion?: ConnexionOptions;
 }
 
 const introuvable = () => new ApiError(404, 'candidature_introuvable', 'candidature introuvable');
@@ -106,7 +109,11 @@ export function buildApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   app.use(httpLogger(deps.logger ?? createLogger('silent')));
   // The API is served over plain HTTP behind the deployment's proxy or on loopback: no forced upgrade of /docs' assets.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // Sign-in and sign-out forms end at the identity provider: its origin is a form target too.
+  const formAction = ["'self'", ...(deps.connexion ? [new URL(deps.connexion.issuer).origin] : [])];
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, formAction } } }));
+  const web = deps.connexion ? creerConnexionWeb(deps.db.prisma, deps.connexion, deps.logError) : undefined;
+  if (web) app.use(web.routes);
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
   app.use(['/candidatures', '/statistiques', '/eleves'], authentifier(deps.jwtSecret));
   app.use(express.json({ limit: '100kb' }));

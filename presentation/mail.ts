@@ -19,7 +19,7 @@ export function createRenderer(dir = templatesDir): (template: string, data: Rec
   const layout = hbs.compile(readFileSync(path.join(dir, 'partials', 'layout.html.hbs'), 'utf8'));
   const templates = new Map<string, Compiled>();
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name === 'partials' || entry.name === 'documents') continue;
+    if (!entry.isDirectory() || ['partials', 'documents', 'pages'].includes(entry.name)) continue;
     const read = (part: string) => readFileSync(path.join(dir, entry.name, `${part}.hbs`), 'utf8');
     templates.set(entry.name, {
       subject: hbs.compile(read('subject')),
