@@ -202,9 +202,11 @@ export function creerConnexionWeb(prisma: PrismaClient, options: ConnexionOption
         const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, idClaims.sub);
         claims = { ...userinfo, ...idClaims };
       } catch (error) {
-        // A refusal at the provider, a forged or replayed response: the person is told, nothing is opened.
-        const message = error instanceof oidc.AuthorizationResponseError ? error.error_description ?? error.error : (error as Error).message;
-        echec(`Le service d’identification n’a pas confirmé votre identité (${message}).`, enCours.retour);
+        // A refusal at the provider, a forged or tampered response: the person is told, nothing is opened; the
+        // library's reason (in English, with no claim of the person) goes to the log.
+        logError(error);
+        const abandon = error instanceof oidc.AuthorizationResponseError && error.error === 'access_denied';
+        echec(abandon ? 'La connexion a été abandonnée auprès du service d’identification.' : 'Le service d’identification n’a pas confirmé votre identité.', enCours.retour);
         return;
       }
       const idToken = tokens.id_token!;

@@ -21,6 +21,8 @@ let server: Server;
 let client: Client;
 let app: string;
 let issuer: string;
+/** What the app logs: the library's reasons for a refused callback. */
+const journal: string[] = [];
 
 beforeAll(async () => {
   const [portApp, portFournisseur] = [await portLibre(), await portLibre()];
@@ -45,7 +47,7 @@ beforeAll(async () => {
   db = await testDatabase();
   client = new Client();
   const config = loadConfig({ ...env, DATABASE_URL: db.url });
-  const express = buildApp({ client, db, taskQueue: 'inutile', jwtSecret: config.JWT_SECRET, health: [], logError: () => {}, connexion: connexionOptions(config) });
+  const express = buildApp({ client, db, taskQueue: 'inutile', jwtSecret: config.JWT_SECRET, health: [], logError: (e) => journal.push(String(e)), connexion: connexionOptions(config) });
   server = await new Promise<Server>((resolve) => {
     const s = express.listen(portApp, '127.0.0.1', () => resolve(s));
   });
@@ -187,7 +189,8 @@ describe('sign-in with OpenID Connect', () => {
     await db.prisma.connexion.updateMany({ data: { nonce: 'un-autre-nonce-que-celui-envoye' } });
     const refus = await nav.aller(retour.href);
     expect(refus.status).toBe(400);
-    expect(await refus.text()).toContain('nonce');
+    expect(await refus.text()).toContain('n’a pas confirmé votre identité');
+    expect(journal.at(-1)).toMatch(/unexpected JWT claim value/);
     expect(await sessions()).toEqual([]);
   });
 
