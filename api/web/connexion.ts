@@ -69,6 +69,8 @@ export function retourSur(valeur: unknown): string {
   return /^\/(connexion|deconnexion)(\/|\?|$)/.test(valeur) ? '/' : valeur;
 }
 
+const boucleLocale = (host: string) => /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host);
+
 const lienConnexion = (retour: string, extra = '') => `/connexion?retour=${encodeURIComponent(retour)}${extra}`;
 
 const nomEtablissement = (uai: string) => {
@@ -130,8 +132,11 @@ export function creerConnexionWeb(prisma: PrismaClient, options: ConnexionOption
     '/connexion',
     handle(async (req, res) => {
       const retour = retourSur(req.query.retour);
-      // The sign-in's cookies must be set on the host the provider sends the browser back to.
-      if (req.get('host') !== origine.host) {
+      // The sign-in's cookies must be set on the host the provider sends the browser back to: on loopback (the
+      // embedded default serves 127.0.0.1 and localhost alike) the browser moves there first. A deployment's
+      // proxy may pass another Host: it is left alone.
+      const host = req.get('host') ?? '';
+      if (host !== origine.host && boucleLocale(host) && boucleLocale(origine.host)) {
         res.redirect(302, `${origine.origin}${req.originalUrl}`);
         return;
       }

@@ -289,6 +289,11 @@ describe('sign-in with OpenID Connect', () => {
     expect(await sessions()).toEqual([]);
   });
 
+  it('moves a sign-in begun on another loopback name to the redirect URI’s host, where the callback comes back', async () => {
+    const ailleurs = await fetch(`${app.replace('127.0.0.1', 'localhost')}/connexion?retour=%2Fcompte`, { redirect: 'manual' });
+    expect([ailleurs.status, ailleurs.headers.get('location')]).toEqual([302, `${app}/connexion?retour=%2Fcompte`]);
+  });
+
   it('keeps the return path on this site: another site given as return lands on the home page', async () => {
     const nav = new Navigateur();
     const page = await nav.aller('/connexion?retour=%2F%2Fevil.example%2Fx');
