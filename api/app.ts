@@ -20,6 +20,7 @@ import { politiqueContenuDocs, politiqueContenuPages, routesPages } from './page
 import { listerCandidatures, statistiques } from './reads';
 import { candidatureIdParam, inscriptionSchema, listeQuery, statistiquesQuery } from './schemas';
 import { body, parse } from './validation';
+import { creerConnexionWeb, type ConnexionOptions } from './web/connexion';
 
 export { createLogger };
 
@@ -39,6 +40,8 @@ export interface AppDeps {
   logError: (error: unknown) => void;
   /** Request logs (pino); none when absent. */
   logger?: Logger;
+  /** The staff's sign-in to the pages (OpenID Connect, api/web/connexion.ts); no pages when absent. */
+  connexion?: ConnexionOptions;
 }
 
 export function buildApp(deps: AppDeps): express.Express {
@@ -48,8 +51,11 @@ export function buildApp(deps: AppDeps): express.Express {
   // States change with every action and are read once: no ETag (a hash of every answer) to revalidate them.
   app.set('etag', false);
   app.use(httpLogger(deps.logger ?? createLogger('silent')));
-  // The Content Security Policy is the pages' own (api/pages.ts); /docs gets its own below.
-  app.use(helmet({ contentSecurityPolicy: false }), politiqueContenuPages);
+  // The Content Security Policy is the pages' own (api/pages.ts); /docs gets its own below. Sign-in and sign-out
+  // forms end at the identity provider: its origin is a form target too.
+  app.use(helmet({ contentSecurityPolicy: false }), politiqueContenuPages(deps.connexion ? [new URL(deps.connexion.issuer).origin] : []));
+  const web = deps.connexion ? creerConnexionWeb(deps.db.prisma, deps.connexion, deps.logError) : undefined;
+  if (web) app.use(web.routes);
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
   app.use(['/candidatures', '/statistiques', '/eleves'], authentifier(deps.jwtSecret));
   app.use(express.json({ limit: '100kb' }));

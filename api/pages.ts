@@ -12,16 +12,17 @@ const dossierDsfr = path.join(path.dirname(require.resolve('@gouvfr/dsfr/package
 /**
  * Exactly what the pages load: DSFR's stylesheets, scripts, fonts and icons from this origin (its CSS holds some
  * icons as data: URIs) and no inline script or style. DSFR's scripts change styles through the CSSOM
- * (`element.style`), which style-src does not govern, so 'unsafe-inline' is not needed. Forms post here only.
+ * (`element.style`), which style-src does not govern, so 'unsafe-inline' is not needed. Forms post here, and to
+ * the identity provider's origin when it is given (sign-out ends there).
  */
-export const politiqueContenuPages = helmet.contentSecurityPolicy({
+export const politiqueContenuPages = (autresCiblesDeFormulaires: string[] = []) => helmet.contentSecurityPolicy({
   useDefaults: false,
   directives: {
     defaultSrc: ["'self'"],
     baseUri: ["'self'"],
     connectSrc: ["'self'"],
     fontSrc: ["'self'"],
-    formAction: ["'self'"],
+    formAction: ["'self'", ...autresCiblesDeFormulaires],
     frameAncestors: ["'none'"],
     imgSrc: ["'self'", 'data:'],
     manifestSrc: ["'self'"],

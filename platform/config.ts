@@ -11,6 +11,15 @@ const port = z.coerce.number().int().min(1).max(65535);
  */
 export const DEV_JWT_SECRET = 'passpro-dev-secret-public-NOT-FOR-PRODUCTION';
 
+/**
+ * Passpro's secret at the embedded development identity provider (platform/identity-provider.ts): public, like
+ * DEV_JWT_SECRET, so any deployment registers its own client at its SSO (docker-compose.yml requires it).
+ */
+export const DEV_OIDC_CLIENT_SECRET = 'passpro-dev-oidc-secret-public-NOT-FOR-PRODUCTION';
+
+/** The embedded development identity provider's issuer at `port` (its default, OIDC_DEV_PORT). */
+export const devIssuer = (port: number) => `http://127.0.0.1:${port}`;
+
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const configSchema = z.object({
@@ -45,10 +54,37 @@ export const configSchema = z.object({
   MAIL_WEB_PORT: port.default(1080),
   /** HS256 key of the API's tokens (`npm run token`): at least 32 characters. */
   JWT_SECRET: z.string().min(32, 'au moins 32 caractères').default(DEV_JWT_SECRET),
+  /** The staff's sign-in (OpenID Connect): the embedded development provider unless another issuer is named. */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).default('passpro'),
+  OIDC_CLIENT_SECRET: z.string().min(16, 'au moins 16 caractères').default(DEV_OIDC_CLIENT_SECRET),
+  /** Where the provider sends the browser back: `$PUBLIC_URL/connexion/retour` by default. */
+  OIDC_REDIRECT_URI: z.url().optional(),
+  /** Where the provider sends the browser after sign-out: `$PUBLIC_URL/deconnexion/terminee` by default. */
+  OIDC_POST_LOGOUT_REDIRECT_URI: z.url().optional(),
+  OIDC_SCOPES: z.string().regex(/(^|\s)openid(\s|$)/, "la liste doit contenir openid").default('openid profile email'),
+  /** The claims (ID token or userinfo) that give the person's name, school (UAI) and function. */
+  OIDC_CLAIM_NOM: z.string().min(1).default('name'),
+  OIDC_CLAIM_UAI: z.string().min(1).default('uai'),
+  OIDC_CLAIM_FONCTION: z.string().min(1).default('fonction'),
+  /** `npm start` only: where the embedded development identity provider listens (127.0.0.1). */
+  OIDC_DEV_PORT: port.default(3001),
+  /** A session unused this long ends; any session ends this long after its sign-in. */
+  SESSION_INACTIVITE_MINUTES: z.coerce.number().int().min(1).default(30),
+  SESSION_DUREE_MAX_MINUTES: z.coerce.number().int().min(1).default(600),
+  /** The session cookie's `Secure` flag: by default when PUBLIC_URL is https or NODE_ENV is production. */
+  SESSION_COOKIE_SECURE: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Config = z.infer<typeof configSchema> & { DATABASE_URL: string };
+type Derivees = 'DATABASE_URL' | 'OIDC_ISSUER' | 'OIDC_REDIRECT_URI' | 'OIDC_POST_LOGOUT_REDIRECT_URI' | 'SESSION_COOKIE_SECURE';
+export type Config = Omit<z.infer<typeof configSchema>, Derivees> & {
+  DATABASE_URL: string;
+  OIDC_ISSUER: string;
+  OIDC_REDIRECT_URI: string;
+  OIDC_POST_LOGOUT_REDIRECT_URI: string;
+  SESSION_COOKIE_SECURE: boolean;
+};
 
 export class ConfigError extends Error {}
 
@@ -59,5 +95,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
-  return { ...config, DATABASE_URL: config.DATABASE_URL ?? `pglite:${path.join(config.PASSPRO_DATA_DIR, 'pglite')}` };
+  const publicUrl = config.PUBLIC_URL.replace(/\/+$/, '');
+  return {
+    ...config,
+    DATABASE_URL: config.DATABASE_URL ?? `pglite:${path.join(config.PASSPRO_DATA_DIR, 'pglite')}`,
+    OIDC_ISSUER: config.OIDC_ISSUER ?? devIssuer(config.OIDC_DEV_PORT),
+    OIDC_REDIRECT_URI: config.OIDC_REDIRECT_URI ?? `${publicUrl}/connexion/retour`,
+    OIDC_POST_LOGOUT_REDIRECT_URI: config.OIDC_POST_LOGOUT_REDIRECT_URI ?? `${publicUrl}/deconnexion/terminee`,
+    SESSION_COOKIE_SECURE: config.SESSION_COOKIE_SECURE ?? (publicUrl.startsWith('https:') || env.NODE_ENV === 'production'),
+  };
 }

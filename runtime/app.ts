@@ -6,6 +6,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { createSmtpMailer } from '../platform/smtp';
 import { buildApp, createLogger, type HealthCheck } from '../api/app';
+import { connexionOptions } from '../api/web/connexion';
 import type { Config } from '../platform/config';
 import { openMigratedDatabase, type Database } from '../platform/database';
 import { createWorker } from '../worker';
@@ -89,6 +90,7 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
       health: healthChecks(client, db, config),
       logError: (error) => log(`erreur: ${(error as Error).stack ?? String(error)}`),
       logger: createLogger(config.LOG_LEVEL),
+      connexion: connexionOptions(config),
     });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s)).on('error', reject);

@@ -1,10 +1,11 @@
-// The embedded stack of `npm start` and the demo: Temporal dev server (Web UI, SQLite file under data/) and
-// MailDev as children, then worker and API in this process on PGlite. Stopping it stops the children too.
+// The embedded stack of `npm start` and the demo: Temporal dev server (Web UI, SQLite file under data/), MailDev
+// and the development identity provider as children, then worker and API in this process on PGlite. Stopping it
+// stops the children too.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startPasspro, type Running } from './app';
-import type { Config } from '../platform/config';
+import { devIssuer, type Config } from '../platform/config';
 import { projectRoot } from '../platform/paths';
 import { stopChild } from '../platform/processus';
 import { argumentsServeurDev, connecterTemporal } from '../platform/serveur-temporal';
@@ -75,6 +76,18 @@ export async function demarrerPile(config: Config): Promise<Running> {
     ),
   );
 
+  // The development identity provider, unless the configuration names another one.
+  if (config.OIDC_ISSUER === devIssuer(config.OIDC_DEV_PORT)) {
+    children.push(
+      startChild(
+        'fournisseur-identite',
+        path.join(projectRoot, 'node_modules', '.bin', 'tsx'),
+        [path.join(projectRoot, 'runtime', 'identity-provider.ts')],
+        path.join(dataDir, 'logs', 'identity-provider.log'),
+      ),
+    );
+  }
+
   await (await connecterTemporal(config.TEMPORAL_ADDRESS)).close();
   running = await startPasspro(config, (message) => console.log(message));
   return running;
@@ -88,6 +101,10 @@ export function ouSontLesParties(config: Config, running: Running): string[] {
     `  Temporal UI    http://${temporalHost}:${config.TEMPORAL_UI_PORT}`,
     `  Temporal gRPC  ${config.TEMPORAL_ADDRESS}`,
     `  Courriels      http://127.0.0.1:${config.MAIL_WEB_PORT}   (SMTP 127.0.0.1:${config.SMTP_PORT})`,
+    config.OIDC_ISSUER === devIssuer(config.OIDC_DEV_PORT)
+      ? `  Identification ${config.OIDC_ISSUER}   (fournisseur de développement : comptes des établissements et du SAIO)`
+      : `  Identification ${config.OIDC_ISSUER}`,
+    `  Pages          ${config.PUBLIC_URL}/connexion`,
     `  Base           ${config.DATABASE_URL}`,
     `  Journaux       ${path.join(config.PASSPRO_DATA_DIR, 'logs')}`,
   ];

@@ -64,7 +64,7 @@ describe('npm start (embedded defaults)', () => {
   });
 
   it('runs every part, stops cleanly on Ctrl-C, and keeps workflows and rows across a restart', async () => {
-    const [temporalPort, uiPort, mailWeb, smtp, api] = await Promise.all([portLibre(), portLibre(), portLibre(), portLibre(), portLibre()]);
+    const [temporalPort, uiPort, mailWeb, smtp, api, idp] = await Promise.all([portLibre(), portLibre(), portLibre(), portLibre(), portLibre(), portLibre()]);
     const env = {
       PASSPRO_DATA_DIR: dataDir,
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
@@ -72,6 +72,7 @@ describe('npm start (embedded defaults)', () => {
       MAIL_WEB_PORT: String(mailWeb),
       SMTP_PORT: String(smtp),
       API_PORT: String(api),
+      OIDC_DEV_PORT: String(idp),
     };
     const base = `http://127.0.0.1:${api}`;
     // `npm start` signs with the development secret: the launcher's tokens are made with it.
@@ -84,6 +85,14 @@ describe('npm start (embedded defaults)', () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${mailWeb}/`, { headers: { accept: 'text/html' } })).status).toBe(200);
+    // The development identity provider starts beside the API, which discovers it at the first sign-in.
+    expect(first.output()).toContain(`Identification http://127.0.0.1:${idp}`);
+    let decouverte = 0;
+    for (let attempt = 0; attempt < 100 && decouverte !== 200; attempt += 1) {
+      decouverte = await fetch(`http://127.0.0.1:${idp}/.well-known/openid-configuration`).then((r) => r.status, () => 0);
+      if (decouverte !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(decouverte).toBe(200);
     const created = await fetch(`${base}/candidatures`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization },
@@ -102,7 +111,7 @@ describe('npm start (embedded defaults)', () => {
     }
     expect(listed).toContain(id);
     await interrupt(first);
-    for (const port of [temporalPort, uiPort, mailWeb, smtp, api]) expect([port, await listening(port)]).toEqual([port, false]);
+    for (const port of [temporalPort, uiPort, mailWeb, smtp, api, idp]) expect([port, await listening(port)]).toEqual([port, false]);
 
     const second = await launch(env);
     launched.push(second);

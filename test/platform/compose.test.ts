@@ -25,8 +25,16 @@ const compose = parse(readFileSync(path.join(projectRoot, 'docker-compose.yml'),
   services: Record<string, Service>;
 };
 const { services } = compose;
-/** Compose's `${VAR:-default}` as compose would expand it with nothing set. */
-const expand = (value: string) => value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+/** What a deployment must set (compose's `${VAR:?message}`), with a value of the shape it takes. */
+const requises: Record<string, string> = {
+  JWT_SECRET: 'x'.repeat(48),
+  OIDC_ISSUER: 'https://sso.ac-creteil.fr',
+  OIDC_CLIENT_ID: 'passpro',
+  OIDC_CLIENT_SECRET: 'y'.repeat(32),
+};
+/** Compose's `${VAR:-default}` as compose would expand it with nothing set, and `${VAR:?…}` with `requises`. */
+const expand = (value: string) =>
+  value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1').replace(/\$\{([A-Z_]+):\?[^}]*\}/g, (_, name: string) => requises[name] ?? '');
 const envOf = (name: string) => Object.fromEntries(Object.entries(services[name].environment ?? {}).map(([k, v]) => [k, expand(String(v))]));
 
 describe('docker-compose.yml', () => {
@@ -55,6 +63,16 @@ describe('docker-compose.yml', () => {
     expect([db.hostname, db.port, db.username, db.password, db.pathname]).toEqual([
       'postgres', '5432', pg.POSTGRES_USER, pg.POSTGRES_PASSWORD, `/${pg.POSTGRES_DB}`,
     ]);
+  });
+
+  it('requires the token key and the sign-in at an external provider: no default, no embedded provider', () => {
+    const brut = (name: string) => services[name].environment ?? {};
+    for (const name of ['migrate', 'worker', 'api']) expect(String(brut(name).JWT_SECRET)).toMatch(/^\$\{JWT_SECRET:\?/);
+    for (const variable of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET']) {
+      expect([variable, String(brut('api')[variable])]).toEqual([variable, expect.stringMatching(new RegExp(`^\\$\\{${variable}:\\?`))]);
+    }
+    const api = loadConfig(envOf('api'));
+    expect([api.OIDC_ISSUER, api.OIDC_CLIENT_ID, api.OIDC_REDIRECT_URI]).toEqual(['https://sso.ac-creteil.fr', 'passpro', 'http://localhost:3000/connexion/retour']);
   });
 
   it('runs the worker and the API as separate roles, the API published on its port', () => {

@@ -123,18 +123,18 @@ describe('candidature validators', () => {
       expect(state.entretien).toMatchObject({ date: '2027-05-06', heure: '10:00', derogation: true, sequence: 1, statut: 'planifie' });
       expect(state.historique.at(-1)).toMatchObject({ type: 'entretien_planifie', details: { derogation: true } });
 
-      // Before the interview: no compte rendu, no constat before its day.
+      // Before the interview: no compte rendu, no constat before its time.
       await refusee(handle, compteRendu, "action impossible à l'étape convoquee (attendu : compte_rendu_attendu)");
       await refusee(
         handle,
         () => handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] }),
-        "l'entretien est prévu le 2027-05-06 : il ne peut être constaté avant",
+        "l'entretien est prévu le 2027-05-06 à 10:00 : il ne peut être constaté avant",
       );
-      await avancerJusqua(ctx, new Date(parisInstant('2027-05-06').getTime() - MINUTE));
+      await avancerJusqua(ctx, new Date(parisInstant('2027-05-06', '10:00').getTime() - MINUTE));
       await refusee(
         handle,
         () => handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] }),
-        "l'entretien est prévu le 2027-05-06 : il ne peut être constaté avant",
+        "l'entretien est prévu le 2027-05-06 à 10:00 : il ne peut être constaté avant",
       );
 
       // After it: the compte rendu is the accueil head's, for every vœu, on the campaign's scale.
