@@ -11,6 +11,7 @@ const port = z.coerce.number().int().min(1).max(65535);
  */
 export const DEV_JWT_SECRET = 'passpro-dev-secret-public-NOT-FOR-PRODUCTION';
 
+const entier = z.coerce.number().int().min(0);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const configSchema = z.object({
@@ -41,21 +42,88 @@ export const configSchema = z.object({
   /** Used by `npm start` only: where the embedded Temporal Web UI and mail catcher listen. */
   TEMPORAL_UI_PORT: port.default(8233),
   MAIL_WEB_PORT: port.default(1080),
-  /** HS256 key of the API's tokens (`npm run token`): at least 32 characters. */
+  /** HS256 key of the API's tokens (`npm run token`): at least 32 characters, 32 bytes of entropy outside the embedded stack. */
   JWT_SECRET: z.string().min(32, 'au moins 32 caractères').default(DEV_JWT_SECRET),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Set by the Docker image: with PASSPRO_ROLE=api or worker, what makes a start a production one. */
+  NODE_ENV: z.string().optional(),
+  /** Temporal's TLS: PEM files. A client certificate and its key (mTLS, self-hosted or Temporal Cloud), or an API key. */
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  /** The name the frontend's certificate carries, when it is not the host of TEMPORAL_ADDRESS. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Temporal Cloud's API key (TLS without a client certificate). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** Requests per minute and per IP address, and per person (token), answered 429 beyond; 0: no limit. */
+  LIMITE_REQUETES_IP: entier.default(1200),
+  LIMITE_REQUETES_PERSONNE: entier.default(300),
+  /** Class list imports per hour and per school. */
+  LIMITE_IMPORTS_HEURE: entier.default(20),
+  /** Proxies in front of the API whose X-Forwarded-For is believed (Express `trust proxy`): the caller's IP. */
+  API_PROXIES: entier.default(0),
 });
 
 export type Config = z.infer<typeof configSchema> & { DATABASE_URL: string };
 
 export class ConfigError extends Error {}
 
+/**
+ * A production start: the Docker image (NODE_ENV=production) or a role of the deployment (api, worker). The
+ * embedded stack (`npm start`, tests) runs as `all` outside production and may use the development secret.
+ */
+export const estProduction = (config: Pick<Config, 'NODE_ENV' | 'PASSPRO_ROLE'>) => config.NODE_ENV === 'production' || config.PASSPRO_ROLE !== 'all';
+
+/**
+ * Bytes of entropy a secret holds, estimated by its form: hexadecimal, 4 bits a character; the base64
+ * alphabet (openssl rand -base64), 6 bits a character; anything else, log2 of the character classes it uses
+ * (lower case, upper case, digits, others) a character. A secret of few distinct characters (`aaaa…`) holds none.
+ */
+export function octetsDEntropie(secret: string): number {
+  const distincts = new Set(secret).size;
+  if (/^[0-9a-f]+$/i.test(secret)) return distincts >= 8 ? (secret.length * 4) / 8 : 0;
+  if (distincts < 12) return 0;
+  const sansRemplissage = secret.replace(/={1,2}$/, '');
+  if (/^[A-Za-z0-9+/_-]+$/.test(sansRemplissage)) return (sansRemplissage.length * 6) / 8;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/];
+  const alphabet = [26, 26, 10, 33].reduce((n, taille, i) => (classes[i].test(secret) ? n + taille : n), 0);
+  return (secret.length * Math.log2(alphabet)) / 8;
+}
+
+export const OCTETS_SECRET_MIN = 32;
+
+/**
+ * The rules on secrets of a production start, each naming its variable. One entry per secret, so that a
+ * secret added later (the payload codec's keys) gets the same rules.
+ */
+const secretsDeProduction: { variable: keyof Config; valeur: (config: Config) => string; developpement: string }[] = [
+  { variable: 'JWT_SECRET', valeur: (config) => config.JWT_SECRET, developpement: DEV_JWT_SECRET },
+];
+
+function verifierSecrets(config: Config): string[] {
+  if (!estProduction(config)) return [];
+  return secretsDeProduction.flatMap(({ variable, valeur, developpement }) => {
+    const secret = valeur(config);
+    if (secret === developpement) return [`${variable}: le secret de développement est public : donnez un secret propre au déploiement (openssl rand -base64 48)`];
+    const octets = octetsDEntropie(secret);
+    if (octets < OCTETS_SECRET_MIN) {
+      return [`${variable}: environ ${Math.floor(octets)} octets d'entropie, au moins ${OCTETS_SECRET_MIN} attendus (openssl rand -base64 48)`];
+    }
+    return [];
+  });
+}
+
+function verifierTlsTemporal(config: Config): string[] {
+  if (Boolean(config.TEMPORAL_TLS_CERT) === Boolean(config.TEMPORAL_TLS_KEY)) return [];
+  return [config.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY: requis avec TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_CERT: requis avec TEMPORAL_TLS_KEY'];
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const config = parsed.data;
-  return { ...config, DATABASE_URL: config.DATABASE_URL ?? `pglite:${path.join(config.PASSPRO_DATA_DIR, 'pglite')}` };
+  const echec = (lines: string[]) => new ConfigError(`invalid configuration:\n${lines.map((line) => `  ${line}`).join('\n')}`);
+  if (!parsed.success) throw echec(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  const config = { ...parsed.data, DATABASE_URL: parsed.data.DATABASE_URL ?? `pglite:${path.join(parsed.data.PASSPRO_DATA_DIR, 'pglite')}` };
+  const refus = [...verifierSecrets(config), ...verifierTlsTemporal(config)];
+  if (refus.length > 0) throw echec(refus);
+  return config;
 }
