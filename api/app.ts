@@ -1,5 +1,6 @@
 // The staff API: builds the Express app (tests import it; runtime/main.ts listens). Every call but /health,
-// /openapi.json and /docs is authenticated (api/auth.ts) and scoped to the caller's school.
+// /openapi.json and /docs is authenticated (api/auth.ts) and scoped to the caller's school; calls are
+// limited per IP address and per person (api/limites.ts).
 import {
   ApplicationFailure,
   Client,
@@ -29,6 +30,8 @@ import {
 import type { candidatureWorkflow } from '../workflows';
 import { actions } from './actions';
 import { appelant, authentifier, exigerRoles, peutVoir, rolesParAction, type Appelant } from './auth';
+import { limiteur, parIp, parPersonne, type Limites } from './limites';
+import { revocationsEnBase, routesJetons } from './jetons';
 import { ApiError, errorHandler, notFound } from './errors';
 import { routesExports } from './exports';
 import { routesFiches } from './fiches';
@@ -58,6 +61,8 @@ export interface AppDeps {
   logError: (error: unknown) => void;
   /** Request logs (pino); none when absent. */
   logger?: Logger;
+  /** Rate limits (config LIMITE_*); none when absent, as in the tests that do not test them. */
+  limites?: Limites;
 }
 
 const introuvable = () => new ApiError(404, 'candidature_introuvable', 'candidature introuvable');
@@ -104,11 +109,17 @@ export function buildApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   // States change with every action and are read once: no ETag (a hash of every answer) to revalidate them.
   app.set('etag', false);
+  // The caller's IP is the socket's, or that of X-Forwarded-For past the deployment's own proxies.
+  app.set('trust proxy', deps.limites?.proxies ?? 0);
   app.use(httpLogger(deps.logger ?? createLogger('silent')));
   // The API is served over plain HTTP behind the deployment's proxy or on loopback: no forced upgrade of /docs' assets.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  if (deps.limites) app.use(limiteur(parIp(deps.limites.requetesParIp)));
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
-  app.use(['/candidatures', '/statistiques', '/eleves'], authentifier(deps.jwtSecret));
+  const authentification = authentifier(deps.jwtSecret, revocationsEnBase(deps.db));
+  const authentifiees = ['/candidatures', '/statistiques', '/eleves', '/exports', '/jetons', '/health/composants'];
+  app.use(authentifiees, authentification.middleware);
+  if (deps.limites) app.use(authentifiees, limiteur(parPersonne(deps.limites.requetesParPersonne)));
   app.use(express.json({ limit: '100kb' }));
 
   const handle = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: (e?: unknown) => void) => {
@@ -139,21 +150,36 @@ export function buildApp(deps: AppDeps): express.Express {
 
   const etatVisible = async (id: string, qui: Appelant) => JSON.parse(await etatVisibleJson(id, qui)) as CandidatureState;
 
+  /** Every component's state: its detail names the parts of the deployment, so only the SAIO reads it. */
+  async function composants(): Promise<{ ok: boolean; composants: Record<string, string> }> {
+    const results = await Promise.all(
+      deps.health.map(async ({ name, check }) => {
+        try {
+          await check();
+          return [name, 'ok'] as const;
+        } catch (error) {
+          return [name, (error as Error).message] as const;
+        }
+      }),
+    );
+    return { ok: results.every(([, status]) => status === 'ok'), composants: Object.fromEntries(results) };
+  }
+  const statut = (ok: boolean) => (ok ? 'ok' : 'indisponible');
+
   app.get(
     '/health',
     handle(async (_req, res) => {
-      const results = await Promise.all(
-        deps.health.map(async ({ name, check }) => {
-          try {
-            await check();
-            return [name, 'ok'] as const;
-          } catch (error) {
-            return [name, (error as Error).message] as const;
-          }
-        }),
-      );
-      const ok = results.every(([, status]) => status === 'ok');
-      res.status(ok ? 200 : 503).json({ statut: ok ? 'ok' : 'indisponible', composants: Object.fromEntries(results) });
+      const { ok } = await composants();
+      res.status(ok ? 200 : 503).json({ statut: statut(ok) });
+    }),
+  );
+
+  app.get(
+    '/health/composants',
+    exigerRoles(['saio']),
+    handle(async (_req, res) => {
+      const etat = await composants();
+      res.status(etat.ok ? 200 : 503).json({ statut: statut(etat.ok), composants: etat.composants });
     }),
   );
 
@@ -246,7 +272,7 @@ export function buildApp(deps: AppDeps): express.Express {
     );
   }
 
-  routesImport(app, { client: deps.client, inscrire, logError: deps.logError });
+  routesImport(app, { client: deps.client, inscrire, logError: deps.logError, importsParHeure: deps.limites?.importsParHeure });
   routesFiches(app, { prisma: deps.db.prisma, etatVisible });
 
   app.get(
@@ -258,7 +284,8 @@ export function buildApp(deps: AppDeps): express.Express {
     }),
   );
 
-  routesExports(app, { prisma: deps.db.prisma, jwtSecret: deps.jwtSecret });
+  routesExports(app, { prisma: deps.db.prisma });
+  routesJetons(app, { db: deps.db, authentification });
   app.use(notFound);
   app.use(errorHandler(deps.logError));
   return app;
