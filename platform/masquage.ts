@@ -4,12 +4,13 @@
 import { isValidIne } from '../domain/identifiers';
 
 const MASQUE = '***';
-// An INE is 11 upper-case letters and digits; only the shapes of a real INE are masked (domain/identifiers.ts).
-const motifIne = /(?<![0-9A-Za-z])[0-9A-Z]{11}(?![0-9A-Za-z])/g;
+// An INE is 11 letters and digits; only the shapes of a real INE are masked (domain/identifiers.ts), in any case
+// (a URL typed in lower case still names the pupil).
+const motifIne = /(?<![0-9A-Za-z])[0-9A-Za-z]{11}(?![0-9A-Za-z])/g;
 const motifCourriel = /[^\s<>()[\]{},;:"'@%]+@[^\s<>()[\]{},;:"'@%]+\.[A-Za-z]{2,}/g;
 
 export function masquerDonnees(texte: string): string {
-  return texte.replace(motifCourriel, MASQUE).replace(motifIne, (candidat) => (isValidIne(candidat) ? MASQUE : candidat));
+  return texte.replace(motifCourriel, MASQUE).replace(motifIne, (candidat) => (isValidIne(candidat.toUpperCase()) ? MASQUE : candidat));
 }
 
 /** A URL with its INEs masked, also where they are percent-encoded (a candidature id's `:` is `%3A`). */
