@@ -55,16 +55,27 @@ export const configSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   /** Temporal Cloud's API key (TLS without a client certificate). */
   TEMPORAL_API_KEY: z.string().min(1).optional(),
-  /** Requests per minute and per IP address, and per person (token), answered 429 beyond; 0: no limit. */
-  LIMITE_REQUETES_IP: entier.default(1200),
-  LIMITE_REQUETES_PERSONNE: entier.default(300),
-  /** Class list imports per hour and per school. */
-  LIMITE_IMPORTS_HEURE: entier.default(20),
+  /**
+   * Requests per minute and per IP address, and per person (token), answered 429 beyond; class list imports per
+   * hour and per school. 0: no limit. Unset: the production defaults (`limitesDeProduction`) on a production start,
+   * none on the embedded stack (the demo plays a whole académie's staff from one address).
+   */
+  LIMITE_REQUETES_IP: entier.optional(),
+  LIMITE_REQUETES_PERSONNE: entier.optional(),
+  LIMITE_IMPORTS_HEURE: entier.optional(),
   /** Proxies in front of the API whose X-Forwarded-For is believed (Express `trust proxy`): the caller's IP. */
   API_PROXIES: entier.default(0),
 });
 
-export type Config = z.infer<typeof configSchema> & { DATABASE_URL: string };
+type Limites = 'LIMITE_REQUETES_IP' | 'LIMITE_REQUETES_PERSONNE' | 'LIMITE_IMPORTS_HEURE';
+
+export type Config = Omit<z.infer<typeof configSchema>, Limites> & { DATABASE_URL: string } & Record<Limites, number>;
+
+/**
+ * Per IP high (schools reach the API through a few shared académie proxies: it stops a script, not a school),
+ * per person what a busy member of staff never reaches, a class list re-sent a few times an hour.
+ */
+export const limitesDeProduction: Record<Limites, number> = { LIMITE_REQUETES_IP: 1200, LIMITE_REQUETES_PERSONNE: 300, LIMITE_IMPORTS_HEURE: 20 };
 
 export class ConfigError extends Error {}
 
@@ -122,7 +133,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
   const echec = (lines: string[]) => new ConfigError(`invalid configuration:\n${lines.map((line) => `  ${line}`).join('\n')}`);
   if (!parsed.success) throw echec(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  const config = { ...parsed.data, DATABASE_URL: parsed.data.DATABASE_URL ?? `pglite:${path.join(parsed.data.PASSPRO_DATA_DIR, 'pglite')}` };
+  const lu = parsed.data;
+  const production = estProduction(lu);
+  const limites = Object.fromEntries(
+    Object.entries(limitesDeProduction).map(([cle, defaut]) => [cle, lu[cle as Limites] ?? (production ? defaut : 0)]),
+  ) as Record<Limites, number>;
+  const config: Config = { ...lu, ...limites, DATABASE_URL: lu.DATABASE_URL ?? `pglite:${path.join(lu.PASSPRO_DATA_DIR, 'pglite')}` };
   const refus = [...verifierSecrets(config), ...verifierTlsTemporal(config)];
   if (refus.length > 0) throw echec(refus);
   return config;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, DEV_JWT_SECRET, estProduction, loadConfig, octetsDEntropie } from '../../platform/config';
+import { ConfigError, DEV_JWT_SECRET, estProduction, limitesDeProduction, loadConfig, octetsDEntropie } from '../../platform/config';
 import { optionsConnexionTemporal } from '../../platform/connexion-temporal';
 
 describe('configuration', () => {
@@ -75,6 +75,13 @@ describe('secrets of a production start', () => {
     expect(octetsDEntropie(randomBytes(32).toString('hex'))).toBe(32);
     expect(octetsDEntropie(fort)).toBe(48);
     expect(octetsDEntropie('ab'.repeat(40))).toBe(0);
+  });
+
+  it('limits requests and imports by default on a production start only', () => {
+    expect(loadConfig({ PASSPRO_ROLE: 'api', JWT_SECRET: fort })).toMatchObject(limitesDeProduction);
+    expect(loadConfig({})).toMatchObject({ LIMITE_REQUETES_IP: 0, LIMITE_REQUETES_PERSONNE: 0, LIMITE_IMPORTS_HEURE: 0 });
+    expect(loadConfig({ LIMITE_IMPORTS_HEURE: '5' }).LIMITE_IMPORTS_HEURE).toBe(5);
+    expect(loadConfig({ PASSPRO_ROLE: 'api', JWT_SECRET: fort, LIMITE_REQUETES_IP: '0' }).LIMITE_REQUETES_IP).toBe(0);
   });
 
   it('wants a client certificate with its key', () => {
