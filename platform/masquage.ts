@@ -1,6 +1,7 @@
 // What may reach a log line: no pupil's INE, name or e-mail. URLs and error messages have their INEs and
 // e-mail addresses masked; database errors are told by their code and constraint alone, because their
 // message and detail carry the values of the row (`Key (ine)=(…)`, the arguments of a Prisma call).
+import { Transform } from 'node:stream';
 import { isValidIne } from '../domain/identifiers';
 
 const MASQUE = '***';
@@ -79,4 +80,23 @@ export function descriptionErreur(error: unknown): string {
   if (!(error instanceof Error)) return masquerDonnees(String(error));
   const cause = error.cause === undefined ? '' : `\ncause : ${descriptionErreur(error.cause)}`;
   return `${masquerDonnees(error.stack ?? `${error.name}: ${error.message}`)}${cause}`;
+}
+
+/**
+ * A child's output on its way to its log file, masked line by line (the Temporal dev server names workflows,
+ * whose ids hold the INE; the mail catcher names recipients). A line is masked once whole.
+ */
+export function fluxMasque(): Transform {
+  let reste = '';
+  return new Transform({
+    transform(morceau: Buffer, _encodage, fini) {
+      const texte = reste + morceau.toString('utf8');
+      const fin = texte.lastIndexOf('\n') + 1;
+      reste = texte.slice(fin);
+      fini(null, masquerDonnees(texte.slice(0, fin)));
+    },
+    flush(fini) {
+      fini(null, masquerDonnees(reste));
+    },
+  });
 }

@@ -1,7 +1,7 @@
 // What reaches a log line: URLs without INEs, database errors without the row's values (real Prisma and
 // PostgreSQL errors on the test database), and the worker's activity failures likewise.
 import { ApplicationFailure } from '@temporalio/common';
-import { descriptionErreur, masquerDonnees, masquerUrl } from '../../platform/masquage';
+import { descriptionErreur, fluxMasque, masquerDonnees, masquerUrl } from '../../platform/masquage';
 import { activiteSansDonnees } from '../../worker';
 import { testDatabase, type TestDatabase } from '../support/db';
 
@@ -45,6 +45,20 @@ describe('URLs', () => {
 
   it('mask e-mail addresses in text', () => {
     expect(masquerDonnees('550 5.1.1 <pp.referent@ac-creteil.fr>: Recipient address rejected')).toBe('550 5.1.1 <***>: Recipient address rejected');
+  });
+});
+
+describe("the servers' logs of the embedded stack", () => {
+  it('are masked line by line, a line cut across chunks included', async () => {
+    const flux = fluxMasque();
+    const sortie: string[] = [];
+    flux.on('data', (morceau: Buffer) => sortie.push(morceau.toString()));
+    const fini = new Promise((resolve) => flux.on('end', resolve));
+    flux.write('level=WARN msg="history size" wf-id=passpro:creteil-2027:1234');
+    flux.write('56789AB:metallerie\nmail to pp.referent@ac-creteil.fr\nfin sans retour');
+    flux.end();
+    await fini;
+    expect(sortie.join('')).toBe('level=WARN msg="history size" wf-id=passpro:creteil-2027:***:metallerie\nmail to ***\nfin sans retour');
   });
 });
 
