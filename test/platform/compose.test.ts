@@ -279,6 +279,13 @@ describe('Temporal UI', () => {
     expect(ui.TEMPORAL_AUTH_CALLBACK_URL).toMatch(/^https:\/\/.+\/auth\/sso\/callback$/);
   });
 
+  it("uses the staff application's issuer wherever the application names one", () => {
+    for (const name of ['api', 'worker']) {
+      const issuer = envOf(name).OIDC_ISSUER;
+      if (issuer !== undefined) expect([name, issuer]).toEqual([name, ui.TEMPORAL_AUTH_PROVIDER_URL]);
+    }
+  });
+
   it('is read-only: actions go through the API, which checks who acts', () => {
     expect(ui.TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
   });
