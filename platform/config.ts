@@ -103,18 +103,13 @@ export function octetsDEntropie(secret: string): number {
 
 export const OCTETS_SECRET_MIN = 32;
 
-/**
- * The rules on secrets of a production start, each naming its variable. One entry per secret, so that a
- * secret added later (the payload codec's keys) gets the same rules.
- */
-const secretsDeProduction: { variable: keyof Config; valeur: (config: Config) => string; developpement: string }[] = [
-  { variable: 'JWT_SECRET', valeur: (config) => config.JWT_SECRET, developpement: DEV_JWT_SECRET },
-];
+/** The secrets a production start checks, each with its public development value: one entry per secret. */
+const secretsDeProduction: { variable: 'JWT_SECRET'; developpement: string }[] = [{ variable: 'JWT_SECRET', developpement: DEV_JWT_SECRET }];
 
 function verifierSecrets(config: Config): string[] {
   if (!estProduction(config)) return [];
-  return secretsDeProduction.flatMap(({ variable, valeur, developpement }) => {
-    const secret = valeur(config);
+  return secretsDeProduction.flatMap(({ variable, developpement }) => {
+    const secret = config[variable];
     if (secret === developpement) return [`${variable}: le secret de développement est public : donnez un secret propre au déploiement (openssl rand -base64 48)`];
     const octets = octetsDEntropie(secret);
     if (octets < OCTETS_SECRET_MIN) {
