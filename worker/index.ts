@@ -1,8 +1,9 @@
 // The Temporal worker: runs the candidature workflows and their activities on one task queue.
+import { format } from 'node:util';
 import { ApplicationFailure } from '@temporalio/common';
-import { NativeConnection, Worker, type ActivityInboundCallsInterceptor, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Worker, type ActivityInboundCallsInterceptor, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import { erreurDeBase, masquerDonnees } from '../platform/masquage';
+import { descriptionErreur, erreurDeBase, masquerDonnees } from '../platform/masquage';
 
 export const workflowsPath = require.resolve('../workflows');
 
@@ -54,6 +55,16 @@ export const activiteSansDonnees: ActivityInboundCallsInterceptor = {
     }
   },
 };
+
+/**
+ * The SDK's log, as its default one (standard error, one line per entry) but masked: its lines name the
+ * workflow (an activity's or a workflow task's failure), whose id holds the INE, and carry the error, told as
+ * a database error is (platform/masquage.ts). Installed with the runtime (runtime/process.ts).
+ */
+export const journalWorker = new DefaultLogger('INFO', ({ level, timestampNanos, message, meta }) => {
+  const details = meta === undefined ? '' : ` ${format(Object.fromEntries(Object.entries(meta).map(([cle, valeur]) => [cle, valeur instanceof Error ? descriptionErreur(valeur) : valeur])))}`;
+  process.stderr.write(`${new Date(Number(timestampNanos / 1_000_000n)).toISOString()} [${level}] ${masquerDonnees(`${message}${details}`)}\n`);
+});
 
 export async function createWorker(settings: WorkerSettings): Promise<Worker> {
   return Worker.create({

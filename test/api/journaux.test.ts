@@ -1,10 +1,12 @@
 // The logs of the API and of the worker while staff touch a pupil: every line read back, none holds the
 // pupil's INE, names or the referent's e-mail; every request line names its caller.
 import { Writable } from 'node:stream';
+import { Runtime } from '@temporalio/worker';
 import request from 'supertest';
 import { createLogger } from '../../api/logging';
 import { descriptionErreur } from '../../platform/masquage';
 import { colonnesImport } from '../../api/import';
+import { journalWorker } from '../../worker';
 import { eleve } from '../support/fixtures';
 import { bearer, COLLEGE, corpsInscription, LYCEE, startStack, type Stack } from './harness';
 
@@ -19,6 +21,8 @@ const flux = new Writable({
 let stack: Stack;
 const consoles: jest.SpyInstance[] = [];
 beforeAll(async () => {
+  // The worker's log as a Passpro process installs it (runtime/process.ts).
+  Runtime.install({ logger: journalWorker });
   // What the worker and the SDK print goes to the console or straight to the standard streams: read too.
   for (const sortie of [process.stdout, process.stderr]) {
     const ecrire = sortie.write.bind(sortie) as (...args: unknown[]) => boolean;

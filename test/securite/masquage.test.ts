@@ -2,7 +2,7 @@
 // PostgreSQL errors on the test database), and the worker's activity failures likewise.
 import { ApplicationFailure } from '@temporalio/common';
 import { descriptionErreur, fluxMasque, masquerDonnees, masquerUrl } from '../../platform/masquage';
-import { activiteSansDonnees } from '../../worker';
+import { activiteSansDonnees, journalWorker } from '../../worker';
 import { testDatabase, type TestDatabase } from '../support/db';
 
 let db: TestDatabase;
@@ -95,6 +95,20 @@ describe('database errors', () => {
     expect(echec).toBeInstanceOf(ApplicationFailure);
     expect(echec).toMatchObject({ type: 'PrismaClientValidationError', nonRetryable: false });
     sansDonnees(`${(echec as Error).message}\n${(echec as Error).stack}`);
+  });
+
+  it("in the SDK's own log lines, which name the workflow and carry the error", async () => {
+    const erreur = await erreurDe(() => db.prisma.eleve.create({ data: { ...eleve, inconnu: 1 } as never }));
+    const ecrit: string[] = [];
+    const espion = jest.spyOn(process.stderr, 'write').mockImplementation((morceau) => ecrit.push(String(morceau)) > 0);
+    try {
+      journalWorker.warn('Activity failed', { workflowId: `passpro:creteil-2027:${eleve.ine}:metallerie`, activityType: 'enregistrerEtat', error: erreur });
+    } finally {
+      espion.mockRestore();
+    }
+    expect(ecrit).toHaveLength(1);
+    expect(ecrit[0]).toMatch(/\[WARN\] Activity failed .*passpro:creteil-2027:\*\*\*:metallerie.*PrismaClientValidationError/s);
+    sansDonnees(ecrit[0]);
   });
 
   it('others keep their kind, with INEs and e-mails masked', async () => {
