@@ -1,5 +1,6 @@
 // The staff API: builds the Express app (tests import it; runtime/main.ts listens). Every call but /health,
-// /openapi.json and /docs is authenticated (api/auth.ts) and scoped to the caller's school.
+// /openapi.json and /docs is authenticated (api/auth.ts) and scoped to the caller's school; calls are
+// limited per IP address and per person (api/limites.ts).
 import express, { type Request, type Response } from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
@@ -9,6 +10,8 @@ import { actions } from './actions';
 import { autorisations } from '../domain/autorisations';
 import { appelant, authentifier, exigerRoles } from './auth';
 import { createCandidatures } from './candidatures';
+import { limiteur, parIp, parPersonne, type Limites } from './limites';
+import { revocationsEnBase, routesJetons } from './jetons';
 import { errorHandler, notFound } from './errors';
 import { routesExports } from './exports';
 import { routesFiches } from './fiches';
@@ -42,6 +45,8 @@ export interface AppDeps {
   logger?: Logger;
   /** The staff's sign-in to the pages (OpenID Connect, api/web/connexion.ts); no pages when absent. */
   connexion?: ConnexionOptions;
+  /** Rate limits (config LIMITE_*); none when absent, as in the tests that do not test them. */
+  limites?: Limites;
 }
 
 export function buildApp(deps: AppDeps): express.Express {
@@ -50,35 +55,56 @@ export function buildApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   // States change with every action and are read once: no ETag (a hash of every answer) to revalidate them.
   app.set('etag', false);
+  // The caller's IP is the socket's, or that of X-Forwarded-For past the deployment's own proxies.
+  app.set('trust proxy', deps.limites?.proxies ?? 0);
   app.use(httpLogger(deps.logger ?? createLogger('silent')));
   // The Content Security Policy is the pages' own (api/pages.ts); /docs gets its own below. Sign-in and sign-out
   // forms end at the identity provider: its origin is a form target too.
   app.use(helmet({ contentSecurityPolicy: false }), politiqueContenuPages(deps.connexion ? [new URL(deps.connexion.issuer).origin] : []));
+  if (deps.limites) app.use(limiteur(parIp(deps.limites.requetesParIp)));
   const web = deps.connexion ? creerConnexionWeb(deps.db.prisma, deps.connexion, deps.logError) : undefined;
   if (web) app.use(web.routes);
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
-  app.use(['/candidatures', '/statistiques', '/eleves'], authentifier(deps.jwtSecret));
+  const authentification = authentifier(deps.jwtSecret, revocationsEnBase(deps.db));
+  const authentifiees = ['/candidatures', '/statistiques', '/eleves', '/exports', '/jetons', '/health/composants'];
+  app.use(authentifiees, authentification.middleware);
+  if (deps.limites) app.use(authentifiees, limiteur(parPersonne(deps.limites.requetesParPersonne)));
   app.use(express.json({ limit: '100kb' }));
 
   const handle = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: (e?: unknown) => void) => {
     fn(req, res).catch(next);
   };
 
+  /** Every component's state: its detail names the parts of the deployment, so only the SAIO reads it. */
+  async function composants(): Promise<{ ok: boolean; composants: Record<string, string> }> {
+    const results = await Promise.all(
+      deps.health.map(async ({ name, check }) => {
+        try {
+          await check();
+          return [name, 'ok'] as const;
+        } catch (error) {
+          return [name, (error as Error).message] as const;
+        }
+      }),
+    );
+    return { ok: results.every(([, status]) => status === 'ok'), composants: Object.fromEntries(results) };
+  }
+  const statut = (ok: boolean) => (ok ? 'ok' : 'indisponible');
+
   app.get(
     '/health',
     handle(async (_req, res) => {
-      const results = await Promise.all(
-        deps.health.map(async ({ name, check }) => {
-          try {
-            await check();
-            return [name, 'ok'] as const;
-          } catch (error) {
-            return [name, (error as Error).message] as const;
-          }
-        }),
-      );
-      const ok = results.every(([, status]) => status === 'ok');
-      res.status(ok ? 200 : 503).json({ statut: ok ? 'ok' : 'indisponible', composants: Object.fromEntries(results) });
+      const { ok } = await composants();
+      res.status(ok ? 200 : 503).json({ statut: statut(ok) });
+    }),
+  );
+
+  app.get(
+    '/health/composants',
+    exigerRoles(['saio']),
+    handle(async (_req, res) => {
+      const etat = await composants();
+      res.status(etat.ok ? 200 : 503).json({ statut: statut(etat.ok), composants: etat.composants });
     }),
   );
 
@@ -128,7 +154,7 @@ export function buildApp(deps: AppDeps): express.Express {
     );
   }
 
-  routesImport(app, { client: deps.client, inscrire: candidatures.inscrire, logError: deps.logError });
+  routesImport(app, { client: deps.client, inscrire: candidatures.inscrire, logError: deps.logError, importsParHeure: deps.limites?.importsParHeure });
   routesFiches(app, { prisma: deps.db.prisma, etatVisible: candidatures.etatVisible });
 
   app.get(
@@ -140,7 +166,8 @@ export function buildApp(deps: AppDeps): express.Express {
     }),
   );
 
-  routesExports(app, { prisma: deps.db.prisma, jwtSecret: deps.jwtSecret });
+  routesExports(app, { prisma: deps.db.prisma });
+  routesJetons(app, { db: deps.db, authentification });
   app.use(notFound);
   app.use(errorHandler(deps.logError));
   return app;

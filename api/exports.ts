@@ -8,7 +8,7 @@ import type { Express, Response } from 'express';
 import { z } from 'zod';
 import { parisDateOf, parisTimeOf } from '../domain/calendar';
 import type { PrismaClient } from '../platform/database';
-import { authentifier, exigerRoles } from './auth';
+import { exigerRoles } from './auth';
 import { campagneId } from './schemas';
 import { parse } from './validation';
 
@@ -126,17 +126,17 @@ export async function exportRetards(prisma: PrismaClient, campagne?: string): Pr
   );
 }
 
-/** `GET /exports/affelnet.csv?campagne=` and `GET /exports/retards.csv[?campagne=]`, for the SAIO. */
-export function routesExports(app: Express, deps: { prisma: PrismaClient; jwtSecret: string }): void {
-  const saio = [authentifier(deps.jwtSecret), exigerRoles(['saio'])];
+/** `GET /exports/affelnet.csv?campagne=` and `GET /exports/retards.csv[?campagne=]`, for the SAIO (authenticated by the app). */
+export function routesExports(app: Express, deps: { prisma: PrismaClient }): void {
+  const saio = exigerRoles(['saio']);
   const envoyer = (res: Response, nom: string, contenu: string) => {
     res.type('text/csv; charset=utf-8').attachment(nom).send(contenu);
   };
-  app.get('/exports/affelnet.csv', ...saio, async (req, res) => {
+  app.get('/exports/affelnet.csv', saio, async (req, res) => {
     const { campagne } = parse(exportAffelnetQuery, req.query, 'query');
     envoyer(res, `affelnet-${campagne}.csv`, await exportAffelnet(deps.prisma, campagne));
   });
-  app.get('/exports/retards.csv', ...saio, async (req, res) => {
+  app.get('/exports/retards.csv', saio, async (req, res) => {
     const { campagne } = parse(exportRetardsQuery, req.query, 'query');
     envoyer(res, `retards${campagne ? `-${campagne}` : ''}.csv`, await exportRetards(deps.prisma, campagne));
   });

@@ -13,12 +13,15 @@ import { candidatureWorkflowId, stateQuery } from '../workflows/definitions';
 import { autorisations } from '../domain/autorisations';
 import { appelant, exigerRoles, peutVoir, type Appelant } from './auth';
 import { ApiError } from './errors';
+import { importsParEtablissement, limiteur } from './limites';
 import { candidatureExistante, verifierCampagneOuverte, verifierEleve, type Inscription } from './inscription';
 import { importQuery, inscriptionSchema, MAX_VOEUX, type importLigneSchema, type importRapportSchema } from './schemas';
 import { messagesEnFrancais, parse } from './validation';
 
 /** A class list of a whole collège (hundreds of lines) fits; a mistaken upload of something else does not. */
 export const LIMITE_IMPORT = '512kb';
+/** Lines (vœux) of one file: a collège's whole 3e; more is not one school's list, and would hold Temporal long. */
+export const MAX_LIGNES_IMPORT = 2000;
 /** Inscriptions started at once: a few, so that a large file neither waits long nor floods Temporal. */
 const EN_PARALLELE = 4;
 
@@ -155,6 +158,14 @@ function erreurDe(error: ApiError): ErreurLigne {
 function verifierLignes(acteur: Appelant, campagneId: string, texte: string): Ligne[] {
   const [entete, ...enregistrements] = lireCsv(texte);
   if (!entete) throw csvInvalide(FICHIER_VIDE);
+  if (enregistrements.length > MAX_LIGNES_IMPORT) {
+    throw new ApiError(
+      413,
+      'import_trop_long',
+      `${enregistrements.length} lignes : au plus ${MAX_LIGNES_IMPORT} par fichier (les 3e d'un collège) ; découpez le fichier par classe`,
+      'body',
+    );
+  }
   const index = lireEntete(entete.champs);
   if (enregistrements.length === 0) throw csvInvalide("aucune ligne après l'en-tête : une ligne par vœu est attendue");
   const lignes: Ligne[] = [];
@@ -235,6 +246,8 @@ export interface ImportDeps {
   /** The inscription of `POST /candidatures` (api/app.ts): checks, then start or update-with-start. */
   inscrire: (acteur: Appelant, inscription: Inscription) => Promise<CandidatureState>;
   logError: (error: unknown) => void;
+  /** Imports per hour and per school (api/limites.ts); no limit when absent. */
+  importsParHeure?: number;
 }
 
 export function routesImport(app: Express, deps: ImportDeps): void {
@@ -263,6 +276,7 @@ export function routesImport(app: Express, deps: ImportDeps): void {
   app.post(
     '/candidatures/import',
     exigerRoles(autorisations.inscription.roles),
+    limiteur(importsParEtablissement(deps.importsParHeure ?? 0)),
     express.text({ type: 'text/csv', limit: LIMITE_IMPORT }),
     async (req, res) => {
       const acteur = appelant(req);

@@ -1,18 +1,23 @@
-// Structured logs (pino): one line per request with its id, status and duration. The request id comes
-// from the caller's `x-request-id` when it is sensible, is made up otherwise, and is echoed in the answer.
+// Structured logs (pino): one line per request with its id, status, duration and caller (sub, role, UAI).
+// The request id comes from the caller's `x-request-id` when it is sensible, is made up otherwise, and is
+// echoed in the answer. A URL names pupils (`/eleves/:ine/fiche`, a candidature id holds the INE): it is
+// logged with its INEs masked.
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { masquerUrl } from '../platform/masquage';
 
 export type { Logger };
 
-export function createLogger(level: string = 'info'): Logger {
-  return pino({
+/** `destination`: standard output by default; tests pass a stream to read the lines. */
+export function createLogger(level: string = 'info', destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: 'passpro-api' },
     // Tokens never reach the logs (the request serializer keeps no header anyway).
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[masqué]' },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 const requestIdSensible = /^[\w.:-]{1,128}$/;
@@ -40,10 +45,10 @@ export function httpLogger(logger: Logger): RequestHandler {
       const { appelant } = req;
       logger[niveau](
         {
-          req: { id, method: req.method, url: req.originalUrl },
+          req: { id, method: req.method, url: masquerUrl(req.originalUrl) },
           res: { statusCode: res.statusCode },
           responseTime: Math.round(performance.now() - debut),
-          ...(appelant ? { role: appelant.role, uai: appelant.uai } : {}),
+          ...(appelant ? { appelant: { sub: appelant.nom, role: appelant.role, uai: appelant.uai } } : {}),
         },
         fini ? 'requête traitée' : 'requête interrompue',
       );

@@ -2,7 +2,8 @@
 // `z.toJSONSchema`: OpenAPI 3.1 schemas are JSON Schema 2020-12). Served at /openapi.json, shown at /docs.
 import { z } from 'zod';
 import { actions } from './actions';
-import { colonnesImport, LIMITE_IMPORT } from './import';
+import { colonnesImport, LIMITE_IMPORT, MAX_LIGNES_IMPORT } from './import';
+import { revocationReponseSchema, revocationSchema } from './jetons';
 import { colonnesAffelnet, colonnesRetards, exportAffelnetQuery, exportRetardsQuery } from './exports';
 import {
   candidatureEtatSchema,
@@ -36,6 +37,7 @@ const erreursCommunes = {
   401: erreur('jeton absent, invalide ou expiré (`non_authentifie`)'),
   403: erreur('rôle non autorisé pour cette action (`acces_refuse`)'),
   413: erreur('corps de requête trop volumineux (100 ko au plus)'),
+  429: erreur('trop de requêtes depuis cette adresse ou pour ce compte (`trop_de_requetes`) : réessayer après `Retry-After` secondes'),
 };
 const introuvable = erreur("candidature inconnue, ou d'un autre établissement (`candidature_introuvable`)");
 
@@ -94,11 +96,38 @@ export function buildOpenApi(): Json {
   const paths: Record<string, Json> = {
     '/health': {
       get: {
-        summary: 'État du service (Temporal, base, worker)',
+        summary: 'État du service : `ok` quand Temporal, la base et un worker répondent, sans détail',
         security: [],
         responses: {
           200: { description: 'tout répond', ...json(ref('Sante')) },
-          503: { description: 'une partie ne répond pas', ...json(ref('Sante')) },
+          503: { description: 'une partie ne répond pas (`indisponible`)', ...json(ref('Sante')) },
+          429: erreursCommunes[429],
+        },
+      },
+    },
+    '/health/composants': {
+      get: {
+        summary: "État de chaque composant (Temporal, base, worker), avec la raison d'une panne",
+        description: roles(['saio']),
+        responses: {
+          200: { description: 'tout répond', ...json(ref('Sante')) },
+          503: { description: 'une partie ne répond pas : laquelle, et pourquoi', ...json(ref('Sante')) },
+          401: erreursCommunes[401],
+          403: erreursCommunes[403],
+        },
+      },
+    },
+    '/jetons/revocations': {
+      post: {
+        summary: "Révoquer un jeton par son identifiant (`jti`) : il est refusé dès lors, avant même d'expirer",
+        description: `${roles(['saio'])} \`npm run token\` affiche l'identifiant de chaque jeton qu'il émet. Révoquer deux fois le même ne change rien (200).`,
+        requestBody: { required: true, ...json(ref('Revocation')) },
+        responses: {
+          201: { description: 'révocation enregistrée', ...json(ref('RevocationEnregistree')) },
+          200: { description: 'ce jeton était déjà révoqué : la première révocation', ...json(ref('RevocationEnregistree')) },
+          400: erreursCommunes[400],
+          401: erreursCommunes[401],
+          403: erreursCommunes[403],
         },
       },
     },
@@ -136,7 +165,8 @@ export function buildOpenApi(): Json {
           401: erreursCommunes[401],
           403: erreursCommunes[403],
           409: erreur("inscriptions closes (`inscriptions_closes`), ou une candidature a refusé l'inscription en cours d'import (`import_incomplet`, avec `rapport`)"),
-          413: erreur(`fichier trop volumineux (${limiteImport} au plus)`),
+          413: erreur(`fichier trop volumineux (${limiteImport} au plus), ou de plus de ${MAX_LIGNES_IMPORT} lignes (\`import_trop_long\`)`),
+          429: erreur("trop d'imports pour cet établissement dans l'heure, ou trop de requêtes (`trop_de_requetes`)"),
           415: erreur("corps qui n'est pas en `text/csv` (`type_non_supporte`)"),
           422: { description: "au moins une ligne en erreur (`import_refuse`) : rien n'est inscrit ; le rapport nomme chaque ligne et sa colonne fautive", ...json(ref('ImportRefuse')) },
         },
@@ -228,6 +258,8 @@ export function buildOpenApi(): Json {
     Statistiques: schema(statistiquesReponseSchema, 'output'),
     RapportImport: schema(importRapportSchema, 'output'),
     ImportRefuse: schema(importRefusSchema, 'output'),
+    Revocation: schema(revocationSchema, 'input'),
+    RevocationEnregistree: schema(revocationReponseSchema, 'output'),
   };
   for (const a of actions) {
     const nom = `Action_${a.path.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase())}`;

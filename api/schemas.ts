@@ -217,4 +217,4 @@ export const importRapportSchema = z.object({
 /** A refused import: the error, and the report naming each bad line. */
 export const importRefusSchema = erreurSchema.extend({ rapport: importRapportSchema });
 
-export const santeReponseSchema = z.object({ statut: z.enum(['ok', 'indisponible']), composants: z.record(z.string(), z.string()) });
+export const santeReponseSchema = z.object({ statut: z.enum(['ok', 'indisponible']), composants: z.record(z.string(), z.string()).optional() });

@@ -20,11 +20,10 @@ import { Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { emettreJeton } from '../api/auth';
 import { parisTimeOf } from '../domain/calendar';
 import { uaiCheckLetter } from '../domain/identifiers';
-import { DEV_JWT_SECRET } from '../platform/config';
 import { openDatabase } from '../platform/database';
 import { campagneDemo } from '../scripts/demo/campagne';
 import { ecartCpu, releverCpu } from './cpu';
-import { demarrerPile, FILE, memoire, type Pile } from './pile';
+import { demarrerPile, FILE, memoire, SECRET_PILE, type Pile } from './pile';
 import { mediane } from './statistiques';
 import type { Acteur, CandidatureInput } from '../domain/candidature';
 import { candidatureStartPolicy, candidatureWorkflowId, inscrireUpdate } from '../workflows/definitions';
@@ -166,7 +165,7 @@ async function main(): Promise<void> {
 
     // ---- reading: late candidatures at one lycée ----
     const lycee = lycees[0];
-    const jeton = await emettreJeton(DEV_JWT_SECRET, { role: 'accueil_chef', uai: lycee, nom: 'Proviseur' }, '1h');
+    const jeton = await emettreJeton(SECRET_PILE, { role: 'accueil_chef', uai: lycee, nom: 'Proviseur' }, '1h');
     let totalApi = 0;
     const parApi = await chronometrer(20, async () => {
       const res = await fetch(`${urlApi}/candidatures?uaiAccueil=${lycee}&enRetard=true`, { headers: { authorization: `Bearer ${jeton}` } });

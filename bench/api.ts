@@ -13,9 +13,10 @@ import { Client, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import autocannon from 'autocannon';
 import { reglagesWorker } from '../worker';
-import { bearer, corpsInscription } from '../test/api/harness';
+import { emettreJeton } from '../api/auth';
+import { COLLEGE, corpsInscription } from '../test/api/harness';
 import { portLibre } from '../test/support/ports';
-import { arreterEnfant, demarrerPile, lancer, type Pile } from './pile';
+import { arreterEnfant, demarrerPile, lancer, SECRET_PILE, type Pile } from './pile';
 import { etapeSocleUpdate, socleWorkflow } from './socle/workflows';
 import { centile } from './statistiques';
 import { activitesSocle } from './socle/activities';
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
   try {
     pile = await demarrerPile('api', { LOG_LEVEL: 'info' });
     const url = pile.urlApi;
-    const chef = await bearer('origine_chef', { duree: '1h' });
+    const chef = `Bearer ${await emettreJeton(SECRET_PILE, { role: 'origine_chef', uai: COLLEGE, nom: 'Test origine_chef' }, '1h')}`;
     const ids: string[] = [];
     for (let i = 0; i < CANDIDATURES; i += 1) {
       const res = await fetch(`${url}/candidatures`, {

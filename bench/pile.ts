@@ -5,6 +5,7 @@
 // throwaway server of its own (scripts/postgres-test-server.sh on a free port) —, in a fresh database dropped
 // at the end, and an SMTP receiver in this process (accepting mails, not parsing them).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,8 @@ import { portLibre } from '../test/support/ports';
 import { startSmtpReceiver, type SmtpReceiver } from '../test/support/smtp';
 
 export const FILE = 'passpro';
+/** The worker and the API run as in production (PASSPRO_ROLE): a secret of their own, tokens signed with it. */
+export const SECRET_PILE = randomBytes(48).toString('base64');
 
 export interface Pile {
   /** Logs of the servers, and the Temporal SQLite file. */
@@ -125,6 +128,10 @@ export async function demarrerPile(nom: string, envApi: NodeJS.ProcessEnv = {}):
       SMTP_PORT: String(smtp.port),
       API_PORT: String(portApi),
       LOG_LEVEL: 'warn',
+      JWT_SECRET: SECRET_PILE,
+      // The benchmarks measure throughput from one address and one token: no rate limit.
+      LIMITE_REQUETES_IP: '0',
+      LIMITE_REQUETES_PERSONNE: '0',
     };
     // Node with tsx as a loader (not the tsx launcher, which would run it in a child): the pid is the process's.
     // BENCH_CPU_PROF=<folder>: the worker and the API write their CPU profiles there when they stop.

@@ -20,6 +20,7 @@ export const DEV_OIDC_CLIENT_SECRET = 'passpro-dev-oidc-secret-public-NOT-FOR-PR
 /** The embedded development identity provider's issuer at `port` (its default, OIDC_DEV_PORT). */
 export const devIssuer = (port: number) => `http://127.0.0.1:${port}`;
 
+const entier = z.coerce.number().int().min(0);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const configSchema = z.object({
@@ -52,7 +53,7 @@ export const configSchema = z.object({
   /** Used by `npm start` only: where the embedded Temporal Web UI and mail catcher listen. */
   TEMPORAL_UI_PORT: port.default(8233),
   MAIL_WEB_PORT: port.default(1080),
-  /** HS256 key of the API's tokens (`npm run token`): at least 32 characters. */
+  /** HS256 key of the API's tokens (`npm run token`): at least 32 characters, 32 bytes of entropy outside the embedded stack. */
   JWT_SECRET: z.string().min(32, 'au moins 32 caractères').default(DEV_JWT_SECRET),
   /** The staff's sign-in (OpenID Connect): the embedded development provider unless another issuer is named. */
   OIDC_ISSUER: z.url().optional(),
@@ -75,33 +76,111 @@ export const configSchema = z.object({
   /** The session cookie's `Secure` flag: by default when PUBLIC_URL is https or NODE_ENV is production. */
   SESSION_COOKIE_SECURE: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Set by the Docker image: with PASSPRO_ROLE=api or worker, what makes a start a production one. */
+  NODE_ENV: z.string().optional(),
+  /** Temporal's TLS: PEM files. A client certificate and its key (mTLS, self-hosted or Temporal Cloud), or an API key. */
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  /** The name the frontend's certificate carries, when it is not the host of TEMPORAL_ADDRESS. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Temporal Cloud's API key (TLS without a client certificate). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /**
+   * Requests per minute and per IP address, and per person (token), answered 429 beyond; class list imports per
+   * hour and per school. 0: no limit. Unset: the production defaults (`limitesDeProduction`) on a production start,
+   * none on the embedded stack (the demo plays a whole académie's staff from one address).
+   */
+  LIMITE_REQUETES_IP: entier.optional(),
+  LIMITE_REQUETES_PERSONNE: entier.optional(),
+  LIMITE_IMPORTS_HEURE: entier.optional(),
+  /** Proxies in front of the API whose X-Forwarded-For is believed (Express `trust proxy`): the caller's IP. */
+  API_PROXIES: entier.default(0),
 });
 
 type Derivees = 'DATABASE_URL' | 'OIDC_ISSUER' | 'OIDC_REDIRECT_URI' | 'OIDC_POST_LOGOUT_REDIRECT_URI' | 'SESSION_COOKIE_SECURE';
-export type Config = Omit<z.infer<typeof configSchema>, Derivees> & {
+type Limites = 'LIMITE_REQUETES_IP' | 'LIMITE_REQUETES_PERSONNE' | 'LIMITE_IMPORTS_HEURE';
+export type Config = Omit<z.infer<typeof configSchema>, Derivees | Limites> & {
   DATABASE_URL: string;
   OIDC_ISSUER: string;
   OIDC_REDIRECT_URI: string;
   OIDC_POST_LOGOUT_REDIRECT_URI: string;
   SESSION_COOKIE_SECURE: boolean;
-};
+} & Record<Limites, number>;
+
+/**
+ * Per IP high (schools reach the API through a few shared académie proxies: it stops a script, not a school),
+ * per person what a busy member of staff never reaches, a class list re-sent a few times an hour.
+ */
+export const limitesDeProduction: Record<Limites, number> = { LIMITE_REQUETES_IP: 1200, LIMITE_REQUETES_PERSONNE: 300, LIMITE_IMPORTS_HEURE: 20 };
 
 export class ConfigError extends Error {}
 
+/**
+ * A production start: the Docker image (NODE_ENV=production) or a role of the deployment (api, worker). The
+ * embedded stack (`npm start`, tests) runs as `all` outside production and may use the development secret.
+ */
+export const estProduction = (config: Pick<Config, 'NODE_ENV' | 'PASSPRO_ROLE'>) => config.NODE_ENV === 'production' || config.PASSPRO_ROLE !== 'all';
+
+/**
+ * Bytes of entropy a secret holds, estimated by its form: hexadecimal, 4 bits a character; the base64
+ * alphabet (openssl rand -base64), 6 bits a character; anything else, log2 of the character classes it uses
+ * (lower case, upper case, digits, others) a character. A secret of few distinct characters (`aaaa…`) holds none.
+ */
+export function octetsDEntropie(secret: string): number {
+  const distincts = new Set(secret).size;
+  if (/^[0-9a-f]+$/i.test(secret)) return distincts >= 8 ? (secret.length * 4) / 8 : 0;
+  if (distincts < 12) return 0;
+  const sansRemplissage = secret.replace(/={1,2}$/, '');
+  if (/^[A-Za-z0-9+/_-]+$/.test(sansRemplissage)) return (sansRemplissage.length * 6) / 8;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/];
+  const alphabet = [26, 26, 10, 33].reduce((n, taille, i) => (classes[i].test(secret) ? n + taille : n), 0);
+  return (secret.length * Math.log2(alphabet)) / 8;
+}
+
+export const OCTETS_SECRET_MIN = 32;
+
+/** The secrets a production start checks, each with its public development value: one entry per secret. */
+const secretsDeProduction: { variable: 'JWT_SECRET'; developpement: string }[] = [{ variable: 'JWT_SECRET', developpement: DEV_JWT_SECRET }];
+
+function verifierSecrets(config: Config): string[] {
+  if (!estProduction(config)) return [];
+  return secretsDeProduction.flatMap(({ variable, developpement }) => {
+    const secret = config[variable];
+    if (secret === developpement) return [`${variable}: le secret de développement est public : donnez un secret propre au déploiement (openssl rand -base64 48)`];
+    const octets = octetsDEntropie(secret);
+    if (octets < OCTETS_SECRET_MIN) {
+      return [`${variable}: environ ${Math.floor(octets)} octets d'entropie, au moins ${OCTETS_SECRET_MIN} attendus (openssl rand -base64 48)`];
+    }
+    return [];
+  });
+}
+
+function verifierTlsTemporal(config: Config): string[] {
+  if (Boolean(config.TEMPORAL_TLS_CERT) === Boolean(config.TEMPORAL_TLS_KEY)) return [];
+  return [config.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY: requis avec TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_CERT: requis avec TEMPORAL_TLS_KEY'];
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const config = parsed.data;
-  const publicUrl = config.PUBLIC_URL.replace(/\/+$/, '');
-  return {
-    ...config,
-    DATABASE_URL: config.DATABASE_URL ?? `pglite:${path.join(config.PASSPRO_DATA_DIR, 'pglite')}`,
-    OIDC_ISSUER: config.OIDC_ISSUER ?? devIssuer(config.OIDC_DEV_PORT),
-    OIDC_REDIRECT_URI: config.OIDC_REDIRECT_URI ?? `${publicUrl}/connexion/retour`,
-    OIDC_POST_LOGOUT_REDIRECT_URI: config.OIDC_POST_LOGOUT_REDIRECT_URI ?? `${publicUrl}/deconnexion/terminee`,
-    SESSION_COOKIE_SECURE: config.SESSION_COOKIE_SECURE ?? (publicUrl.startsWith('https:') || env.NODE_ENV === 'production'),
+  const echec = (lines: string[]) => new ConfigError(`invalid configuration:\n${lines.map((line) => `  ${line}`).join('\n')}`);
+  if (!parsed.success) throw echec(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  const lu = parsed.data;
+  const production = estProduction(lu);
+  const limites = Object.fromEntries(
+    Object.entries(limitesDeProduction).map(([cle, defaut]) => [cle, lu[cle as Limites] ?? (production ? defaut : 0)]),
+  ) as Record<Limites, number>;
+  const publicUrl = lu.PUBLIC_URL.replace(/\/+$/, '');
+  const config: Config = {
+    ...lu,
+    ...limites,
+    DATABASE_URL: lu.DATABASE_URL ?? `pglite:${path.join(lu.PASSPRO_DATA_DIR, 'pglite')}`,
+    OIDC_ISSUER: lu.OIDC_ISSUER ?? devIssuer(lu.OIDC_DEV_PORT),
+    OIDC_REDIRECT_URI: lu.OIDC_REDIRECT_URI ?? `${publicUrl}/connexion/retour`,
+    OIDC_POST_LOGOUT_REDIRECT_URI: lu.OIDC_POST_LOGOUT_REDIRECT_URI ?? `${publicUrl}/deconnexion/terminee`,
+    SESSION_COOKIE_SECURE: lu.SESSION_COOKIE_SECURE ?? (publicUrl.startsWith('https:') || env.NODE_ENV === 'production'),
   };
+  const refus = [...verifierSecrets(config), ...verifierTlsTemporal(config)];
+  if (refus.length > 0) throw echec(refus);
+  return config;
 }

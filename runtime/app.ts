@@ -8,7 +8,9 @@ import { createSmtpMailer } from '../platform/smtp';
 import { buildApp, createLogger, type HealthCheck } from '../api/app';
 import { connexionOptions } from '../api/web/connexion';
 import type { Config } from '../platform/config';
+import { optionsConnexionTemporal } from '../platform/connexion-temporal';
 import { openMigratedDatabase, type Database } from '../platform/database';
+import { descriptionErreur } from '../platform/masquage';
 import { createWorker } from '../worker';
 import { DIGEST_WORKFLOW_ID, digestQuotidienWorkflow } from '../workflows/digest';
 
@@ -46,7 +48,8 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
   const db = await openMigratedDatabase(config.DATABASE_URL);
   // Prisma readies its query compiler on the first model query (a few hundred milliseconds): before anyone waits.
   await db.prisma.candidature.findFirst({ select: { id: true } });
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporalOptions = optionsConnexionTemporal(config);
+  const connection = await Connection.connect(temporalOptions);
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const mailer = createSmtpMailer({
     host: config.SMTP_HOST,
@@ -61,7 +64,7 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
   let workerRun: Promise<void> | undefined;
   let nativeConnection: NativeConnection | undefined;
   if (config.PASSPRO_ROLE !== 'api') {
-    nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    nativeConnection = await NativeConnection.connect(temporalOptions);
     worker = await createWorker({
       connection: nativeConnection,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -88,9 +91,15 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       jwtSecret: config.JWT_SECRET,
       health: healthChecks(client, db, config),
-      logError: (error) => log(`erreur: ${(error as Error).stack ?? String(error)}`),
+      logError: (error) => log(`erreur: ${descriptionErreur(error)}`),
       logger: createLogger(config.LOG_LEVEL),
       connexion: connexionOptions(config),
+      limites: {
+        requetesParIp: config.LIMITE_REQUETES_IP,
+        requetesParPersonne: config.LIMITE_REQUETES_PERSONNE,
+        importsParHeure: config.LIMITE_IMPORTS_HEURE,
+        proxies: config.API_PROXIES,
+      },
     });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s)).on('error', reject);

@@ -2,10 +2,14 @@
 // SIGINT/SIGTERM for an orderly stop.
 import { Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig, type Config } from '../platform/config';
+import { journalWorker } from '../worker';
 
-/** Call first: the worker would otherwise stop itself on these signals, racing the orderly shutdown. */
+/**
+ * Call first: the worker would otherwise stop itself on these signals, racing the orderly shutdown; and its
+ * log would be the SDK's own, unmasked.
+ */
 export function onShutdownSignal(stop: () => Promise<void>): void {
-  Runtime.install({ shutdownSignals: [] });
+  Runtime.install({ shutdownSignals: [], logger: journalWorker });
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) return;

@@ -6,6 +6,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startPasspro, type Running } from './app';
 import { devIssuer, type Config } from '../platform/config';
+import { fluxMasque, masquerDonnees } from '../platform/masquage';
 import { projectRoot } from '../platform/paths';
 import { stopChild } from '../platform/processus';
 import { argumentsServeurDev, connecterTemporal } from '../platform/serveur-temporal';
@@ -14,11 +15,12 @@ import { temporalCliPath } from '../platform/temporal-binaries';
 function startChild(name: string, command: string, args: string[], logFile: string): ChildProcess {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile, { flags: 'a' });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  // No INE or e-mail reaches the servers' log files (platform/masquage.ts).
+  child.stdout?.pipe(fluxMasque()).pipe(log);
+  child.stderr?.pipe(fluxMasque()).pipe(log);
   // The end of its output says why a child stopped (a port taken, a bad flag): shown with the notice.
   let fin = '';
-  const garder = (morceau: Buffer) => (fin = (fin + morceau.toString('utf8')).slice(-2_000));
+  const garder = (morceau: Buffer) => (fin = masquerDonnees(fin + morceau.toString('utf8')).slice(-2_000));
   child.stdout?.on('data', garder);
   child.stderr?.on('data', garder);
   child.on('exit', (code, signal) => {

@@ -1,13 +1,15 @@
 // Issues an API token signed with the configured JWT_SECRET (the public development secret by default):
 //   npm run -s token -- --role origine_chef --uai 0931234L --nom "Mme X" [--duree 8h]
-// prints the token alone on stdout, for `Authorization: Bearer <jeton>`.
+// prints the token alone on stdout, for `Authorization: Bearer <jeton>`, and on stderr its id (jti), with
+// which the SAIO revokes it (`POST /jetons/revocations`).
 import { parseArgs } from 'node:util';
-import { emettreJeton, jetonClaimsSchema, rolesPersonnes } from '../api/auth';
+import { decodeJwt } from 'jose';
+import { DUREE_MAX_JETON_S, emettreJeton, jetonClaimsSchema, rolesPersonnes } from '../api/auth';
 import { DEV_JWT_SECRET, loadConfig } from '../platform/config';
 
 const usage = `usage : npm run -s token -- --role <${rolesPersonnes.join('|')}> [--uai <UAI>] --nom "<nom>" [--duree 8h]
   --uai    l'établissement (7 chiffres et la lettre clé) ; aucun pour le rôle saio
-  --duree  durée de validité (jose : 30m, 8h, 7d…), 8h par défaut`;
+  --duree  durée de validité (30m, 8h…), 8h par défaut, ${DUREE_MAX_JETON_S / 3600}h au plus`;
 
 export async function main(argv: string[]): Promise<string> {
   const { values } = parseArgs({
@@ -20,12 +22,17 @@ export async function main(argv: string[]): Promise<string> {
     const lignes = claims.error.issues.map((i) => `  ${i.path.join('.') === 'sub' ? 'nom' : i.path.join('.')} : ${i.message}`);
     throw new Error(`${lignes.join('\n')}\n${usage}`);
   }
-  if (!/^\d+\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks)$/.test(values.duree)) {
-    throw new Error(`--duree « ${values.duree} » : attendu par exemple 30m, 8h, 7d\n${usage}`);
-  }
   const config = loadConfig();
   if (config.JWT_SECRET === DEV_JWT_SECRET) console.error('attention : jeton signé avec le secret de développement (JWT_SECRET non défini)');
-  return emettreJeton(config.JWT_SECRET, { role: claims.data.role, uai: claims.data.uai ?? null, nom: claims.data.sub }, values.duree);
+  let jeton: string;
+  try {
+    jeton = await emettreJeton(config.JWT_SECRET, { role: claims.data.role, uai: claims.data.uai ?? null, nom: claims.data.sub }, values.duree);
+  } catch (error) {
+    throw new Error(`--duree : ${(error as Error).message.replace(/^durée /, '')}\n${usage}`);
+  }
+  const { jti, exp } = decodeJwt(jeton);
+  console.error(`jeton ${jti}, valable jusqu'au ${new Date(exp! * 1000).toISOString()}`);
+  return jeton;
 }
 
 if (require.main === module) {

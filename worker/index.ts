@@ -1,6 +1,9 @@
 // The Temporal worker: runs the candidature workflows and their activities on one task queue.
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { format } from 'node:util';
+import { ApplicationFailure } from '@temporalio/common';
+import { DefaultLogger, NativeConnection, Worker, type ActivityInboundCallsInterceptor, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { descriptionErreur, erreurDeBase, masquerDonnees } from '../platform/masquage';
 
 export const workflowsPath = require.resolve('../workflows');
 
@@ -32,6 +35,37 @@ export const reglagesWorker: Partial<WorkerOptions> = { maxCachedWorkflows: 1000
  */
 export const argumentsNodeWorker = ['--max-old-space-size=1024'];
 
+/**
+ * An activity's failure is logged by the worker and kept in the workflow's history: a database error leaves as
+ * its code and constraint alone (its message carries the row's values, names included), any other with its
+ * INEs and e-mail addresses masked. Retries are as before: only the text changes.
+ */
+export const activiteSansDonnees: ActivityInboundCallsInterceptor = {
+  async execute(input, next) {
+    try {
+      return await next(input);
+    } catch (error) {
+      const base = erreurDeBase(error);
+      if (base) throw ApplicationFailure.create({ type: (error as Error).name, message: base, nonRetryable: false });
+      if (error instanceof Error) {
+        error.message = masquerDonnees(error.message);
+        if (error.stack) error.stack = masquerDonnees(error.stack);
+      }
+      throw error;
+    }
+  },
+};
+
+/**
+ * The SDK's log, as its default one (standard error, one line per entry) but masked: its lines name the
+ * workflow (an activity's or a workflow task's failure), whose id holds the INE, and carry the error, told as
+ * a database error is (platform/masquage.ts). Installed with the runtime (runtime/process.ts).
+ */
+export const journalWorker = new DefaultLogger('INFO', ({ level, timestampNanos, message, meta }) => {
+  const details = meta === undefined ? '' : ` ${format(Object.fromEntries(Object.entries(meta).map(([cle, valeur]) => [cle, valeur instanceof Error ? descriptionErreur(valeur) : valeur])))}`;
+  process.stderr.write(`${new Date(Number(timestampNanos / 1_000_000n)).toISOString()} [${level}] ${masquerDonnees(`${message}${details}`)}\n`);
+});
+
 export async function createWorker(settings: WorkerSettings): Promise<Worker> {
   return Worker.create({
     connection: settings.connection,
@@ -39,6 +73,7 @@ export async function createWorker(settings: WorkerSettings): Promise<Worker> {
     taskQueue: settings.taskQueue,
     ...reglagesWorker,
     activities: createActivities(settings.deps),
+    interceptors: { activity: [() => ({ inbound: activiteSansDonnees })] },
     ...(settings.workflowBundle ? { workflowBundle: settings.workflowBundle } : { workflowsPath }),
   });
 }

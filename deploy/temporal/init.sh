@@ -1,6 +1,7 @@
 #!/bin/sh
 # Registers the namespace and Passpro's custom search attributes (PASSPRO_SEARCH_ATTRIBUTES="Name=Type,…").
-# Safe to run at every start: what exists is left alone.
+# Safe to run at every start: what exists is left alone. The CLI presents its client certificate from the
+# TEMPORAL_TLS_* variables that docker-compose.yml gives (the frontend requires mTLS).
 set -eu
 ns="${TEMPORAL_NAMESPACE:-default}"
 until temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; do sleep 2; done

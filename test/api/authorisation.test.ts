@@ -2,9 +2,10 @@
 // dev server and database. Forbidden: 403 (the role never may) before anything is looked up; another
 // school's candidature: 404, as if it did not exist; allowed: the workflow is asked (200, or its own 409
 // for the step or the date — never a refusal by role, which would mean the API and the workflow disagree).
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import request from 'supertest';
-import { rolesPersonnes, type RolePersonne } from '../../api/auth';
+import { AUDIENCE, rolesPersonnes, type RolePersonne } from '../../api/auth';
 import { autorisations, type Action } from '../../domain/autorisations';
 import { addDays, checkDateEntretien } from '../../domain/calendar';
 import type { CandidatureState } from '../../domain/candidature';
@@ -189,7 +190,7 @@ describe('authentication', () => {
   });
   const maintenant = () => Math.floor(Date.now() / 1000);
   const signe = (claims: Record<string, unknown>, { secret = SECRET, issuer = 'passpro', exp = maintenant() + 600 as number | null } = {}) => {
-    const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(issuer).setIssuedAt();
+    const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(issuer).setAudience(AUDIENCE).setJti(randomUUID()).setIssuedAt();
     if (exp !== null) jwt.setExpirationTime(exp);
     return jwt.sign(new TextEncoder().encode(secret));
   };

@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import { createWorker } from '../../worker';
 import { createSmtpMailer, type Mailer } from '../../platform/smtp';
 import { buildApp } from '../../api/app';
+import type { Logger } from '../../api/logging';
 import { emettreJeton, type RolePersonne } from '../../api/auth';
 import { healthChecks } from '../../runtime/app';
 import { DEV_JWT_SECRET, loadConfig } from '../../platform/config';
@@ -43,7 +44,8 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(prefix: string): Promise<Stack> {
+/** `logger`: the request logs (none by default); `logError`: the 500s' errors (console.error by default). */
+export async function startStack(prefix: string, { logger, logError = console.error }: { logger?: Logger; logError?: (error: unknown) => void } = {}): Promise<Stack> {
   const taskQueue = uniqueTaskQueue(prefix);
   const [env, db, smtp, bundle] = await Promise.all([devServerEnv(), testDatabase(), startSmtpReceiver(), bundleWorkflows()]);
   const mailer: Mailer = createSmtpMailer({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'passpro@ac-creteil.fr' });
@@ -63,7 +65,8 @@ export async function startStack(prefix: string): Promise<Stack> {
     taskQueue,
     jwtSecret: SECRET,
     health: healthChecks(env.client, db, config),
-    logError: console.error,
+    logError,
+    logger,
   });
   return {
     env,

@@ -53,18 +53,21 @@ describe('API end to end on the dev server', () => {
     await env?.teardown();
   });
 
-  it('answers /health 200 when Temporal, the database and the worker are there', async () => {
+  it('answers /health 200 when Temporal, the database and the worker are there, each named for the SAIO', async () => {
     const res = await request(app).get('/health');
-    expect(res.body).toEqual({ statut: 'ok', composants: { temporal: 'ok', base: 'ok', worker: 'ok' } });
-    expect(res.status).toBe(200);
+    expect([res.status, res.body]).toEqual([200, { statut: 'ok' }]);
+    const detail = await request(app).get('/health/composants').set('authorization', saio);
+    expect([detail.status, detail.body]).toEqual([200, { statut: 'ok', composants: { temporal: 'ok', base: 'ok', worker: 'ok' } }]);
   });
 
-  it('answers /health 503 naming the part that is missing', async () => {
+  it('answers /health 503, and names the missing part for the SAIO', async () => {
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: 'nobody-polls-here', DATABASE_URL: db.url });
     const lonely = buildApp({ client: env.client, db, taskQueue: 'x', jwtSecret: SECRET, health: healthChecks(env.client, db, config), logError: console.error });
     const res = await request(lonely).get('/health');
-    expect(res.status).toBe(503);
-    expect(res.body.composants).toMatchObject({ temporal: 'ok', base: 'ok', worker: expect.stringContaining('aucun worker') });
+    expect([res.status, res.body]).toEqual([503, { statut: 'indisponible' }]);
+    const detail = await request(lonely).get('/health/composants').set('authorization', saio);
+    expect(detail.status).toBe(503);
+    expect(detail.body.composants).toMatchObject({ temporal: 'ok', base: 'ok', worker: expect.stringContaining('aucun worker') });
   });
 
   it('starts a candidature that the SAIO finds by search attribute, and a second inscription adds to it', async () => {

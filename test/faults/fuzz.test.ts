@@ -3,15 +3,17 @@
 // made wrong, unreadable JSON, unknown ids and query parameters, values the workflow refuses. Every answer is
 // a 4xx in the documented error shape, never a 5xx, and nothing changes: the candidature, the database and
 // the mail outbox are as they were.
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { SignJWT } from 'jose';
 import request from 'supertest';
 import type { z } from 'zod';
 import { actions } from '../../api/actions';
-import { emettreJeton, rolesPersonnes, type RolePersonne } from '../../api/auth';
+import { AUDIENCE, emettreJeton, ISSUER, rolesPersonnes, type RolePersonne } from '../../api/auth';
 import { autorisations, type Action } from '../../domain/autorisations';
 import { erreurSchema, inscriptionSchema } from '../../api/schemas';
 import { campagnes } from '../../domain/campaigns';
-import { bearer, corpsInscription, startStack, type Stack } from '../api/harness';
+import { bearer, corpsInscription, SECRET, startStack, type Stack } from '../api/harness';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 
@@ -82,7 +84,17 @@ describe('API fuzzing: generated bad requests', () => {
       jetonsAutres[role] = await bearer(role, { autre: true });
     }
     forge = `Bearer ${await emettreJeton('un-autre-secret-de-trente-deux-caracteres!!', { role: 'saio', uai: null, nom: 'Intrus' }, '1h')}`;
-    expire = await bearer('saio', { duree: -60 });
+    // Issued two hours ago for one hour (emettreJeton issues only tokens that start now).
+    const ilYa = Math.floor(Date.now() / 1000) - 7200;
+    expire = `Bearer ${await new SignJWT({ role: 'saio', uai: null })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('SAIO Créteil')
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setJti(randomUUID())
+      .setIssuedAt(ilYa)
+      .setExpirationTime(ilYa + 3600)
+      .sign(new TextEncoder().encode(SECRET))}`;
     const cree = await request(stack.app).post('/candidatures').set('authorization', jetons.origine_chef).send(corpsInscription());
     expect(cree.status).toBe(201);
     id = cree.body.id;

@@ -4,6 +4,7 @@
 // the worker is killed with SIGKILL again and again, the Temporal server restarts, PostgreSQL is stopped for
 // 30 s, SMTP refuses mail. Every candidature completes, with one audit row per history entry, its vœux and
 // avis, and each of its three mails once (see `verifier` for the one gap a killed worker leaves).
+import { randomBytes } from 'node:crypto';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -82,6 +83,8 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
     // tsx as a loader in this very process (its CLI would fork a child that a SIGKILL of the CLI leaves running).
     worker = lancer(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'runtime', 'main.ts')], {
       PASSPRO_ROLE: 'worker',
+      // A production role: a secret of its own (the worker signs nothing, but starts as the deployment's would).
+      JWT_SECRET: randomBytes(48).toString('base64'),
       DATABASE_URL: baseUrl,
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
       TEMPORAL_TASK_QUEUE: taskQueue,

@@ -1,4 +1,9 @@
-import { ConfigError, loadConfig } from '../../platform/config';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, DEV_JWT_SECRET, estProduction, limitesDeProduction, loadConfig, octetsDEntropie } from '../../platform/config';
+import { optionsConnexionTemporal } from '../../platform/connexion-temporal';
 
 describe('configuration', () => {
   it('has embedded defaults: PGlite under the data folder, local Temporal and SMTP', () => {
@@ -22,8 +27,100 @@ describe('configuration', () => {
     [{ SAIO_EMAIL: 'saio' }, 'SAIO_EMAIL'],
     [{ SMTP_SECURE: 'yes' }, 'SMTP_SECURE'],
     [{ PUBLIC_URL: 'passpro' }, 'PUBLIC_URL'],
+    [{ LIMITE_REQUETES_IP: '-1' }, 'LIMITE_REQUETES_IP'],
+    [{ LIMITE_IMPORTS_HEURE: 'beaucoup' }, 'LIMITE_IMPORTS_HEURE'],
   ])('stops on %j with a message naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^invalid configuration:\\n  ${name}: `));
+  });
+});
+
+describe('secrets of a production start', () => {
+  const fort = randomBytes(48).toString('base64');
+
+  it.each([
+    [{ NODE_ENV: 'production' }],
+    [{ PASSPRO_ROLE: 'api' }],
+    [{ PASSPRO_ROLE: 'worker' }],
+    [{ PASSPRO_ROLE: 'api', JWT_SECRET: DEV_JWT_SECRET }],
+  ])('refuses the public development secret: %j', (env) => {
+    expect(() => loadConfig(env)).toThrow(/^invalid configuration:\n {2}JWT_SECRET: le secret de développement est public/);
+  });
+
+  it.each([
+    ['32 letters of one kind', 'a'.repeat(40)],
+    ['a short random base64 (24 bytes)', randomBytes(24).toString('base64')],
+    ['31 random bytes in hexadecimal', randomBytes(31).toString('hex')],
+    ['a passphrase of lower-case words', 'motdepassedelacademiedecreteil'.padEnd(36, 'x')],
+    ['digits only', '1234567890'.repeat(4)],
+  ])('refuses a secret of under 32 bytes of entropy: %s', (_cas, secret) => {
+    expect(() => loadConfig({ PASSPRO_ROLE: 'api', JWT_SECRET: secret })).toThrow(/JWT_SECRET: environ \d+ octets d'entropie, au moins 32 attendus/);
+  });
+
+  it.each([
+    ['openssl rand -base64 48', fort],
+    ['openssl rand -base64 32', randomBytes(32).toString('base64')],
+    ['openssl rand -hex 32', randomBytes(32).toString('hex')],
+    ['a long mixed passphrase', 'Le-SAIO-de-Créteil/garde+ce+secret=2027!ailleurs#que-dans-git'],
+  ])('accepts %s', (_cas, secret) => {
+    expect(loadConfig({ NODE_ENV: 'production', PASSPRO_ROLE: 'api', JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
+  });
+
+  it('keeps the development secret for the embedded stack (npm start, tests)', () => {
+    expect(loadConfig({}).JWT_SECRET).toBe(DEV_JWT_SECRET);
+    expect(estProduction(loadConfig({ NODE_ENV: 'test' }))).toBe(false);
+  });
+
+  it('estimates entropy by the form of the secret', () => {
+    expect(octetsDEntropie(randomBytes(32).toString('hex'))).toBe(32);
+    expect(octetsDEntropie(fort)).toBe(48);
+    expect(octetsDEntropie('ab'.repeat(40))).toBe(0);
+  });
+
+  it('limits requests and imports by default on a production start only', () => {
+    expect(loadConfig({ PASSPRO_ROLE: 'api', JWT_SECRET: fort })).toMatchObject(limitesDeProduction);
+    expect(loadConfig({})).toMatchObject({ LIMITE_REQUETES_IP: 0, LIMITE_REQUETES_PERSONNE: 0, LIMITE_IMPORTS_HEURE: 0 });
+    expect(loadConfig({ LIMITE_IMPORTS_HEURE: '5' }).LIMITE_IMPORTS_HEURE).toBe(5);
+    expect(loadConfig({ PASSPRO_ROLE: 'api', JWT_SECRET: fort, LIMITE_REQUETES_IP: '0' }).LIMITE_REQUETES_IP).toBe(0);
+  });
+
+  it('wants a client certificate with its key', () => {
+    expect(() => loadConfig({ TEMPORAL_TLS_CERT: '/certs/client.pem' })).toThrow(/TEMPORAL_TLS_KEY: requis avec TEMPORAL_TLS_CERT/);
+    expect(() => loadConfig({ TEMPORAL_TLS_KEY: '/certs/client.key' })).toThrow(/TEMPORAL_TLS_CERT: requis avec TEMPORAL_TLS_KEY/);
+  });
+});
+
+describe('connection to Temporal', () => {
+  it('is plain on the embedded stack', () => {
+    expect(optionsConnexionTemporal(loadConfig({}))).toEqual({ address: '127.0.0.1:7233' });
+  });
+
+  it('reads the CA, the client certificate and its key (mTLS), and the server name', () => {
+    const dossier = mkdtempSync(path.join(tmpdir(), 'passpro-tls-'));
+    const fichier = (nom: string) => {
+      writeFileSync(path.join(dossier, nom), `contenu de ${nom}`);
+      return path.join(dossier, nom);
+    };
+    const config = loadConfig({
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      TEMPORAL_TLS_CA: fichier('ca.pem'),
+      TEMPORAL_TLS_CERT: fichier('client.pem'),
+      TEMPORAL_TLS_KEY: fichier('client.key'),
+      TEMPORAL_TLS_SERVER_NAME: 'temporal',
+    });
+    const { tls, address } = optionsConnexionTemporal(config);
+    expect(address).toBe('temporal:7233');
+    expect(tls?.serverNameOverride).toBe('temporal');
+    expect(String(tls?.serverRootCACertificate)).toBe('contenu de ca.pem');
+    expect([String(tls?.clientCertPair?.crt), String(tls?.clientCertPair?.key)]).toEqual(['contenu de client.pem', 'contenu de client.key']);
+  });
+
+  it('uses TLS with an API key for Temporal Cloud', () => {
+    const options = optionsConnexionTemporal(loadConfig({ TEMPORAL_ADDRESS: 'passpro.a1b2c.tmprl.cloud:7233', TEMPORAL_API_KEY: 'cle' }));
+    expect(options).toEqual({ address: 'passpro.a1b2c.tmprl.cloud:7233', tls: {}, apiKey: 'cle' });
+  });
+
+  it('stops naming the variable whose file cannot be read', () => {
+    expect(() => optionsConnexionTemporal(loadConfig({ TEMPORAL_TLS_CA: '/nulle/part/ca.pem' }))).toThrow(/TEMPORAL_TLS_CA: \/nulle\/part\/ca.pem illisible \(ENOENT\)/);
   });
 });
