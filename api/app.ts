@@ -30,6 +30,7 @@ import type { candidatureWorkflow } from '../workflows';
 import { actions } from './actions';
 import { appelant, authentifier, exigerRoles, peutVoir, rolesParAction, type Appelant } from './auth';
 import { ApiError, errorHandler, notFound } from './errors';
+import { routesCatalogue, verifierInscriptionAuCatalogue, verifierVoeuxAjoutes } from './catalogue';
 import { routesExports } from './exports';
 import { routesFiches } from './fiches';
 import { routesImport } from './import';
@@ -108,7 +109,7 @@ export function buildApp(deps: AppDeps): express.Express {
   // The API is served over plain HTTP behind the deployment's proxy or on loopback: no forced upgrade of /docs' assets.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
-  app.use(['/candidatures', '/statistiques', '/eleves'], authentifier(deps.jwtSecret));
+  app.use(['/candidatures', '/statistiques', '/eleves', '/catalogue'], authentifier(deps.jwtSecret));
   app.use(express.json({ limit: '100kb' }));
 
   const handle = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: (e?: unknown) => void) => {
@@ -175,6 +176,7 @@ export function buildApp(deps: AppDeps): express.Express {
    */
   async function inscrire(acteur: Appelant, corps: Inscription): Promise<CandidatureState> {
     verifierInscription(acteur, corps);
+    await verifierInscriptionAuCatalogue(deps.db.prisma, corps);
     const { campagneId, recensementSeulement, ...inscription } = corps;
     const campagne = campagnes[campagneId];
     const workflowId = candidatureWorkflowId(campagneId, inscription.eleve.ine, inscription.domaine.code);
@@ -228,7 +230,8 @@ export function buildApp(deps: AppDeps): express.Express {
   );
 
   // Each staff action: the role is checked first (403, nothing looked up), then the body (400), then the
-  // candidature must be one the caller sees (404), and only then is the workflow asked (its validators
+  // candidature must be one the caller sees (404), the vœux it adds must be in the catalogue (422), and only
+  // then is the workflow asked (its validators
   // check role, school, step and dates again: a refusal is a 409 with its reason).
   for (const a of actions) {
     app.post(
@@ -238,7 +241,8 @@ export function buildApp(deps: AppDeps): express.Express {
       handle(async (req, res) => {
         const acteur = appelant(req);
         const id = parse(candidatureIdParam, req.params.id, 'params.id');
-        await etatVisibleJson(id, acteur);
+        const etat = await etatVisibleJson(id, acteur);
+        if (a.voeuxAjoutes) await verifierVoeuxAjoutes(deps.db.prisma, JSON.parse(etat) as CandidatureState, a.voeuxAjoutes(req.body as object));
         const args = { ...(req.body as object), acteur };
         const state = await updateCandidature(deps.client, id, (h) => h.executeUpdate(a.update, { args: [args as never] }));
         res.json(state);
@@ -246,7 +250,8 @@ export function buildApp(deps: AppDeps): express.Express {
     );
   }
 
-  routesImport(app, { client: deps.client, inscrire, logError: deps.logError });
+  routesImport(app, { client: deps.client, prisma: deps.db.prisma, inscrire, logError: deps.logError });
+  routesCatalogue(app, { prisma: deps.db.prisma });
   routesFiches(app, { prisma: deps.db.prisma, etatVisible });
 
   app.get(

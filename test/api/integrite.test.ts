@@ -28,7 +28,7 @@ async function inscrire(corps: Record<string, unknown>, role: 'origine_chef' | '
   return request(stack.app).post('/candidatures').set('authorization', await bearer(role)).send(corps);
 }
 
-async function agir(id: string, action: string, role: Parameters<typeof bearer>[0], corps: unknown) {
+async function agir(id: string, action: string, role: Parameters<typeof bearer>[0], corps: object) {
   return request(stack.app).post(`/candidatures/${encodeURIComponent(id)}/${action}`).set('authorization', await bearer(role)).send(corps);
 }
 
