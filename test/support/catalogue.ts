@@ -12,18 +12,23 @@ export const AUTRE_LYCEE = '0941999M';
 const metallerie = { code: 'metallerie', libelle: 'Métallerie' };
 const electricite = { code: 'electricite', libelle: 'Électricité' };
 
+const formationsMetallerie = [
+  { code: '24025401', mnemonique: '2NDPRO', libelle: 'Métiers des structures métalliques' },
+  { code: '50025415', mnemonique: '1CAP2', libelle: 'Serrurier métallier' },
+  { code: '50025416', mnemonique: '1CAP2', libelle: 'Métallier' },
+] as const;
+const etablissementAutreLycee = { nom: 'Lycée professionnel de Créteil', commune: 'Créteil', codeCommune: '94028' };
+
 export const offresDeTest: OffreDemande[] = [
-  { uai: LYCEE, modalite: 'individuel', domaine: metallerie, formation: { code: '24025401', mnemonique: '2NDPRO', libelle: 'Métiers des structures métalliques' } },
-  { uai: LYCEE, modalite: 'individuel', domaine: metallerie, formation: { code: '50025415', mnemonique: '1CAP2', libelle: 'Serrurier métallier' } },
-  { uai: LYCEE, modalite: 'individuel', domaine: metallerie, formation: { code: '50025416', mnemonique: '1CAP2', libelle: 'Métallier' } },
+  ...formationsMetallerie.map((formation) => ({ uai: LYCEE, modalite: 'individuel' as const, domaine: metallerie, formation })),
   { uai: LYCEE, modalite: 'individuel', domaine: electricite, formation: { code: '40025510', mnemonique: '1CAP2', libelle: 'Électricien' } },
-  {
+  ...formationsMetallerie.map((formation) => ({
     uai: AUTRE_LYCEE,
-    modalite: 'individuel',
+    modalite: 'individuel' as const,
     domaine: metallerie,
-    formation: { code: '50025416', mnemonique: '1CAP2', libelle: 'Métallier' },
-    etablissement: { nom: 'Lycée professionnel de Créteil', commune: 'Créteil', codeCommune: '94028' },
-  },
+    formation,
+    etablissement: etablissementAutreLycee,
+  })),
 ];
 
 export async function catalogueDeTest(prisma: PrismaClient): Promise<void> {
