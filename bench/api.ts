@@ -14,6 +14,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import autocannon from 'autocannon';
 import { reglagesWorker } from '../worker';
 import { bearer, corpsInscription } from '../test/api/harness';
+import { offresDeTest } from '../test/support/catalogue';
 import { portLibre } from '../test/support/ports';
 import { arreterEnfant, demarrerPile, lancer, type Pile } from './pile';
 import { etapeSocleUpdate, socleWorkflow } from './socle/workflows';
@@ -110,6 +111,12 @@ async function main(): Promise<void> {
     pile = await demarrerPile('api', { LOG_LEVEL: 'info' });
     const url = pile.urlApi;
     const chef = await bearer('origine_chef', { duree: '1h' });
+    // The API loaded the shipped catalogue at its start; the fixtures' vœux are opened as the SAIO opens offers.
+    const saio = await bearer('saio', { duree: '1h' });
+    for (const offre of offresDeTest) {
+      const res = await fetch(`${url}/catalogue/offres`, { method: 'POST', headers: { authorization: saio, 'content-type': 'application/json' }, body: JSON.stringify(offre) });
+      if (!res.ok) throw new Error(`offre : ${res.status} ${await res.text()}`);
+    }
     const ids: string[] = [];
     for (let i = 0; i < CANDIDATURES; i += 1) {
       const res = await fetch(`${url}/candidatures`, {
