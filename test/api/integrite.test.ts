@@ -83,6 +83,27 @@ describe('text fields (JSON)', () => {
   });
 });
 
+describe('candidature ids in the path', () => {
+  it.each([
+    ['a NUL character', '%00'],
+    ['a control character', '%07'],
+    ['bytes that are no UTF-8', '%ED%A0%80'],
+    ['a bidi override', '%E2%80%AE'],
+  ])('answers 4xx, never 500, to an id with %s', async (_cas, octets) => {
+    const id = `passpro%3A${CAMPAGNE}%3A123${octets}456AB%3Ametallerie`;
+    const saio = await bearer('saio');
+    for (const res of [
+      await request(stack.app).get(`/candidatures/${id}`).set('authorization', saio),
+      await request(stack.app).get(`/candidatures/${id}/fiche`).set('authorization', saio),
+      await request(stack.app).post(`/candidatures/${id}/desistement`).set('authorization', saio).send({ motif: 'Abandon.' }),
+    ]) {
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.body.erreur.code).toEqual(expect.any(String));
+    }
+  });
+});
+
 describe('unknown keys at every depth', () => {
   it.each([
     ['eleve.moyenne', (c: ReturnType<typeof corpsInscription>) => ({ ...c, eleve: { ...c.eleve, moyenne: 14.5 } }), 'body.eleve.moyenne'],
