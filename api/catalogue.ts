@@ -12,6 +12,7 @@ import type { PrismaClient } from '../platform/database';
 import type { CandidatureState, Modalite } from '../workflows/definitions';
 import { appelant, exigerRoles } from './auth';
 import { ApiError } from './errors';
+import type { Inscription } from './inscription';
 import { offreDemandeSchema, offreParams, offresQuery, type offreSchema } from './schemas';
 import { body, parse } from './validation';
 
@@ -40,7 +41,7 @@ function offre(o: LigneOffre): Offre {
 /** The lycées of an académie, as a filter on a UAI column. */
 const dansAcademie = (academie: Academie) => ({ OR: departementsDe(academie).map((d) => ({ uai: { startsWith: d } })) });
 
-const dansLAcademie = (academie: Academie) => `l'académie de ${NOMS_ACADEMIES[academie]} (départements ${departementsDe(academie).join(', ')})`;
+const academieDite = (academie: Academie) => `l'académie de ${NOMS_ACADEMIES[academie]} (départements ${departementsDe(academie).join(', ')})`;
 
 /** The open offers of an académie: all of them, or those of one domaine and of the given formation codes. */
 export async function offresOuvertes(prisma: PrismaClient, academie: Academie, filtre?: { domaine: string; codes: string[] }): Promise<LigneOffre[]> {
@@ -70,7 +71,7 @@ const uniques = (valeurs: string[]) => [...new Set(valeurs)];
 export async function verifierVoeux(prisma: PrismaClient, offres: LigneOffre[], d: DemandeVoeux): Promise<ApiError[]> {
   const champ = (cle: keyof NonNullable<DemandeVoeux['champs']>) => d.champs?.[cle] ?? d.voeux[0].champ;
   if (academieOfUai(d.uaiAccueil) !== d.academie) {
-    return [horsCatalogue(`le lycée ${d.uaiAccueil} n'est pas de ${dansLAcademie(d.academie)}, celle de la campagne`, champ('uaiAccueil'))];
+    return [horsCatalogue(`le lycée ${d.uaiAccueil} n'est pas de ${academieDite(d.academie)}, celle de la campagne`, champ('uaiAccueil'))];
   }
   const duDomaine = offres.filter((o) => o.formation.domaine.code === d.domaine);
   if (duDomaine.length === 0) {
@@ -80,7 +81,7 @@ export async function verifierVoeux(prisma: PrismaClient, offres: LigneOffre[], 
       orderBy: { code: 'asc' },
     });
     const liste = domaines.map((x) => x.code).join(', ');
-    return [horsCatalogue(`le domaine « ${d.domaine} » n'est pas au catalogue de ${dansLAcademie(d.academie)} ; domaines offerts : ${liste}`, champ('domaine'))];
+    return [horsCatalogue(`le domaine « ${d.domaine} » n'est pas au catalogue de ${academieDite(d.academie)} ; domaines offerts : ${liste}`, champ('domaine'))];
   }
   const auLycee = duDomaine.filter((o) => o.uai === d.uaiAccueil);
   if (auLycee.length === 0) {
@@ -96,7 +97,7 @@ export async function verifierVoeux(prisma: PrismaClient, offres: LigneOffre[], 
       const autreDomaine = ailleurs.find((o) => o.formation.domaine.code !== d.domaine);
       const message =
         ailleurs.length === 0
-          ? `la formation ${voeu.codeFormation} n'est pas au catalogue de ${dansLAcademie(d.academie)} ; ${formationsDuLycee}`
+          ? `la formation ${voeu.codeFormation} n'est pas au catalogue de ${academieDite(d.academie)} ; ${formationsDuLycee}`
           : autreDomaine
             ? `la formation ${formationDite(autreDomaine)} est du domaine ${autreDomaine.formation.domaine.code}, non du domaine ${d.domaine} ; ${formationsDuLycee}`
             : `la formation ${formationDite(ailleurs[0])} n'est pas offerte par le lycée ${d.uaiAccueil} ; elle l'est par : ${uniques(ailleurs.map(lyceeDit)).join(', ')}`;
@@ -104,27 +105,15 @@ export async function verifierVoeux(prisma: PrismaClient, offres: LigneOffre[], 
     } else if (ici.modalite !== d.modalite) {
       refus.push(horsCatalogue(`au lycée ${d.uaiAccueil}, la formation ${formationDite(ici)} est en modalité « ${ici.modalite} », non « ${d.modalite} »`, d.champs?.modalite ?? voeu.champ));
     } else if (academieOfUai(d.uaiOrigine) !== d.academie && !ici.interAcademique) {
-      const message = `le collège ${d.uaiOrigine} n'est pas de ${dansLAcademie(d.academie)} : la formation ${formationDite(ici)} au lycée ${d.uaiAccueil} n'est pas ouverte aux autres académies`;
+      const message = `le collège ${d.uaiOrigine} n'est pas de ${academieDite(d.academie)} : la formation ${formationDite(ici)} au lycée ${d.uaiAccueil} n'est pas ouverte aux autres académies`;
       refus.push(horsCatalogue(message, d.champs?.uaiOrigine ?? voeu.champ));
     }
   }
   return refus;
 }
 
-/** An inscription's vœux (`POST /candidatures`): the first refusal is the answer. */
-export async function verifierInscriptionAuCatalogue(
-  prisma: PrismaClient,
-  inscription: { campagneId: string; eleve: { uaiOrigine: string }; domaine: { code: string }; modalite: Modalite; uaiAccueil: string; voeux: { codeFormation: string }[] },
-): Promise<void> {
-  const academie = campagnes[inscription.campagneId].academie;
-  const codes = inscription.voeux.map((v) => v.codeFormation);
-  const offres = await offresOuvertes(prisma, academie, { domaine: inscription.domaine.code, codes });
-  const [refus] = await verifierVoeux(prisma, offres, demandeDInscription(inscription));
-  if (refus) throw refus;
-}
-
-/** The vœux of an inscription body, with the fields of the body each names. */
-export function demandeDInscription(inscription: Parameters<typeof verifierInscriptionAuCatalogue>[1]): DemandeVoeux {
+/** The vœux of an inscription body (`POST /candidatures`, a line of a class list), with the fields of the body each names. */
+export function demandeDInscription(inscription: Inscription): DemandeVoeux {
   return {
     academie: campagnes[inscription.campagneId].academie,
     domaine: inscription.domaine.code,
@@ -134,6 +123,14 @@ export function demandeDInscription(inscription: Parameters<typeof verifierInscr
     voeux: inscription.voeux.map((v, i) => ({ codeFormation: v.codeFormation, champ: `body.voeux.${i}.codeFormation` })),
     champs: { domaine: 'body.domaine.code', modalite: 'body.modalite', uaiAccueil: 'body.uaiAccueil', uaiOrigine: 'body.eleve.uaiOrigine' },
   };
+}
+
+/** An inscription's vœux: the first refusal is the answer. */
+export async function verifierInscriptionAuCatalogue(prisma: PrismaClient, inscription: Inscription): Promise<void> {
+  const demande = demandeDInscription(inscription);
+  const offres = await offresOuvertes(prisma, demande.academie, { domaine: demande.domaine, codes: demande.voeux.map((v) => v.codeFormation) });
+  const [refus] = await verifierVoeux(prisma, offres, demande);
+  if (refus) throw refus;
 }
 
 /**

@@ -59,7 +59,7 @@ const idParameter = {
   in: 'path',
   required: true,
   description: 'identifiant de la candidature : `passpro:<campagne>:<INE>:<domaine>` (encodé dans l\'URL)',
-  schema: { type: 'string', maxLength: 200 },
+  schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,200}$' },
 };
 
 const roles = (liste: readonly string[]) => `Rôles : ${liste.map((r) => `\`${r}\``).join(', ')}.`;
