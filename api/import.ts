@@ -71,11 +71,22 @@ const encodageNonSupporte = (message: string) =>
 type Encodage = (typeof encodagesImport)[number];
 
 /**
+ * Windows-1252's characters for the bytes 0x80–0x9F (WHATWG Encoding Standard), the other bytes being Latin-1's;
+ * its five unassigned bytes stay the C1 controls, which the fields refuse. Node 20's `TextDecoder('windows-1252')`
+ * decodes these bytes as Latin-1 (nodejs/node#60888): `’`, `œ`, `€` would come out as control characters.
+ */
+const WINDOWS_1252_80_9F =
+  '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F' +
+  '\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
+
+const decoderWindows1252 = (octets: Buffer) => octets.toString('latin1').replace(/[\u0080-\u009F]/g, (c) => WINDOWS_1252_80_9F[c.charCodeAt(0) - 0x80]);
+
+/**
  * The file's text, as Excel writes it: UTF-8 (with or without its byte-order mark), else Windows-1252 (Excel's
  * « CSV » on French Windows: any file that is not valid UTF-8 is read so, then checked field by field like any
  * other). UTF-16 and binary files (a NUL byte: a spreadsheet, an image) are refused.
  */
-function decoderCsv(octets: Buffer): { texte: string; encodage: Encodage } {
+export function decoderCsv(octets: Buffer): { texte: string; encodage: Encodage } {
   if ((octets[0] === 0xff && octets[1] === 0xfe) || (octets[0] === 0xfe && octets[1] === 0xff)) {
     throw encodageNonSupporte('fichier en UTF-16 (« texte Unicode »), non pris en charge');
   }
@@ -86,7 +97,7 @@ function decoderCsv(octets: Buffer): { texte: string; encodage: Encodage } {
     return { texte: new TextDecoder('utf-8', { fatal: true }).decode(octets), encodage: bom ? 'utf-8-bom' : 'utf-8' };
   } catch {
     if (bom) throw encodageNonSupporte('fichier marqué UTF-8 (BOM) mais dont les octets ne sont pas de l\'UTF-8 valide');
-    return { texte: new TextDecoder('windows-1252').decode(octets), encodage: 'windows-1252' };
+    return { texte: decoderWindows1252(octets), encodage: 'windows-1252' };
   }
 }
 const FICHIER_VIDE = "fichier vide : une ligne d'en-tête puis une ligne par vœu sont attendues";
