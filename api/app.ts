@@ -231,8 +231,8 @@ export function buildApp(deps: AppDeps): express.Express {
 
   // Each staff action: the role is checked first (403, nothing looked up), then the body (400), then the
   // candidature must be one the caller sees (404), the vœux it adds must be in the catalogue (422), and only
-  // then is the workflow asked (its validators
-  // check role, school, step and dates again: a refusal is a 409 with its reason).
+  // then is the workflow asked (its validators check role, school, step and dates again: a refusal is a 409
+  // with its reason).
   for (const a of actions) {
     app.post(
       `/candidatures/:id/${a.path}`,

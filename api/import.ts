@@ -100,6 +100,7 @@ export function decoderCsv(octets: Buffer): { texte: string; encodage: Encodage 
     return { texte: decoderWindows1252(octets), encodage: 'windows-1252' };
   }
 }
+
 const FICHIER_VIDE = "fichier vide : une ligne d'en-tête puis une ligne par vœu sont attendues";
 
 function messageCsv(error: CsvError): string {
