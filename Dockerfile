@@ -17,6 +17,8 @@ COPY --from=build /app/dist ./dist
 COPY prisma ./prisma
 COPY templates ./templates
 COPY domain/campaigns ./domain/campaigns
+# The API loads the catalogue from this file when it starts on a database without offers (runtime/seed.ts).
+COPY domain/catalogue ./domain/catalogue
 USER node
 EXPOSE 3000
 CMD ["node", "dist/runtime/main.js"]

@@ -10,6 +10,7 @@ import { actions } from './actions';
 import { autorisations } from '../domain/autorisations';
 import { appelant, authentifier, exigerRoles } from './auth';
 import { createCandidatures } from './candidatures';
+import { routesCatalogue } from './catalogue';
 import { limiteur, parIp, parPersonne, type Limites } from './limites';
 import { revocationsEnBase, routesJetons } from './jetons';
 import { errorHandler, notFound } from './errors';
@@ -66,7 +67,7 @@ export function buildApp(deps: AppDeps): express.Express {
   if (web) app.use(web.routes);
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
   const authentification = authentifier(deps.jwtSecret, revocationsEnBase(deps.db));
-  const authentifiees = ['/candidatures', '/statistiques', '/eleves', '/exports', '/jetons', '/health/composants'];
+  const authentifiees = ['/candidatures', '/statistiques', '/eleves', '/catalogue', '/exports', '/jetons', '/health/composants'];
   app.use(authentifiees, authentification.middleware);
   if (deps.limites) app.use(authentifiees, limiteur(parPersonne(deps.limites.requetesParPersonne)));
   app.use(express.json({ limit: '100kb' }));
@@ -140,8 +141,9 @@ export function buildApp(deps: AppDeps): express.Express {
   );
 
   // Each staff action: the role is checked first (403, nothing looked up), then the body (400), then the
-  // candidature must be one the caller sees (404), and only then is the workflow asked (its validators
-  // check role, school, step and dates again: a refusal is a 409 with its reason).
+  // candidature must be one the caller sees (404), the vœux it adds must be in the catalogue (422), and only
+  // then is the workflow asked (its validators check role, school, step and dates again: a refusal is a 409
+  // with its reason).
   for (const a of actions) {
     app.post(
       `/candidatures/:id/${a.path}`,
@@ -154,7 +156,8 @@ export function buildApp(deps: AppDeps): express.Express {
     );
   }
 
-  routesImport(app, { client: deps.client, inscrire: candidatures.inscrire, logError: deps.logError, importsParHeure: deps.limites?.importsParHeure });
+  routesImport(app, { client: deps.client, prisma: deps.db.prisma, inscrire: candidatures.inscrire, logError: deps.logError, importsParHeure: deps.limites?.importsParHeure });
+  routesCatalogue(app, { prisma: deps.db.prisma });
   routesFiches(app, { prisma: deps.db.prisma, etatVisible: candidatures.etatVisible });
 
   app.get(

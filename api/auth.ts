@@ -9,7 +9,7 @@ import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { Acteur, Role } from '../domain/candidature';
 import { ApiError } from './errors';
-import { uai } from './schemas';
+import { texte, uai } from './schemas';
 
 export const ISSUER = 'passpro';
 export const AUDIENCE = 'passpro-api';
@@ -23,7 +23,7 @@ export type RolePersonne = (typeof rolesPersonnes)[number];
 /** What a token carries once verified: a school for everyone but the SAIO, and no school for the SAIO. */
 export const jetonClaimsSchema = z
   .object({
-    sub: z.string().trim().min(1).max(120),
+    sub: texte(120),
     role: z.enum(rolesPersonnes),
     uai: uai.nullable().optional(),
   })

@@ -18,6 +18,7 @@ import type { Database } from '../platform/database';
 import type { candidatureWorkflow } from '../workflows';
 import { candidatureStartPolicy, candidatureWorkflowId, stateQuery, inscrireUpdate, parseCandidatureWorkflowId, updates } from '../workflows/definitions';
 import { peutVoir, type Appelant } from './auth';
+import { verifierInscriptionAuCatalogue, verifierVoeuxAjoutes } from './catalogue';
 import { ApiError } from './errors';
 import { candidatureExistante, verifierInscription, type Inscription } from './inscription';
 
@@ -101,6 +102,7 @@ export function createCandidatures(deps: CandidaturesDeps) {
   async function inscrire(acteur: Appelant, corps: Inscription): Promise<CandidatureState> {
     exigerRole(acteur, 'inscription');
     verifierInscription(acteur, corps);
+    await verifierInscriptionAuCatalogue(deps.db.prisma, corps);
     const { campagneId, recensementSeulement, ...inscription } = corps;
     const campagne = campagnes[campagneId];
     const workflowId = candidatureWorkflowId(campagneId, inscription.eleve.ine, inscription.domaine.code);
@@ -142,7 +144,9 @@ export function createCandidatures(deps: CandidaturesDeps) {
    */
   async function agir<A extends Action>(acteur: Appelant, id: string, action: A, saisie: Saisie<A>): Promise<CandidatureState> {
     exigerRole(acteur, action);
-    await etatVisibleJson(id, acteur);
+    const etat = await etatVisibleJson(id, acteur);
+    const nouveaux = voeuxAjoutes[action]?.(saisie as never) ?? [];
+    if (nouveaux.length > 0) await verifierVoeuxAjoutes(deps.db.prisma, JSON.parse(etat) as CandidatureState, nouveaux);
     const args = { ...saisie, acteur } as Arguments[A];
     return updateCandidature(deps.client, id, (h) => h.executeUpdate(updates[action], { args: [args] }));
   }
@@ -151,6 +155,18 @@ export function createCandidatures(deps: CandidaturesDeps) {
 }
 
 export type Candidatures = ReturnType<typeof createCandidatures>;
+
+const champsDesVoeux = (chemin: string, voeux: { codeFormation: string }[] = []) =>
+  voeux.map((v, i) => ({ codeFormation: v.codeFormation, champ: `body.${chemin}.${i}.codeFormation` }));
+
+/** The vœux an action adds to the candidature, with the field of each: they must be offers of the catalogue. */
+const voeuxAjoutes: { [A in Action]?: (saisie: Saisie<A>) => { codeFormation: string; champ: string }[] } = {
+  inscription: (s) => champsDesVoeux('voeux', s.voeux),
+  'compte-rendu': (s) => champsDesVoeux('voeuxSupplementaires', s.voeuxSupplementaires),
+};
+
+/** Whether the action may add vœux, which the catalogue must offer. */
+export const ajouteDesVoeux = (action: Action) => action in voeuxAjoutes;
 
 /** 403 unless the caller's role may take the action. */
 export function exigerRole(acteur: Appelant, action: Action): void {

@@ -7,16 +7,19 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import express, { type Express } from 'express';
 import type { z } from 'zod';
+import { campagnes } from '../domain/campaigns';
+import type { PrismaClient } from '../platform/database';
 import { parLots } from '../platform/par-lots';
 import { etapesFinales, type CandidatureState } from '../domain/candidature';
 import { candidatureWorkflowId, stateQuery } from '../workflows/definitions';
 import { autorisations } from '../domain/autorisations';
 import { appelant, exigerRoles, peutVoir, type Appelant } from './auth';
+import { demandeDInscription, offresOuvertes, verifierVoeux } from './catalogue';
 import { ApiError } from './errors';
 import { importsParEtablissement, limiteur } from './limites';
 import { candidatureExistante, verifierCampagneOuverte, verifierEleve, type Inscription } from './inscription';
-import { importQuery, inscriptionSchema, MAX_VOEUX, type importLigneSchema, type importRapportSchema } from './schemas';
-import { messagesEnFrancais, parse } from './validation';
+import { importQuery, inscriptionSchema, MAX_VOEUX, type encodagesImport, type importLigneSchema, type importRapportSchema } from './schemas';
+import { cheminDe, messagesEnFrancais, parse } from './validation';
 
 /** A class list of a whole collège (hundreds of lines) fits; a mistaken upload of something else does not. */
 export const LIMITE_IMPORT = '512kb';
@@ -67,6 +70,42 @@ interface Groupe {
 }
 
 const csvInvalide = (message: string) => new ApiError(400, 'csv_invalide', message, 'body');
+const encodageNonSupporte = (message: string) =>
+  new ApiError(400, 'encodage_non_supporte', `${message} : enregistrez le fichier en « CSV UTF-8 » ou en « CSV (séparateur : point-virgule) »`, 'body');
+
+type Encodage = (typeof encodagesImport)[number];
+
+/**
+ * Windows-1252's characters for the bytes 0x80–0x9F (WHATWG Encoding Standard), the other bytes being Latin-1's;
+ * its five unassigned bytes stay the C1 controls, which the fields refuse. Node 20's `TextDecoder('windows-1252')`
+ * decodes these bytes as Latin-1 (nodejs/node#60888): `’`, `œ`, `€` would come out as control characters.
+ */
+const WINDOWS_1252_80_9F =
+  '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F' +
+  '\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
+
+const decoderWindows1252 = (octets: Buffer) => octets.toString('latin1').replace(/[\u0080-\u009F]/g, (c) => WINDOWS_1252_80_9F[c.charCodeAt(0) - 0x80]);
+
+/**
+ * The file's text, as Excel writes it: UTF-8 (with or without its byte-order mark), else Windows-1252 (Excel's
+ * « CSV » on French Windows: any file that is not valid UTF-8 is read so, then checked field by field like any
+ * other). UTF-16 and binary files (a NUL byte: a spreadsheet, an image) are refused.
+ */
+export function decoderCsv(octets: Buffer): { texte: string; encodage: Encodage } {
+  if ((octets[0] === 0xff && octets[1] === 0xfe) || (octets[0] === 0xfe && octets[1] === 0xff)) {
+    throw encodageNonSupporte('fichier en UTF-16 (« texte Unicode »), non pris en charge');
+  }
+  const nul = octets.indexOf(0);
+  if (nul >= 0) throw encodageNonSupporte(`fichier binaire ou en UTF-16, non pris en charge (octet nul à la position ${nul})`);
+  const bom = octets[0] === 0xef && octets[1] === 0xbb && octets[2] === 0xbf;
+  try {
+    return { texte: new TextDecoder('utf-8', { fatal: true }).decode(octets), encodage: bom ? 'utf-8-bom' : 'utf-8' };
+  } catch {
+    if (bom) throw encodageNonSupporte('fichier marqué UTF-8 (BOM) mais dont les octets ne sont pas de l\'UTF-8 valide');
+    return { texte: decoderWindows1252(octets), encodage: 'windows-1252' };
+  }
+}
+
 const FICHIER_VIDE = "fichier vide : une ligne d'en-tête puis une ligne par vœu sont attendues";
 
 function messageCsv(error: CsvError): string {
@@ -86,13 +125,12 @@ function messageCsv(error: CsvError): string {
 
 /** Records with the line each begins on (a quoted field may span lines); blank lines are skipped. */
 function lireCsv(texte: string): { numero: number; champs: string[] }[] {
-  const sansBom = texte.replace(/^\uFEFF/, '');
   // Spreadsheets in French write `;`; others `,`: the header line says which.
-  const entete = sansBom.split(/\r\n?|\n/).find((l) => l.trim() !== '') ?? '';
+  const entete = texte.split(/\r\n?|\n/).find((l) => l.trim() !== '') ?? '';
   let enregistrements: { record: string[]; info: { lines: number } }[];
   try {
     // With `info: true` each record comes with its position, which csv-parse's typings do not say.
-    enregistrements = parseCsv(sansBom, {
+    enregistrements = parseCsv(texte, {
       delimiter: entete.includes(';') ? ';' : ',',
       info: true,
       relax_column_count: true,
@@ -143,7 +181,8 @@ function erreursDeSchema(campagneId: string, valeurs: Record<Colonne, string>): 
   if (resultat.success) return { inscription: resultat.data, erreurs: [] };
   const erreurs = new Map<string, ErreurLigne>();
   for (const issue of resultat.error.issues) {
-    const champ = colonneDuChamp.get(issue.path.join('.')) ?? issue.path.join('.');
+    const chemin = cheminDe(issue).join('.');
+    const champ = colonneDuChamp.get(chemin) ?? chemin;
     if (!erreurs.has(champ)) erreurs.set(champ, { code: 'requete_invalide', message: `${champ} : ${issue.message}`, champ });
   }
   return { inscription: null, erreurs: [...erreurs.values()] };
@@ -154,8 +193,8 @@ function erreurDe(error: ApiError): ErreurLigne {
   return { code: error.code, message: error.message, champ: chemin === undefined ? undefined : colonneDuChamp.get(chemin) ?? chemin };
 }
 
-/** The lines, each checked on its own and against the lines before it. */
-function verifierLignes(acteur: Appelant, campagneId: string, texte: string): Ligne[] {
+/** The lines, each checked on its own (schema, pupil, catalogue) and against the lines before it. */
+async function verifierLignes(prisma: PrismaClient, acteur: Appelant, campagneId: string, texte: string): Promise<Ligne[]> {
   const [entete, ...enregistrements] = lireCsv(texte);
   if (!entete) throw csvInvalide(FICHIER_VIDE);
   if (enregistrements.length > MAX_LIGNES_IMPORT) {
@@ -168,6 +207,7 @@ function verifierLignes(acteur: Appelant, campagneId: string, texte: string): Li
   }
   const index = lireEntete(entete.champs);
   if (enregistrements.length === 0) throw csvInvalide("aucune ligne après l'en-tête : une ligne par vœu est attendue");
+  const offres = await offresOuvertes(prisma, campagnes[campagneId].academie);
   const lignes: Ligne[] = [];
   const premiereDeLEleve = new Map<string, Ligne>();
   const premiereDuDomaine = new Map<string, Ligne>();
@@ -191,6 +231,7 @@ function verifierLignes(acteur: Appelant, campagneId: string, texte: string): Li
         if (!(error instanceof ApiError)) throw error;
         ligne.erreurs.push(erreurDe(error));
       }
+      ligne.erreurs.push(...(await verifierVoeux(prisma, offres, demandeDInscription(ligne.inscription))).map(erreurDe));
     }
     const differe = (autre: Ligne, colonnes: readonly Colonne[], qui: string) => {
       for (const colonne of colonnes) {
@@ -243,6 +284,7 @@ function grouper(campagneId: string, lignes: Ligne[]): Groupe[] {
 
 export interface ImportDeps {
   client: Client;
+  prisma: PrismaClient;
   /** The inscription of `POST /candidatures` (api/app.ts): checks, then start or update-with-start. */
   inscrire: (acteur: Appelant, inscription: Inscription) => Promise<CandidatureState>;
   logError: (error: unknown) => void;
@@ -277,15 +319,16 @@ export function routesImport(app: Express, deps: ImportDeps): void {
     '/candidatures/import',
     exigerRoles(autorisations.inscription.roles),
     limiteur(importsParEtablissement(deps.importsParHeure ?? 0)),
-    express.text({ type: 'text/csv', limit: LIMITE_IMPORT }),
+    express.raw({ type: 'text/csv', limit: LIMITE_IMPORT }),
     async (req, res) => {
       const acteur = appelant(req);
       const { campagne } = parse(importQuery, req.query, 'query');
-      if (typeof req.body !== 'string') {
+      if (!Buffer.isBuffer(req.body)) {
         throw new ApiError(415, 'type_non_supporte', 'corps attendu : un fichier CSV (Content-Type: text/csv)', 'body');
       }
       verifierCampagneOuverte(campagne);
-      const lignes = verifierLignes(acteur, campagne, req.body);
+      const { texte, encodage } = decoderCsv(req.body);
+      const lignes = await verifierLignes(deps.prisma, acteur, campagne, texte);
       const groupes = grouper(campagne, lignes);
       const complets = groupes.filter((g) => g.lignes.every((l) => l.erreurs.length === 0));
       const etats = new Map(await parLots(complets, EN_PARALLELE, async (g) => [g, await existante(g, acteur)] as const));
@@ -304,6 +347,7 @@ export function routesImport(app: Express, deps: ImportDeps): void {
         }));
         return {
           campagne,
+          encodage,
           candidatures: groupes.length,
           inscrites: new Set(elements.filter((l) => l.resultat === 'inscrite').map((l) => l.candidature)).size,
           lignesEnErreur: elements.filter((l) => l.resultat === 'erreur' || l.resultat === 'refusee').length,

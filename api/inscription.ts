@@ -25,13 +25,20 @@ export function verifierCampagneOuverte(campagneId: string): void {
   }
 }
 
-/** The pupil's school and niveau (`champ` names the field of the body). */
-export function verifierEleve(acteur: Appelant, inscription: Pick<Inscription, 'eleve'>): void {
+/** The pupil's school and niveau, and the referent's academic address (`champ` names the field of the body). */
+export function verifierEleve(acteur: Appelant, inscription: Pick<Inscription, 'eleve' | 'campagneId'>): void {
   if (inscription.eleve.uaiOrigine !== acteur.uai) {
     throw new ApiError(403, 'acces_refuse', `un établissement n'inscrit que ses élèves (UAI ${acteur.uai})`, 'body.eleve.uaiOrigine');
   }
   const eligibilite = checkEligibilite(inscription.eleve.niveau);
   if (!eligibilite.eligible) throw new ApiError(422, 'eleve_non_eligible', eligibilite.raison, 'body.eleve.niveau');
+  // Convocations carry a minor's name: they go to academic mailboxes only.
+  const { domainesCourriel } = campagnes[inscription.campagneId];
+  const courriel = inscription.eleve.referentEmail;
+  if (!domainesCourriel.includes(courriel.slice(courriel.lastIndexOf('@') + 1).toLowerCase())) {
+    const attendus = domainesCourriel.map((d) => `@${d}`).join(', ');
+    throw new ApiError(422, 'courriel_hors_academie', `le courriel de la personne référente doit être une adresse académique (${attendus}) : « ${courriel} » n'en est pas une`, 'body.eleve.referentEmail');
+  }
 }
 
 export function verifierInscription(acteur: Appelant, inscription: Inscription): void {

@@ -2,6 +2,7 @@
 // `z.toJSONSchema`: OpenAPI 3.1 schemas are JSON Schema 2020-12). Served at /openapi.json, shown at /docs.
 import { z } from 'zod';
 import { actions } from './actions';
+import { ajouteDesVoeux } from './candidatures';
 import { colonnesImport, LIMITE_IMPORT, MAX_LIGNES_IMPORT } from './import';
 import { revocationReponseSchema, revocationSchema } from './jetons';
 import { colonnesAffelnet, colonnesRetards, exportAffelnetQuery, exportRetardsQuery } from './exports';
@@ -16,6 +17,10 @@ import {
   inscriptionSchema,
   listeQuery,
   listeReponseSchema,
+  offreDemandeSchema,
+  offreSchema,
+  offresQuery,
+  offresReponseSchema,
   santeReponseSchema,
   statistiquesQuery,
   statistiquesReponseSchema,
@@ -40,6 +45,8 @@ const erreursCommunes = {
   429: erreur('trop de requêtes depuis cette adresse ou pour ce compte (`trop_de_requetes`) : réessayer après `Retry-After` secondes'),
 };
 const introuvable = erreur("candidature inconnue, ou d'un autre établissement (`candidature_introuvable`)");
+const horsCatalogue =
+  "vœu hors du catalogue (`hors_catalogue`) : formation, domaine, lycée, modalité ou académie que le catalogue n'offre pas ; le message dit ce qui est offert";
 
 function queryParameters(s: z.ZodObject): Json[] {
   return Object.entries(s.shape).map(([name, field]) => ({
@@ -55,7 +62,7 @@ const idParameter = {
   in: 'path',
   required: true,
   description: 'identifiant de la candidature : `passpro:<campagne>:<INE>:<domaine>` (encodé dans l\'URL)',
-  schema: { type: 'string', maxLength: 200 },
+  schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,200}$' },
 };
 
 const roles = (liste: readonly string[]) => `Rôles : ${liste.map((r) => `\`${r}\``).join(', ')}.`;
@@ -65,10 +72,13 @@ const descriptionImport = [
   "Inscrit d'un coup les élèves d'une liste de classe. Une ligne par vœu : les lignes d'un même élève (INE) dans un même domaine",
   "forment une candidature, ses vœux dans l'ordre du fichier. Chaque ligne est vérifiée d'abord (mêmes règles que `POST /candidatures` :",
   "format, INE, UAI, éligibilité du niveau, élève du collège de l'appelant ; cohérence du fichier, vœux en double ; candidature d'un",
-  "autre établissement ou terminée) : si une seule ligne est en erreur, la réponse est un 422 avec le rapport et rien n'est inscrit.",
+  "autre établissement ou terminée ; vœu au catalogue ; courriel académique du référent) : si une seule ligne est en erreur, la réponse",
+  "est un 422 avec le rapport et rien n'est inscrit.",
   'Réimporter le même fichier ne change rien (`deja_inscrite`).',
   '',
-  `Fichier CSV UTF-8 (BOM admis), séparateur \`;\` ou \`,\` (celui de la ligne d'en-tête), champs entre guillemets au besoin, ${limiteImport} au plus.`,
+  "Encodage : UTF-8 (avec ou sans BOM) ou Windows-1252 (le « CSV » d'Excel sous Windows) ; un fichier qui n'est pas de l'UTF-8 valide",
+  'est lu en Windows-1252, puis vérifié ; UTF-16 et fichiers binaires sont refusés (`encodage_non_supporte`). Le rapport dit `encodage`.',
+  `Séparateur \`;\` ou \`,\` (celui de la ligne d'en-tête), champs entre guillemets au besoin, ${limiteImport} au plus.`,
   "Ligne d'en-tête obligatoire, colonnes dans n'importe quel ordre :",
   '',
   '| colonne | contenu |',
@@ -78,8 +88,8 @@ const descriptionImport = [
 
 const exempleImport = [
   colonnesImport.map((c) => c.nom).join(';'),
-  '123456789AB;Martin;Léa;3e;0931234L;M. Durand;pp.durand@ac-creteil.fr;metallerie;Métallerie;individuel;0940134K;24025401;2nde pro métiers des structures métalliques',
-  '123456789AB;Martin;Léa;3e;0931234L;M. Durand;pp.durand@ac-creteil.fr;metallerie;Métallerie;individuel;0940134K;50025415;CAP serrurier métallier',
+  '123456789AB;Martin;Léa;3e;0931234L;M. Durand;pp.durand@ac-creteil.fr;metallerie;Métallerie;individuel;0942175D;24025401;2nde pro métiers des structures métalliques',
+  '123456789AB;Martin;Léa;3e;0931234L;M. Durand;pp.durand@ac-creteil.fr;metallerie;Métallerie;individuel;0942175D;50025415;CAP serrurier métallier',
 ].join('\n');
 
 const fiche = {
@@ -148,7 +158,7 @@ export function buildOpenApi(): Json {
           201: { description: 'candidature créée, ou complétée (même élève, même domaine)', ...json(ref('Candidature')) },
           ...erreursCommunes,
           409: erreur('inscriptions closes, ou action refusée par la candidature'),
-          422: erreur('élève non éligible (`eleve_non_eligible`)'),
+          422: erreur(`élève non éligible (\`eleve_non_eligible\`), courriel du référent hors des domaines de l'académie (\`courriel_hors_academie\`), ou ${horsCatalogue}`),
         },
       },
     },
@@ -161,7 +171,9 @@ export function buildOpenApi(): Json {
         responses: {
           201: { description: 'tout est inscrit : le rapport (`inscrite`, `deja_inscrite` par ligne)', ...json(ref('RapportImport')) },
           200: { description: 'rien à faire : toutes les candidatures du fichier existent déjà avec ces vœux', ...json(ref('RapportImport')) },
-          400: erreur('CSV illisible (`csv_invalide` : guillemet non fermé, en-tête faux, fichier vide) ou campagne invalide (`requete_invalide`)'),
+          400: erreur(
+            'CSV illisible (`csv_invalide` : guillemet non fermé, en-tête faux, fichier vide), encodage refusé (`encodage_non_supporte` : UTF-16, binaire) ou campagne invalide (`requete_invalide`)',
+          ),
           401: erreursCommunes[401],
           403: erreursCommunes[403],
           409: erreur("inscriptions closes (`inscriptions_closes`), ou une candidature a refusé l'inscription en cours d'import (`import_incomplet`, avec `rapport`)"),
@@ -246,6 +258,44 @@ export function buildOpenApi(): Json {
         },
       },
     },
+    '/catalogue/offres': {
+      get: {
+        summary: 'Les offres du catalogue : formation, domaine, lycée, modalité (ouvertes ; `retirees=true` pour les retirées aussi)',
+        description: "Tous les rôles. `campagne` : les offres des lycées de l'académie de la campagne.",
+        parameters: queryParameters(offresQuery),
+        responses: { 200: { description: 'les offres', ...json(ref('Offres')) }, 400: erreursCommunes[400], 401: erreursCommunes[401] },
+      },
+      post: {
+        summary: 'Ouvrir une offre : un lycée offre une formation d\'un domaine, avec sa modalité (ou modifier, rouvrir une offre retirée)',
+        description:
+          `${roles(['saio'])} Un domaine ou une formation encore inconnus sont créés avec l'offre (un connu garde son libellé) ; ` +
+          "un lycée inconnu du catalogue demande `etablissement`. `interAcademique` : ouverte aux collèges d'autres académies.",
+        requestBody: { required: true, ...json(ref('OffreDemande')) },
+        responses: {
+          201: { description: 'offre créée', ...json(ref('Offre')) },
+          200: { description: 'offre modifiée, ou rouverte', ...json(ref('Offre')) },
+          ...erreursCommunes,
+          422: erreur('formation connue dans un autre domaine, lycée inconnu sans `etablissement`, commune hors du département (`saisie_refusee`)'),
+        },
+      },
+    },
+    '/catalogue/offres/{formation}/{uai}': {
+      delete: {
+        summary: "Retirer une offre : plus aucun vœu nouveau pour elle ; les candidatures qui l'ont la gardent",
+        description: roles(['saio']),
+        parameters: [
+          { name: 'formation', in: 'path', required: true, description: 'code de la formation', schema: { type: 'string', pattern: '^[0-9A-Z]{8,11}$' } },
+          { name: 'uai', in: 'path', required: true, description: 'UAI du lycée', schema: { type: 'string', pattern: '^\\d{7}[A-Z]$' } },
+        ],
+        responses: {
+          200: { description: 'offre retirée (ou qui l\'était déjà)', ...json(ref('Offre')) },
+          400: erreursCommunes[400],
+          401: erreursCommunes[401],
+          403: erreursCommunes[403],
+          404: erreur("pas d'offre de cette formation dans ce lycée (`offre_introuvable`)"),
+        },
+      },
+    },
     '/openapi.json': { get: { summary: 'Ce document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
     '/docs': { get: { summary: 'Swagger UI de ce document', security: [], responses: { 200: { description: 'page HTML' } } } },
   };
@@ -257,6 +307,9 @@ export function buildOpenApi(): Json {
     ListeCandidatures: schema(listeReponseSchema, 'output'),
     Statistiques: schema(statistiquesReponseSchema, 'output'),
     RapportImport: schema(importRapportSchema, 'output'),
+    OffreDemande: schema(offreDemandeSchema, 'input'),
+    Offre: schema(offreSchema, 'output'),
+    Offres: schema(offresReponseSchema, 'output'),
     ImportRefuse: schema(importRefusSchema, 'output'),
     Revocation: schema(revocationSchema, 'input'),
     RevocationEnregistree: schema(revocationReponseSchema, 'output'),
@@ -275,6 +328,7 @@ export function buildOpenApi(): Json {
           ...erreursCommunes,
           404: introuvable,
           409: erreur("action refusée par la candidature (`action_refusee`, avec sa raison) ou candidature terminée (`candidature_terminee`)"),
+          422: erreur(ajouteDesVoeux(a.path) ? `valeur refusée par la candidature (\`saisie_refusee\`), ou ${horsCatalogue}` : 'valeur refusée par la candidature (`saisie_refusee`)'),
         },
       },
     };

@@ -3,10 +3,48 @@
 import { z } from 'zod';
 import { isHeure, isIsoDate } from '../domain/calendar';
 import { campagnes } from '../domain/campaigns';
+import { mnemoniques } from '../domain/catalogue';
 import { isValidIne, isValidUai } from '../domain/identifiers';
 
 export const campagneId = z.string().refine((id) => Object.hasOwn(campagnes, id), 'campagne inconnue');
-const texte = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * The first character a text field may not hold, named for the message: control characters (newline and tab
+ * allowed in multi-line fields), halves of a surrogate pair on their own (PostgreSQL cannot store them), and
+ * the bidi overrides and isolates that make a name read otherwise than it is written.
+ */
+function caractereInterdit(valeur: string, multiligne: boolean): string | null {
+  for (const c of valeur) {
+    const point = c.codePointAt(0)!;
+    const nom = () => `U+${point.toString(16).toUpperCase().padStart(4, '0')}`;
+    if (c === '\n' || c === '\t') {
+      if (!multiligne) return `retour à la ligne ou tabulation interdit dans ce champ d'une ligne (${nom()})`;
+    } else if (point < 0x20 || (point >= 0x7f && point <= 0x9f)) {
+      return `caractère de contrôle (${nom()}) interdit`;
+    } else if (point >= 0xd800 && point <= 0xdfff) {
+      return `caractère invalide (moitié de paire de substitution seule, ${nom()}) interdit`;
+    } else if ((point >= 0x202a && point <= 0x202e) || (point >= 0x2066 && point <= 0x2069)) {
+      return `caractère de contrôle de direction du texte (${nom()}) interdit`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Every free-text field of every request (and of the CSV import, through the same schemas): no forbidden
+ * character, NFC-normalised, trimmed, 1 to `max` characters. Multi-line fields (comments, compte rendu,
+ * motif) take newlines (CRLF read as LF) and tabs.
+ */
+export function texte(max: number, { multiligne = false } = {}) {
+  return (multiligne ? z.string().overwrite((v) => v.replace(/\r\n/g, '\n')) : z.string())
+    .superRefine((valeur, ctx) => {
+      const probleme = caractereInterdit(valeur, multiligne);
+      if (probleme) ctx.addIssue({ code: 'custom', message: probleme });
+    })
+    .normalize('NFC')
+    .trim()
+    .min(1)
+    .max(max);
+}
 // The regex documents the shape (OpenAPI); the refinement checks the key letter or the format's details.
 const messageUai = 'UAI invalide (7 chiffres et une lettre clé)';
 export const uai = z.string().regex(/^\d{7}[A-Z]$/, messageUai).refine(isValidUai, messageUai);
@@ -14,13 +52,16 @@ export const ine = z.string().regex(/^[0-9A-Z]{11}$/, 'INE invalide').refine(isV
 const codeFormation = z.string().regex(/^[0-9A-Z]{8,11}$/, 'code de formation attendu (MEF, MEF STAT 11 ou CFD)');
 const codeAvis = z.string().regex(/^[a-z_]{3,30}$/, "code d'avis attendu (ex. favorable, assez_favorable, reserve)");
 
-export const voeuSchema = z.object({ codeFormation, libelle: texte(200) });
+export const voeuSchema = z.strictObject({ codeFormation, libelle: texte(200) });
 /** Vœux of one pupil in one domaine, in one request. */
 export const MAX_VOEUX = 20;
 
+const codeDomaine = z.string().regex(/^[a-z0-9-]{2,60}$/, 'code de domaine attendu (minuscules, chiffres, tirets)');
+const modalite = z.enum(['individuel', 'collectif']);
+
 export const inscriptionSchema = z.strictObject({
   campagneId,
-  eleve: z.object({
+  eleve: z.strictObject({
     ine,
     nom: texte(100),
     prenom: texte(100),
@@ -29,11 +70,8 @@ export const inscriptionSchema = z.strictObject({
     referentNom: texte(120),
     referentEmail: z.email(),
   }),
-  domaine: z.object({
-    code: z.string().regex(/^[a-z0-9-]{2,60}$/, 'code de domaine attendu (minuscules, chiffres, tirets)'),
-    libelle: texte(120),
-  }),
-  modalite: z.enum(['individuel', 'collectif']),
+  domaine: z.strictObject({ code: codeDomaine, libelle: texte(120) }),
+  modalite,
   uaiAccueil: uai,
   voeux: z.array(voeuSchema).min(1).max(MAX_VOEUX),
   /** Only record the pupil's interest (recensement); registration comes later. */
@@ -44,7 +82,7 @@ export const inscriptionSchema = z.strictObject({
 export const voeuxSchema = z.strictObject({ voeux: z.array(voeuSchema).min(1).max(MAX_VOEUX) });
 
 export const avisOrigineSchema = z.strictObject({
-  avis: z.array(z.object({ codeFormation, avis: codeAvis, commentaire: texte(2000) })).min(1).max(20),
+  avis: z.array(z.strictObject({ codeFormation, avis: codeAvis, commentaire: texte(2000, { multiligne: true }) })).min(1).max(20),
 });
 
 export const planificationSchema = z.strictObject({
@@ -59,9 +97,9 @@ export const planificationSchema = z.strictObject({
 export const constatEntretienSchema = z.strictObject({ present: z.boolean() });
 
 export const compteRenduSchema = z.strictObject({
-  texte: texte(5000),
-  avis: z.array(z.object({ codeFormation, avis: codeAvis })).min(1).max(20),
-  voeuxSupplementaires: z.array(z.object({ codeFormation, libelle: texte(200), avis: codeAvis })).max(10).optional(),
+  texte: texte(5000, { multiligne: true }),
+  avis: z.array(z.strictObject({ codeFormation, avis: codeAvis })).min(1).max(20),
+  voeuxSupplementaires: z.array(z.strictObject({ codeFormation, libelle: texte(200), avis: codeAvis })).max(10).optional(),
 });
 
 /** Nothing but who acts, which the token says: an empty object (or no body). */
@@ -69,9 +107,35 @@ export const sansCorpsSchema = z.strictObject({});
 
 export const saisieAffelnetSchema = z.strictObject({ voeux: z.array(codeFormation).min(1).max(20) });
 
-export const desistementSchema = z.strictObject({ motif: texte(500) });
+export const desistementSchema = z.strictObject({ motif: texte(500, { multiligne: true }) });
 
-export const candidatureIdParam = z.string().min(1).max(200);
+/** `passpro:<campagne>:<INE>:<domaine>`: printable ASCII only (a NUL would reach PostgreSQL, which refuses it). */
+export const candidatureIdParam = z.string().regex(/^[\x21-\x7E]{1,200}$/, 'identifiant de candidature invalide');
+
+// ---- the catalogue (the SAIO's) ----
+
+/**
+ * `POST /catalogue/offres`: a lycée offers a formation of a domaine, with its modality. A domaine or formation
+ * not yet known is created with it; a lycée not yet known needs its `etablissement`.
+ */
+export const offreDemandeSchema = z.strictObject({
+  uai,
+  modalite,
+  /** Open to collèges of other académies (inter-académie formation); false by default. */
+  interAcademique: z.boolean().optional(),
+  domaine: z.strictObject({ code: codeDomaine, libelle: texte(120) }),
+  formation: z.strictObject({ code: codeFormation, mnemonique: z.enum(mnemoniques), libelle: texte(200) }),
+  etablissement: z
+    .strictObject({
+      nom: texte(200),
+      commune: texte(100),
+      codeCommune: z.string().regex(/^\d[\dAB]\d{3}$/, 'code INSEE de commune attendu (5 caractères)'),
+    })
+    .optional(),
+});
+
+/** `DELETE /catalogue/offres/:formation/:uai`. */
+export const offreParams = z.strictObject({ formation: codeFormation, uai });
 
 // ---- reads ----
 
@@ -83,7 +147,7 @@ const entier = (min: number, max: number) => z.string().regex(/^\d{1,6}$/, 'enti
 export const listeQuery = z.strictObject({
   campagne: campagneId.optional(),
   etape: z.enum(etapes).optional(),
-  domaine: z.string().regex(/^[a-z0-9-]{2,60}$/, 'code de domaine attendu (minuscules, chiffres, tirets)').optional(),
+  domaine: codeDomaine.optional(),
   uaiOrigine: uai.optional(),
   uaiAccueil: uai.optional(),
   enRetard: booleen.optional(),
@@ -95,6 +159,15 @@ export const statistiquesQuery = z.strictObject({ campagne: campagneId.optional(
 
 /** `POST /candidatures/import?campagne=`: the campaign of every line of the file. */
 export const importQuery = z.strictObject({ campagne: campagneId });
+
+/** `GET /catalogue/offres`: the offers, of one campaign's académie or all; withdrawn ones on request. */
+export const offresQuery = z.strictObject({
+  campagne: campagneId.optional(),
+  domaine: codeDomaine.optional(),
+  uai: uai.optional(),
+  formation: codeFormation.optional(),
+  retirees: booleen.optional(),
+});
 
 const formatFiche = z.enum(['html', 'pdf']).optional();
 /** `GET /candidatures/:id/fiche`: the format, else the `Accept` header decides (HTML by default). */
@@ -119,7 +192,7 @@ export const candidatureEtatSchema = z.looseObject({
   id: z.string(),
   campagneId: z.string(),
   eleve: z.looseObject({ ine: z.string(), nom: z.string(), prenom: z.string(), niveau: z.string(), uaiOrigine: z.string() }),
-  domaine: z.object({ code: z.string(), libelle: z.string() }),
+  domaine: z.strictObject({ code: z.string(), libelle: z.string() }),
   modalite: z.enum(['individuel', 'collectif']),
   uaiAccueil: z.string(),
   etape: z.enum(etapes),
@@ -135,8 +208,8 @@ export const candidatureEtatSchema = z.looseObject({
 export const candidatureResumeSchema = z.object({
   id: z.string(),
   campagneId: z.string(),
-  eleve: z.object({ ine: z.string(), nom: z.string(), prenom: z.string(), niveau: z.string() }),
-  domaine: z.object({ code: z.string(), libelle: z.string().nullable() }),
+  eleve: z.strictObject({ ine: z.string(), nom: z.string(), prenom: z.string(), niveau: z.string() }),
+  domaine: z.strictObject({ code: z.string(), libelle: z.string().nullable() }),
   modalite: z.string(),
   uaiOrigine: z.string(),
   uaiAccueil: z.string(),
@@ -205,14 +278,31 @@ export const importLigneSchema = z.object({
   erreurs: z.array(erreurDetailSchema).optional(),
 });
 
+/** How the file was read: UTF-8 (with its byte-order mark or without), or Windows-1252 (Excel's « CSV » on French Windows). */
+export const encodagesImport = ['utf-8', 'utf-8-bom', 'windows-1252'] as const;
+
 export const importRapportSchema = z.object({
   campagne: z.string(),
+  encodage: z.enum(encodagesImport),
   /** Pupil × domaine groups of the file, and how many of them were inscribed by this import. */
   candidatures: z.number(),
   inscrites: z.number(),
   lignesEnErreur: z.number(),
   lignes: z.array(importLigneSchema),
 });
+
+export const offreSchema = z.object({
+  formation: z.object({ code: z.string(), mnemonique: z.string(), libelle: z.string(), domaine: z.object({ code: z.string(), libelle: z.string() }) }),
+  uai: z.string(),
+  etablissement: z.object({ nom: z.string(), commune: z.string() }),
+  modalite: z.string(),
+  interAcademique: z.boolean(),
+  /** When the SAIO withdrew it: no new vœu for it since. */
+  retireeLe: z.string().nullable(),
+  modifieePar: z.string().nullable(),
+});
+
+export const offresReponseSchema = z.object({ offres: z.array(offreSchema) });
 
 /** A refused import: the error, and the report naming each bad line. */
 export const importRefusSchema = erreurSchema.extend({ rapport: importRapportSchema });

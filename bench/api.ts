@@ -15,6 +15,7 @@ import autocannon from 'autocannon';
 import { reglagesWorker } from '../worker';
 import { emettreJeton } from '../api/auth';
 import { COLLEGE, corpsInscription } from '../test/api/harness';
+import { offresDeTest } from '../test/support/catalogue';
 import { portLibre } from '../test/support/ports';
 import { arreterEnfant, demarrerPile, lancer, SECRET_PILE, type Pile } from './pile';
 import { etapeSocleUpdate, socleWorkflow } from './socle/workflows';
@@ -111,6 +112,12 @@ async function main(): Promise<void> {
     pile = await demarrerPile('api', { LOG_LEVEL: 'info' });
     const url = pile.urlApi;
     const chef = `Bearer ${await emettreJeton(SECRET_PILE, { role: 'origine_chef', uai: COLLEGE, nom: 'Test origine_chef' }, '1h')}`;
+    // The API loaded the shipped catalogue at its start; the fixtures' vœux are opened as the SAIO opens offers.
+    const saio = `Bearer ${await emettreJeton(SECRET_PILE, { role: 'saio', uai: null, nom: 'Test saio' }, '1h')}`;
+    for (const offre of offresDeTest) {
+      const res = await fetch(`${url}/catalogue/offres`, { method: 'POST', headers: { authorization: saio, 'content-type': 'application/json' }, body: JSON.stringify(offre) });
+      if (!res.ok) throw new Error(`offre : ${res.status} ${await res.text()}`);
+    }
     const ids: string[] = [];
     for (let i = 0; i < CANDIDATURES; i += 1) {
       const res = await fetch(`${url}/candidatures`, {

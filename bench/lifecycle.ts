@@ -29,6 +29,7 @@ import { healthChecks } from '../runtime/app';
 import { DEV_JWT_SECRET, loadConfig } from '../platform/config';
 import { createWorker, reglagesWorker } from '../worker';
 import { bearer, corpsInscription } from '../test/api/harness';
+import { catalogueDeTest } from '../test/support/catalogue';
 import { testDatabase } from '../test/support/db';
 import { startSmtpReceiver } from '../test/support/smtp';
 import { bundleWorkflows, devServerEnv, uniqueTaskQueue } from '../test/support/temporal';
@@ -135,6 +136,7 @@ async function main(): Promise<void> {
   const connection: NativeConnection = env.nativeConnection;
   const fileNous = uniqueTaskQueue('bench-cycle');
   const fileSocle = uniqueTaskQueue('bench-socle');
+  await catalogueDeTest(db.prisma);
   const config = loadConfig({ TEMPORAL_TASK_QUEUE: fileNous, DATABASE_URL: db.url });
   const app = buildApp({ client: env.client, db, taskQueue: fileNous, jwtSecret: DEV_JWT_SECRET, health: healthChecks(env.client, db, config), logError: console.error });
   const server = createServer(app).listen(0, '127.0.0.1');

@@ -89,6 +89,8 @@ const campagneObjetSchema = z.strictObject({
   avisAccueil: z.array(codeAvis(avisAccueilCodes)).min(1),
   matrice: matriceSchema,
   bonus: bonusSchema,
+  /** The académie's mail domains: a referent's address must be in one of them (convocations name a minor). */
+  domainesCourriel: z.array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'domaine de courriel attendu, ex. ac-creteil.fr')).min(1),
   /** Which académie text the data comes from, and every value the project decided. */
   source: z.string().min(1),
 });

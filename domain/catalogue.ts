@@ -16,12 +16,17 @@ const offreSchema = z.strictObject({
   uai: z.string(),
   /** individuel: interview, compte rendu and avis; collectif: information session, no avis, no bonus. */
   modalite: z.enum(['individuel', 'collectif']),
+  /** Open to collèges of other académies too (inter-académie formations); by default, the académie's own only. */
+  interAcademique: z.boolean().optional(),
 });
+
+/** Mnémoniques MEF of the offers: 2nde pro and 1re année de CAP, under status or in apprenticeship (A). */
+export const mnemoniques = ['2NDPRO', '2NDPROA', '1CAP2', '1CAP2A'] as const;
 
 const formationSchema = z.strictObject({
   /** The code the vœux carry (the API accepts a MEF, a MEF STAT 11 or a CFD). */
   code: z.string().regex(/^[0-9A-Z]{8,11}$/, 'code de formation attendu (MEF, MEF STAT 11 ou CFD)'),
-  mnemonique: z.enum(['2NDPRO', '2NDPROA', '1CAP2', '1CAP2A']),
+  mnemonique: z.enum(mnemoniques),
   libelle: z.string().min(1),
   offres: z.array(offreSchema).min(1),
 });

@@ -37,6 +37,14 @@ export function academieOfUai(uai: string): Academie | null {
   return ACADEMIE_PAR_DEPARTEMENT[departementOfUai(uai)] ?? null;
 }
 
+/** The académie's name as its staff write it. */
+export const NOMS_ACADEMIES: Record<Academie, string> = { paris: 'Paris', creteil: 'Créteil', versailles: 'Versailles' };
+
+/** The départements of an académie (`077`, `093`, `094` for Créteil). */
+export function departementsDe(academie: Academie): string[] {
+  return Object.keys(ACADEMIE_PAR_DEPARTEMENT).filter((d) => ACADEMIE_PAR_DEPARTEMENT[d] === academie);
+}
+
 export type IneFormat = 'rnie' | 'bea' | 'base36' | 'apprentissage' | 'provisoire';
 
 /** The public INE formats; no key algorithm is public for all of them, so only the shape is checked. */

@@ -7,6 +7,7 @@ import { actions as toutesLesActions, refusActeur, type Action } from './autoris
 import { checkDateEntretien, isHeure, isIsoDate, parisInstant, type IsoDate } from './calendar';
 import type { Campagne } from './campaign';
 import { calculerBonus, isAvisAdmis } from './campaign-rules';
+import { etapesFinales } from './candidature';
 import type {
   Acteur,
   AjoutVoeuxInput,
@@ -37,7 +38,7 @@ import {
   veilleEntretien,
 } from './deadlines';
 
-export const etapesFinales: readonly Etape[] = ['cloturee', 'desistee'];
+export { etapesFinales };
 export const estTerminee = (state: Pick<CandidatureState, 'etape'>) => etapesFinales.includes(state.etape);
 
 export const systeme: Acteur = { role: 'systeme', uai: null, nom: 'Passpro' };

@@ -12,6 +12,7 @@ import { optionsConnexionTemporal } from '../platform/connexion-temporal';
 import { openMigratedDatabase, type Database } from '../platform/database';
 import { descriptionErreur } from '../platform/masquage';
 import { createWorker } from '../worker';
+import { seedSiVide } from './seed';
 import { DIGEST_WORKFLOW_ID, digestQuotidienWorkflow } from '../workflows/digest';
 
 export interface Running {
@@ -85,6 +86,8 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
   let server: Server | undefined;
   let url: string | undefined;
   if (config.PASSPRO_ROLE !== 'worker') {
+    const charge = await seedSiVide(db.prisma);
+    if (charge) log(`catalogue chargé depuis les fichiers : ${charge.offres} offres, ${charge.campagnes} campagnes`);
     const app = buildApp({
       client,
       db,

@@ -81,11 +81,11 @@ async function ecrire(prisma: PrismaClient, catalogue: Catalogue, campagnes: Cam
           const formation = { mnemonique, libelle: libelleFormation, domaineCode };
           await tx.formation.upsert({ where: { code }, create: { code, ...formation }, update: formation });
           await tx.offre.deleteMany({ where: { formationCode: code, uai: { notIn: offres.map((o) => o.uai) } } });
-          for (const { uai, modalite } of offres) {
+          for (const { uai, modalite, interAcademique = false } of offres) {
             await tx.offre.upsert({
               where: { formationCode_uai: { formationCode: code, uai } },
-              create: { formationCode: code, uai, modalite },
-              update: { modalite },
+              create: { formationCode: code, uai, modalite, interAcademique },
+              update: { modalite, interAcademique },
             });
           }
         }
@@ -110,6 +110,15 @@ export async function seed(prisma: PrismaClient, fichiers: FichiersSeed = fichie
     prisma.campagne.count(),
   ]);
   return { etablissements, domaines, formations, offres, campagnes: nbCampagnes };
+}
+
+/**
+ * At the API's start: the catalogue the API checks vœux against is the database's, loaded from the files
+ * when it holds no offer (a new database); otherwise it is left as the SAIO made it.
+ */
+export async function seedSiVide(prisma: PrismaClient, fichiers: FichiersSeed = fichiersParDefaut()): Promise<ComptesSeed | null> {
+  if ((await prisma.offre.count()) > 0) return null;
+  return seed(prisma, fichiers);
 }
 
 async function main(): Promise<void> {

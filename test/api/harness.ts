@@ -9,6 +9,7 @@ import type { Logger } from '../../api/logging';
 import { emettreJeton, type RolePersonne } from '../../api/auth';
 import { healthChecks } from '../../runtime/app';
 import { DEV_JWT_SECRET, loadConfig } from '../../platform/config';
+import { AUTRE_LYCEE, catalogueDeTest } from '../support/catalogue';
 import { testDatabase, type TestDatabase } from '../support/db';
 import { COLLEGE, inscription, LYCEE } from '../support/fixtures';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp';
@@ -16,8 +17,7 @@ import { bundleWorkflows, devServerEnv, uniqueTaskQueue } from '../support/tempo
 
 /** Schools with real check letters, other than the fixtures' collège and lycée. */
 export const AUTRE_COLLEGE = '0931999T';
-export const AUTRE_LYCEE = '0941999M';
-export { COLLEGE, LYCEE };
+export { AUTRE_LYCEE, COLLEGE, LYCEE };
 
 export const SECRET = DEV_JWT_SECRET;
 
@@ -58,6 +58,7 @@ export async function startStack(prefix: string, { logger, logError = console.er
     deps: { db, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' },
   });
   const running = worker.run();
+  await catalogueDeTest(db.prisma);
   const config = loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
   const app = buildApp({
     client: env.client,

@@ -76,6 +76,7 @@ describe('POST /candidatures/import', () => {
     };
     expect(res.body).toEqual({
       campagne: CAMPAGNE,
+      encodage: 'utf-8-bom',
       candidatures: 3,
       inscrites: 3,
       lignesEnErreur: 0,
@@ -192,7 +193,7 @@ describe('POST /candidatures/import', () => {
     ['a repeated column', `${colonnesImport.map((c) => c.nom).join(';')};ine\r\n`, /colonne en double : ine/],
     ['an unclosed quote', `${colonnesImport.map((c) => c.nom).join(';')}\r\n"123456789AB;Martin\r\n`, /guillemet n'est jamais fermé/],
     ['a quote inside a field', `${colonnesImport.map((c) => c.nom).join(';')}\r\n123"456;Martin\r\n`, /guillemet au milieu d'un champ \(ligne 2\)/],
-    ['binary garbage', '\u0000\u0001\u0002PK\u0003\u0004', /colonne/],
+    ['binary garbage without a NUL byte', '\u0001\u0002PK\u0003\u0004', /colonne/],
   ])('answers 400 csv_invalide to %s, with a French message', async (_cas, corps, message) => {
     const res = await importer(corps);
     expect([res.status, res.body.erreur.code]).toEqual([400, 'csv_invalide']);
@@ -224,7 +225,7 @@ describe('POST /candidatures/import', () => {
     expect([json.status, json.body.erreur.code]).toEqual([415, 'type_non_supporte']);
     const texte = await importer(fichier, { type: 'text/plain' });
     expect(texte.status).toBe(415);
-    for (const [query, champ] of [['', 'query.campagne'], ['?campagne=lyon-2027', 'query.campagne'], [`?campagne=${CAMPAGNE}&x=1`, 'query']]) {
+    for (const [query, champ] of [['', 'query.campagne'], ['?campagne=lyon-2027', 'query.campagne'], [`?campagne=${CAMPAGNE}&x=1`, 'query.x']]) {
       const res = await importer(fichier, { query });
       expect([res.status, res.body.erreur.champ]).toEqual([400, champ]);
     }

@@ -138,7 +138,7 @@ describe('GET /candidatures', () => {
     ['?domaine=M%C3%A9tallerie', 'query.domaine'],
     ['?campagne=__proto__', 'query.campagne'],
     ['?campagne=toString', 'query.campagne'],
-    ['?tri=nom', 'query'],
+    ['?tri=nom', 'query.tri'],
   ])('answers 400 to %s naming %s', async (query, champ) => {
     const res = await liste('saio', query);
     expect(res.status).toBe(400);

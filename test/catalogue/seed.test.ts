@@ -6,7 +6,7 @@ import path from 'node:path';
 import { campagnes } from '../../domain/campaigns';
 import { catalogue } from '../../domain/catalogue/index';
 import type { PrismaClient } from '../../platform/database';
-import { fichiersParDefaut, seed, type FichiersSeed } from '../../runtime/seed';
+import { fichiersParDefaut, seed, seedSiVide, type FichiersSeed } from '../../runtime/seed';
 import { testDatabase, type TestDatabase } from '../support/db';
 
 let db: TestDatabase;
@@ -52,7 +52,7 @@ describe('seed', () => {
     expect(await seed(db.prisma)).toEqual(attendu);
     expect(await contenu(db.prisma)).toEqual(apresUn);
     expect(apresUn.campagnes.find((c) => c.id === 'creteil-2018')!.donnees).toEqual(campagnes['creteil-2018']);
-    expect(apresUn.offres.find((o) => o.uai === '0940134K')).toEqual({ formationCode: expect.any(String), uai: '0940134K', modalite: 'collectif' });
+    expect(apresUn.offres.find((o) => o.uai === '0940134K')).toEqual({ formationCode: expect.any(String), uai: '0940134K', modalite: 'collectif', interAcademique: false, retireeLe: null, modifieePar: null });
   });
 
   it('follows the file when a lycée no longer offers a formation', async () => {
@@ -64,6 +64,19 @@ describe('seed', () => {
     expect(await db.prisma.offre.findUnique({ where: { formationCode_uai: { formationCode: formation.code, uai: retiree.uai } } })).toBeNull();
     await seed(db.prisma);
     expect(await db.prisma.offre.findUnique({ where: { formationCode_uai: { formationCode: formation.code, uai: retiree.uai } } })).not.toBeNull();
+  });
+
+  it("loads the files at the API's start only into a catalogue without offers: the SAIO's changes stay", async () => {
+    const vide = await testDatabase();
+    try {
+      expect(await seedSiVide(vide.prisma)).toMatchObject({ offres: (await db.prisma.offre.count()) });
+      const cle = { formationCode_uai: { formationCode: '24025401', uai: '0942175D' } };
+      await vide.prisma.offre.update({ where: cle, data: { retireeLe: new Date(), modifieePar: 'SAIO' } });
+      expect(await seedSiVide(vide.prisma)).toBeNull();
+      expect(await vide.prisma.offre.findUnique({ where: cle })).toMatchObject({ retireeLe: expect.any(Date), modifieePar: 'SAIO' });
+    } finally {
+      await vide.close();
+    }
   });
 });
 

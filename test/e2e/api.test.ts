@@ -9,6 +9,7 @@ import { createSmtpMailer, type Mailer } from '../../platform/smtp';
 import { buildApp } from '../../api/app';
 import { healthChecks } from '../../runtime/app';
 import { loadConfig } from '../../platform/config';
+import { catalogueDeTest } from '../support/catalogue';
 import { testDatabase, type TestDatabase } from '../support/db';
 import { LYCEE } from '../support/fixtures';
 import { bearer, corpsInscription as inscription, SECRET } from '../api/harness';
@@ -39,6 +40,7 @@ describe('API end to end on the dev server', () => {
       activities: createActivities({ db, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' }),
     });
     running = worker.run();
+    await catalogueDeTest(db.prisma);
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
     app = buildApp({ client: env.client, db, taskQueue, jwtSecret: SECRET, health: healthChecks(env.client, db, config), logError: console.error });
     [chef, saio] = await Promise.all([bearer('origine_chef'), bearer('saio')]);

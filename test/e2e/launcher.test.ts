@@ -77,7 +77,8 @@ describe('npm start (embedded defaults)', () => {
     const base = `http://127.0.0.1:${api}`;
     // `npm start` signs with the development secret: the launcher's tokens are made with it.
     const authorization = `Bearer ${await emettreJeton(DEV_JWT_SECRET, { role: 'origine_chef', uai: COLLEGE, nom: 'Mme Principale' })}`;
-    const { acteur: _acteur, ...corps } = inscription();
+    // `npm start` loads the shipped catalogue into its new database: a lycée of it that offers the fixtures' Métallerie vœux.
+    const { acteur: _acteur, ...corps } = inscription({ uaiAccueil: '0942175D' });
 
     const first = await launch(env);
     launched.push(first);

@@ -1,8 +1,9 @@
 // Property-based fuzzing of the API (fast-check): thousands of generated bad requests across endpoints and
 // roles — no token or a forged one, a role the action is not for, another school, a body with one field
-// made wrong, unreadable JSON, unknown ids and query parameters, values the workflow refuses. Every answer is
-// a 4xx in the documented error shape, never a 5xx, and nothing changes: the candidature, the database and
-// the mail outbox are as they were.
+// made wrong, an unknown key at any depth, a control character, a lone surrogate or a bidi override in any
+// text at any depth (JSON bodies and CSV class lists), unreadable JSON, unknown ids and query parameters,
+// values the workflow refuses. Every answer is a 4xx in the documented error shape, never a 5xx, and nothing
+// changes: the candidature, the database, the catalogue and the mail outbox are as they were.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
@@ -11,9 +12,10 @@ import type { z } from 'zod';
 import { actions } from '../../api/actions';
 import { AUDIENCE, emettreJeton, ISSUER, rolesPersonnes, type RolePersonne } from '../../api/auth';
 import { autorisations, type Action } from '../../domain/autorisations';
-import { erreurSchema, inscriptionSchema } from '../../api/schemas';
+import { colonnesImport } from '../../api/import';
+import { erreurSchema, inscriptionSchema, offreDemandeSchema } from '../../api/schemas';
 import { campagnes } from '../../domain/campaigns';
-import { bearer, corpsInscription, SECRET, startStack, type Stack } from '../api/harness';
+import { bearer, corpsInscription, LYCEE, SECRET, startStack, type Stack } from '../api/harness';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 
@@ -44,17 +46,81 @@ function remplacer(valeur: unknown, chemin: (string | number)[], par: unknown): 
   return copie;
 }
 
-/** A body with one spoiled value (or an unknown key), that its schema refuses. */
+function lire(valeur: unknown, chemin: (string | number)[]): unknown {
+  return chemin.reduce<unknown>((v, cle) => (v as Record<string | number, unknown>)[cle], valeur);
+}
+
+/** What no text field takes: control characters (newline and tab but in multi-line fields), halves of surrogate pairs, bidi controls. */
+const caracteresInterdits = ['\u0000', '\u0007', '\u001B', '\u001F', '\u007F', '\u0085', '\u009F', '\r', '\n', '\t', '\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\u202A', '\u202E', '\u2066', '\u2069'];
+/** Names a grade or a report would have: no such field exists at any depth. */
+const clesDeNotes = ['moyenne', 'notes', 'note', 'bulletin', 'bulletins', 'appreciation'];
+
+/** What a CSV file can carry of them: a lone surrogate has no bytes in UTF-8 (Node writes U+FFFD in its place). */
+const caracteresInterditsCsv = caracteresInterdits.filter((c) => !/[\uD800-\uDFFF]/.test(c));
+
+/** `texte` with one forbidden character inserted, anywhere, or inside it (a CSV field's ends are trimmed). */
+const empoisonner = (texte: string, { auxBords = true, caracteres = caracteresInterdits } = {}) =>
+  fc
+    .tuple(fc.constantFrom(...caracteres), fc.nat({ max: Math.max(texte.length, 1) }))
+    .map(([c, i]) => {
+      const position = auxBords ? Math.min(i, texte.length) : 1 + (i % Math.max(texte.length - 1, 1));
+      return `${texte.slice(0, position)}${c}${texte.slice(position)}`;
+    });
+
+/** A body with one spoiled value, an unknown key at any depth, or a forbidden character in any text, that its schema refuses. */
 function corpsGate(valide: Record<string, unknown>, schema: z.ZodType) {
   const tous = chemins(valide);
+  const textes = tous.filter((c) => typeof lire(valide, c) === 'string');
+  const objets = tous.filter((c) => {
+    const v = lire(valide, c);
+    return v !== null && typeof v === 'object' && !Array.isArray(v);
+  });
+  const abimes: fc.Arbitrary<unknown>[] = [
+    fc.tuple(fc.constantFrom(...tous), fc.anything()).map(([chemin, par]) => remplacer(valide, chemin, par)),
+    fc
+      .tuple(fc.constantFrom(...objets), fc.oneof(fc.constantFrom(...clesDeNotes), fc.string({ minLength: 1, maxLength: 12 }).map((c) => `x${c}`)), fc.jsonValue())
+      .map(([chemin, cle, v]) => remplacer(valide, chemin, { ...(lire(valide, chemin) as object), [cle]: v })),
+  ];
+  if (textes.length > 0) {
+    abimes.push(fc.constantFrom(...textes).chain((chemin) => empoisonner(lire(valide, chemin) as string).map((texte) => remplacer(valide, chemin, texte))));
+  }
   return fc
-    .oneof(
-      fc.tuple(fc.constantFrom(...tous), fc.anything()).map(([chemin, par]) => remplacer(valide, chemin, par)),
-      fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue()).map(([cle, v]) => ({ ...valide, [`x${cle}`]: v })),
-    )
+    .oneof(...abimes)
     // Judged as the server receives it: JSON drops undefined values, and no body at all counts as `{}`.
     .filter((corps) => !schema.safeParse(corps === undefined ? {} : JSON.parse(JSON.stringify(corps) ?? 'null')).success);
 }
+
+/** A well-formed new offer (the one to spoil): the SAIO would open it. */
+const offreValide = () => ({
+  uai: LYCEE,
+  modalite: 'individuel',
+  interAcademique: false,
+  domaine: { code: 'metallerie', libelle: 'Métallerie' },
+  formation: { code: '50025488', mnemonique: '1CAP2', libelle: 'CAP soudeur' },
+  etablissement: { nom: 'Lycée Gabriel Péri', commune: 'Champigny-sur-Marne', codeCommune: '94017' },
+});
+
+/** A good line of a class list: a new pupil of the fixtures' collège, a vœu the lycée offers. */
+function ligneCsv(): Record<(typeof colonnesImport)[number]['nom'], string> {
+  const { eleve, domaine, modalite, uaiAccueil, voeux } = corpsInscription();
+  return {
+    ine: eleve.ine,
+    nom: eleve.nom,
+    prenom: eleve.prenom,
+    niveau: eleve.niveau,
+    uai_origine: eleve.uaiOrigine,
+    referent_nom: eleve.referentNom,
+    referent_email: eleve.referentEmail,
+    domaine: domaine.code,
+    domaine_libelle: domaine.libelle,
+    modalite,
+    uai_accueil: uaiAccueil,
+    code_formation: voeux[0].codeFormation,
+    formation_libelle: voeux[0].libelle,
+  };
+}
+
+const champCsv = (v: string, sep: string) => (/[;,"\r\n]/.test(v) || v.includes(sep) ? `"${v.replace(/"/g, '""')}"` : v);
 
 interface Requete {
   methode: 'get' | 'post';
@@ -62,6 +128,8 @@ interface Requete {
   autorisation?: string;
   corps?: unknown;
   brut?: string;
+  /** `brut` is a CSV file, sent in UTF-8. */
+  csv?: boolean;
   /** What the request must not do: a state change is checked globally at the end. */
   attendu: (status: number) => boolean;
 }
@@ -111,15 +179,16 @@ describe('API fuzzing: generated bad requests', () => {
       prisma.courriel.count(),
       prisma.rappel.count(),
     ]);
+    const offres = await prisma.offre.findMany({ orderBy: [{ formationCode: 'asc' }, { uai: 'asc' }] });
     const workflows = (await stack.env.client.workflow.count(`TaskQueue = '${stack.taskQueue}'`)).count;
-    return { version: body.version, etape: body.etape, candidatures, voeux, evenements, courriels, rappels, workflows };
+    return { version: body.version, etape: body.etape, candidatures, voeux, evenements, courriels, rappels, workflows, offres };
   };
 
   it(`answers ${RUNS} bad requests with a documented 4xx and changes nothing`, async () => {
     const avant = await etat();
     const chemin = (action: Action) => `/candidatures/${encodeURIComponent(id)}/${action}`;
     const toutesActions = actions.map((a) => a.path);
-    const routes = [...toutesActions.map(chemin), '/candidatures', '/candidatures/import', '/statistiques', `/candidatures/${encodeURIComponent(id)}`];
+    const routes = [...toutesActions.map(chemin), '/candidatures', '/candidatures/import', '/statistiques', `/candidatures/${encodeURIComponent(id)}`, '/catalogue/offres'];
 
     const sansJeton = fc.record({
       route: fc.constantFrom(...routes),
@@ -154,6 +223,22 @@ describe('API fuzzing: generated bad requests', () => {
       (corps): Requete => ({ methode: 'post', chemin: '/candidatures', autorisation: jetons.origine_chef, corps, attendu: (s) => s === 400 || s === 403 }),
     );
 
+    const offreAbimee = corpsGate(offreValide(), offreDemandeSchema).map(
+      (corps): Requete => ({ methode: 'post', chemin: '/catalogue/offres', autorisation: jetons.saio, corps, attendu: (s) => s === 400 }),
+    );
+
+    // A class list of one good line with one forbidden character inside one of its fields, or one column more.
+    const csvAbime = fc
+      .tuple(fc.constantFrom(...colonnesImport.map((c) => c.nom)), fc.constantFrom(';', ','))
+      .chain(([colonne, sep]) => {
+        const valeurs = ligneCsv();
+        return empoisonner(valeurs[colonne], { auxBords: false, caracteres: caracteresInterditsCsv }).map((poison): Requete => {
+          const corps = { ...valeurs, [colonne]: poison };
+          const brut = [colonnesImport.map((c) => c.nom).join(sep), colonnesImport.map((c) => champCsv(corps[c.nom], sep)).join(sep)].join('\r\n');
+          return { methode: 'post', chemin: `/candidatures/import?campagne=${corpsInscription().campagneId}`, autorisation: jetons.origine_chef, brut, csv: true, attendu: (st) => st === 422 || st === 400 };
+        });
+      });
+
     const jsonIllisible = fc
       .tuple(fc.constantFrom(...toutesActions.map(chemin), '/candidatures'), fc.string({ maxLength: 60 }))
       .filter(([, brut]) => brut.trim().length > 0)
@@ -168,12 +253,12 @@ describe('API fuzzing: generated bad requests', () => {
       .map(([route, brut]): Requete => ({ methode: 'post', chemin: route, autorisation: jetons.origine_chef, brut, attendu: (s) => s === 400 || s === 403 }));
 
     const idInconnu = fc
-      .tuple(fc.string({ maxLength: 80 }), fc.constantFrom<Action | null>(null, ...toutesActions))
+      .tuple(fc.oneof(fc.string({ maxLength: 80 }), fc.string({ maxLength: 80, unit: 'binary-ascii' })), fc.constantFrom<Action | null>(null, ...toutesActions))
       .map(([autre, action]): Requete => {
         const base = `/candidatures/${encodeURIComponent(`passpro:${autre}`)}`;
         return action
           ? { methode: 'post', chemin: `${base}/${action}`, autorisation: jetons.saio, corps: corpsValides[action](), attendu: (s) => s === 404 || s === 403 || s === 400 }
-          : { methode: 'get', chemin: base, autorisation: jetons.saio, attendu: (s) => s === 404 };
+          : { methode: 'get', chemin: base, autorisation: jetons.saio, attendu: (s) => s === 404 || s === 400 };
       });
 
     const queryAbimee = fc
@@ -204,6 +289,8 @@ describe('API fuzzing: generated bad requests', () => {
       { arbitrary: autreEtablissement, weight: 1 },
       { arbitrary: corpsAbime, weight: 5 },
       { arbitrary: inscriptionAbimee, weight: 3 },
+      { arbitrary: offreAbimee, weight: 1 },
+      { arbitrary: csvAbime, weight: 2 },
       { arbitrary: jsonIllisible, weight: 2 },
       { arbitrary: idInconnu, weight: 2 },
       { arbitrary: queryAbimee, weight: 2 },
@@ -217,7 +304,7 @@ describe('API fuzzing: generated bad requests', () => {
         if (r.autorisation !== undefined) req = req.set('authorization', r.autorisation);
         // Sent as the client wrote it: a top-level `true` or `null` is a body too.
         const brut = r.brut ?? (r.corps === undefined ? undefined : (JSON.stringify(r.corps) ?? 'null'));
-        const res = brut === undefined ? await req : await req.set('content-type', 'application/json').send(brut);
+        const res = brut === undefined ? await req : await req.set('content-type', r.csv ? 'text/csv' : 'application/json').send(r.csv ? Buffer.from(brut, 'utf8') : brut);
         statuts.set(res.status, (statuts.get(res.status) ?? 0) + 1);
         if (!est4xx(res.status) || !r.attendu(res.status) || !erreurSchema.safeParse(res.body).success) {
           throw new Error(`${r.methode.toUpperCase()} ${r.chemin} ${brut ?? ''} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
