@@ -48,7 +48,8 @@ const DUREE_ENTRETIEN_MINUTES = 30;
 
 export function createActivities(deps: ActivityDeps) {
   const render = createRenderer();
-  const lienCandidature = (id: string) => `${deps.publicUrl}/candidatures/${encodeURIComponent(id)}`;
+  // The candidature's page (api/web/espace/dossier.ts), opened after sign-in if need be.
+  const lienCandidature = (id: string) => `${deps.publicUrl}/dossiers/${encodeURIComponent(id)}`;
 
   function adresses(d: Destinataires): string[] {
     const all = [...(d.etablissements ?? []).map(boiteFonctionnelle), ...(d.emails ?? [])];

@@ -25,6 +25,7 @@ import { listerCandidatures, statistiques } from './reads';
 import { candidatureIdParam, inscriptionSchema, listeQuery, statistiquesQuery } from './schemas';
 import { body, parse } from './validation';
 import { creerConnexionWeb, type ConnexionOptions } from './web/connexion';
+import { routesEspace } from './web/espace';
 
 export { createLogger };
 
@@ -48,6 +49,8 @@ export interface AppDeps {
   connexion?: ConnexionOptions;
   /** Rate limits (config LIMITE_*); none when absent, as in the tests that do not test them. */
   limites?: Limites;
+  /** The SAIO's Temporal UI (config TEMPORAL_UI_URL), which the dashboard links to. */
+  temporalUiUrl?: string;
 }
 
 export function buildApp(deps: AppDeps): express.Express {
@@ -65,6 +68,7 @@ export function buildApp(deps: AppDeps): express.Express {
   if (deps.limites) app.use(limiteur(parIp(deps.limites.requetesParIp)));
   const web = deps.connexion ? creerConnexionWeb(deps.db.prisma, deps.connexion, deps.logError) : undefined;
   if (web) app.use(web.routes);
+  if (web) routesEspace(app, { web, candidatures, db: deps.db, temporalUiUrl: deps.temporalUiUrl });
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
   const authentification = authentifier(deps.jwtSecret, revocationsEnBase(deps.db));
   const authentifiees = ['/candidatures', '/statistiques', '/eleves', '/catalogue', '/exports', '/jetons', '/health/composants'];

@@ -53,6 +53,8 @@ export const configSchema = z.object({
   /** Used by `npm start` only: where the embedded Temporal Web UI and mail catcher listen. */
   TEMPORAL_UI_PORT: port.default(8233),
   MAIL_WEB_PORT: port.default(1080),
+  /** Where the SAIO reaches the Temporal UI (the dashboard's links); `npm start`'s own by default. */
+  TEMPORAL_UI_URL: z.url().optional(),
   /** HS256 key of the API's tokens (`npm run token`): at least 32 characters, 32 bytes of entropy outside the embedded stack. */
   JWT_SECRET: z.string().min(32, 'au moins 32 caractères').default(DEV_JWT_SECRET),
   /** The staff's sign-in (OpenID Connect): the embedded development provider unless another issuer is named. */

@@ -52,14 +52,14 @@ export interface EntreeNavigation {
 /** The main navigation of each role: where its work starts. */
 export const navigationParRole: Record<Personne['role'], EntreeNavigation[]> = (() => {
   const college = [
-    { libelle: 'Candidatures', href: '/candidatures' },
-    { libelle: 'Inscrire un élève', href: '/inscription' },
-    { libelle: 'Importer une liste', href: '/import' },
-    { libelle: 'Fiches', href: '/fiches' },
+    { libelle: 'Candidatures', href: '/college/candidatures' },
+    { libelle: 'Inscrire un élève', href: '/college/inscrire' },
+    { libelle: 'Importer une liste', href: '/college/importer' },
+    { libelle: 'Fiches', href: '/college/fiches' },
   ];
   const lycee = [
-    { libelle: 'À traiter', href: '/a-traiter' },
-    { libelle: 'Candidatures', href: '/candidatures' },
+    { libelle: 'À traiter', href: '/lycee/a-traiter' },
+    { libelle: 'Candidatures', href: '/lycee/candidatures' },
   ];
   return {
     origine_chef: college,
@@ -67,9 +67,9 @@ export const navigationParRole: Record<Personne['role'], EntreeNavigation[]> = (
     accueil_chef: lycee,
     accueil_personnel: lycee,
     saio: [
-      { libelle: 'Tableau de bord', href: '/tableau-de-bord' },
-      { libelle: 'Candidatures', href: '/candidatures' },
-      { libelle: 'Exports', href: '/exports' },
+      { libelle: 'Tableau de bord', href: '/saio/tableau-de-bord' },
+      { libelle: 'Candidatures', href: '/saio/candidatures' },
+      { libelle: 'Exports', href: '/saio/exports' },
     ],
   };
 })();

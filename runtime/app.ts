@@ -97,6 +97,7 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
       logError: (error) => log(`erreur: ${descriptionErreur(error)}`),
       logger: createLogger(config.LOG_LEVEL),
       connexion: connexionOptions(config),
+      temporalUiUrl: config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
       limites: {
         requetesParIp: config.LIMITE_REQUETES_IP,
         requetesParPersonne: config.LIMITE_REQUETES_PERSONNE,

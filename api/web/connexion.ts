@@ -10,9 +10,10 @@
 // `exigerCsrf` (a form's `_csrf` must be its session's token). The JSON API keeps its bearer tokens.
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import * as oidc from 'openid-client';
-import { catalogue } from '../../domain/catalogue/index';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Config } from '../../platform/config';
+import { libelleEtablissement } from '../../presentation/etablissements';
+import { libelleRole } from '../../presentation/pages';
 import { rendrePage } from './pages';
 import { attribuerRole, type ClaimsRoles } from './roles';
 import {
@@ -64,19 +65,18 @@ export interface ConnexionWeb {
 }
 
 /** A return path of this site only: a relative path, not `//host` nor `/\host` (no open redirect). */
+/** Where a person lands after sign-in when nothing else is asked: their role's own start (api/web/espace.ts). */
+const ESPACE = '/espace';
+
 export function retourSur(valeur: unknown): string {
-  if (typeof valeur !== 'string' || valeur.length > 2000 || !/^\/(?![/\\])[^\s\\]*$/.test(valeur)) return '/';
-  return /^\/(connexion|deconnexion)(\/|\?|$)/.test(valeur) ? '/' : valeur;
+  if (typeof valeur !== 'string' || valeur.length > 2000 || !/^\/(?![/\\])[^\s\\]*$/.test(valeur)) return ESPACE;
+  return /^\/(connexion|deconnexion)(\/|\?|$)/.test(valeur) || valeur === '/' ? ESPACE : valeur;
 }
 
 const boucleLocale = (host: string) => /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host);
 
 const lienConnexion = (retour: string, extra = '') => `/connexion?retour=${encodeURIComponent(retour)}${extra}`;
 
-const nomEtablissement = (uai: string) => {
-  const e = catalogue.etablissements.find((x) => x.uai === uai);
-  return e ? `${e.nom} (${e.commune})` : uai;
-};
 
 export function creerConnexionWeb(prisma: PrismaClient, options: ConnexionOptions, logError: (error: unknown) => void): ConnexionWeb {
   const cookies = nomsCookies(options);
@@ -184,7 +184,7 @@ export function creerConnexionWeb(prisma: PrismaClient, options: ConnexionOption
     handle(async (req, res) => {
       const enCours = await takeConnexion(prisma, lireCookie(req, cookies.connexion));
       effacerCookie(res, options, cookies.connexion);
-      const echec = (raison: string, retour = '/') =>
+      const echec = (raison: string, retour = ESPACE) =>
         rendrePage(res, 400, 'connexion-echouee', { titre: 'Connexion refusée', raison, lienConnexion: lienConnexion(retour) });
       if (!enCours) {
         echec('Cette réponse du service d’identification ne correspond à aucune connexion en cours dans ce navigateur (déjà utilisée, trop ancienne, ou venue d’ailleurs).');
@@ -229,7 +229,7 @@ export function creerConnexionWeb(prisma: PrismaClient, options: ConnexionOption
 
   routes.get('/compte', exigerSession, (req, res) => {
     const uai = req.appelant?.uai;
-    rendrePage(res, 200, 'compte', { titre: 'Mon compte', etablissement: uai ? nomEtablissement(uai) : undefined });
+    rendrePage(res, 200, 'compte', { titre: 'Mon compte', etablissement: uai ? libelleEtablissement(uai) : undefined, libelleRole: libelleRole[req.appelant!.role] }, req);
   });
 
   routes.post(
