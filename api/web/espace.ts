@@ -76,6 +76,10 @@ export function routesEspace(app: Express, deps: EspaceDeps): void {
     if (req.method !== 'POST' || req.is('multipart/form-data')) return next();
     lireFormulaire(req, res, (error?: unknown) => (error ? next(error) : verifierCsrf(req, res, next)));
   });
+  // Each role's own pages: another role gets the 403 page, whatever the page.
+  app.use('/college', reservePages(['origine_personnel', 'origine_chef']));
+  app.use('/lycee', reservePages(['accueil_personnel', 'accueil_chef']));
+  app.use('/saio', reservePages(['saio']));
   const espace = express.Router();
   espace.get('/espace', (req, res) => res.redirect(303, accueilParRole[req.appelant!.role]));
   routesCollege(espace, deps);
