@@ -112,7 +112,7 @@ async function composer(tx: Transaction, deps: DigestDeps, render: Rendu, cle: s
       typeLibelle: libelleTypeRappel(r.type),
       message: r.message,
       echeance: r.echeance ? libelleEcheance(r.echeance) : null,
-      lien: `${deps.publicUrl}/candidatures/${encodeURIComponent(r.candidatureId)}`,
+      lien: `${deps.publicUrl}/dossiers/${encodeURIComponent(r.candidatureId)}`,
     })),
     lien: deps.publicUrl,
     campagne: [...new Set(rappels.map((r) => r.candidature.campagneId))].sort().join(', '),

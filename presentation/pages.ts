@@ -91,7 +91,7 @@ export interface VueLayout {
   alertes: Alerte[];
 }
 
-/** An entry is current on its own path and below it (`/candidatures/…` under "Candidatures"). */
+/** An entry is current on its own path and below it (`/college/candidatures/…` under "Candidatures"). */
 const estCourant = (href: string, chemin: string | undefined) => chemin !== undefined && (chemin === href || chemin.startsWith(`${href}/`));
 
 export function vueLayout(d: DonneesLayout): VueLayout {

@@ -18,7 +18,7 @@ const MARDI = '2018-05-08';
 
 const LEA = 'passpro:creteil-2018:123456789AB:metallerie';
 const TOM = 'passpro:creteil-2018:987654321CD:metallerie';
-const lien = (id: string) => `${PUBLIC_URL}/candidatures/${encodeURIComponent(id)}`;
+const lien = (id: string) => `${PUBLIC_URL}/dossiers/${encodeURIComponent(id)}`;
 
 describe('daily digest', () => {
   let db: TestDatabase;

@@ -77,7 +77,7 @@ describe('e-mail activity', () => {
     expect(recipients(mail)).toEqual([`ce.${LYCEE.toLowerCase()}@ac-creteil.fr`, 'saio@ac-creteil.fr']);
     expect(mail.text).toContain('CAP serrurier métallier (50025415)');
     expect(mail.html).toContain('<strong>Léa Martin</strong>');
-    expect(mail.text).toContain(`http://passpro.test/candidatures/${encodeURIComponent(state.id)}`);
+    expect(mail.text).toContain(`http://passpro.test/dossiers/${encodeURIComponent(state.id)}`);
     const row = await db.prisma.courriel.findUniqueOrThrow({ where: { cle: `${state.id}/desistement` } });
     expect(row.envoyeLe).not.toBeNull();
   });

@@ -8,7 +8,7 @@ import type { Acteur, CandidatureState, Entretien, Voeu } from '../../domain/can
 import { COLLEGE, LYCEE } from '../support/fixtures';
 
 const render = createRenderer();
-const lien = 'http://passpro.test/candidatures/passpro%3Acreteil-2018%3A123456789AB%3Ametallerie';
+const lien = 'http://passpro.test/dossiers/passpro%3Acreteil-2018%3A123456789AB%3Ametallerie';
 const chef: Acteur = { role: 'origine_chef', uai: COLLEGE, nom: 'Mme Principale' };
 const lycee: Acteur = { role: 'accueil_chef', uai: LYCEE, nom: 'M. Proviseur' };
 

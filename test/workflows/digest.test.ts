@@ -18,7 +18,7 @@ const BOITE_LYCEE = `ce.${LYCEE.toLowerCase()}@ac-creteil.fr`;
 const BOITE_COLLEGE = `ce.${COLLEGE.toLowerCase()}@ac-creteil.fr`;
 
 const nomme = (prenom: string): CandidatureInput => candidatureInput(creteil2018, { eleve: { ...eleve(), prenom } });
-const lien = (input: CandidatureInput) => `http://passpro.test/candidatures/${encodeURIComponent(idDe(input))}`;
+const lien = (input: CandidatureInput) => `http://passpro.test/dossiers/${encodeURIComponent(idDe(input))}`;
 
 describe('daily digest workflow', () => {
   const ctx = contexteDeTests({ horlogeNeuve: false });
