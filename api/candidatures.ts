@@ -20,7 +20,7 @@ import { candidatureStartPolicy, candidatureWorkflowId, stateQuery, inscrireUpda
 import { peutVoir, type Appelant } from './auth';
 import { verifierInscriptionAuCatalogue, verifierVoeuxAjoutes } from './catalogue';
 import { ApiError } from './errors';
-import { candidatureExistante, verifierInscription, type Inscription } from './inscription';
+import { autreCollegeDeLEleve, candidatureExistante, eleveDUnAutreCollege, verifierInscription, type Inscription } from './inscription';
 
 export interface CandidaturesDeps {
   client: Client;
@@ -103,6 +103,9 @@ export function createCandidatures(deps: CandidaturesDeps) {
     exigerRole(acteur, 'inscription');
     verifierInscription(acteur, corps);
     await verifierInscriptionAuCatalogue(deps.db.prisma, corps);
+    if (await autreCollegeDeLEleve(deps.db.prisma, corps.campagneId, corps.eleve.ine, acteur.uai)) {
+      throw new ApiError(409, eleveDUnAutreCollege.code, eleveDUnAutreCollege.message, 'body.eleve.ine');
+    }
     const { campagneId, recensementSeulement, ...inscription } = corps;
     const campagne = campagnes[campagneId];
     const workflowId = candidatureWorkflowId(campagneId, inscription.eleve.ine, inscription.domaine.code);

@@ -17,7 +17,7 @@ import { appelant, exigerRoles, peutVoir, type Appelant } from './auth';
 import { demandeDInscription, offresOuvertes, verifierVoeux } from './catalogue';
 import { ApiError } from './errors';
 import { importsParEtablissement, limiteur } from './limites';
-import { candidatureExistante, verifierCampagneOuverte, verifierEleve, type Inscription } from './inscription';
+import { autreCollegeDeLEleve, candidatureExistante, eleveDUnAutreCollege, verifierCampagneOuverte, verifierEleve, type Inscription } from './inscription';
 import { importQuery, inscriptionSchema, MAX_VOEUX, type encodagesImport, type importLigneSchema, type importRapportSchema } from './schemas';
 import { cheminDe, messagesEnFrancais, parse } from './validation';
 
@@ -295,6 +295,8 @@ export interface ImportDeps {
 export function routesImport(app: Express, deps: ImportDeps): void {
   /** Is there already a candidature for this group, and may this file add to it? */
   async function existante(groupe: Groupe, acteur: Appelant): Promise<'a_inscrire' | 'deja_inscrite' | ErreurLigne> {
+    const { campagneId, eleve } = groupe.inscription;
+    if (await autreCollegeDeLEleve(deps.prisma, campagneId, eleve.ine, acteur.uai)) return { ...eleveDUnAutreCollege, champ: 'ine' };
     let etat: CandidatureState;
     try {
       etat = await deps.client.workflow.getHandle(groupe.id).query(stateQuery);

@@ -2,6 +2,7 @@
 // still takes inscriptions. `POST /candidatures` runs them before starting anything; the CSV import runs
 // them on every line before starting anything.
 import type { z } from 'zod';
+import type { PrismaClient } from '../platform/database';
 import { campagnes } from '../domain/campaigns';
 import { echeanceInscription } from '../domain/deadlines';
 import { checkEligibilite } from '../domain/eligibility';
@@ -16,6 +17,25 @@ export const candidatureExistante = {
   code: 'candidature_existante',
   message: 'cet élève a déjà une candidature dans ce domaine, suivie par un autre établissement',
 } as const;
+
+/**
+ * A pupil is one collège's in a campaign: what it entered about him (names, niveau, referent) is seen by the
+ * lycées and exported to AFFELNET under its UAI, so no other collège may register him. A pupil who moved is the
+ * SAIO's to settle (withdraw the first collège's candidatures, then the new collège registers him).
+ */
+export const eleveDUnAutreCollege = {
+  code: 'eleve_d_un_autre_etablissement',
+  message: "cet élève est inscrit dans cette campagne par un autre établissement d'origine : s'il a changé d'établissement, le SAIO retire d'abord ses candidatures",
+} as const;
+
+/** The collège that registered this INE in the campaign, if another than `uai` (its candidatures still open or not). */
+export async function autreCollegeDeLEleve(prisma: PrismaClient, campagneId: string, ine: string, uai: string | null): Promise<boolean> {
+  const autre = await prisma.candidature.findFirst({
+    where: { campagneId, ine, uaiOrigine: { not: uai ?? '' }, etape: { not: 'desistee' } },
+    select: { id: true },
+  });
+  return autre !== null;
+}
 
 /** Refused before anything starts: a late inscription must not leave a candidature behind. */
 export function verifierCampagneOuverte(campagneId: string): void {

@@ -9,7 +9,7 @@ import { emettreJeton } from '../../api/auth';
 import { uaiCheckLetter } from '../../domain/identifiers';
 import { candidatureWorkflowId, stateQuery } from '../../workflows/definitions';
 import { eleve } from '../support/fixtures';
-import { bearer, COLLEGE, corpsInscription, LYCEE, SECRET, startStack, type Stack } from './harness';
+import { AUTRE_COLLEGE, bearer, COLLEGE, corpsInscription, LYCEE, SECRET, startStack, type Stack } from './harness';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -334,5 +334,34 @@ describe('class lists (CSV)', () => {
     ]);
     for (const e of [a, b, c, d, f]) await rienPour(e.ine);
     expect(COLLEGE).toBe(a.uaiOrigine);
+  });
+});
+
+describe("a pupil is one collège's in a campaign", () => {
+  it("refuses another collège's inscription of the same INE, in any domaine, and changes nothing of the first", async () => {
+    const premier = corpsInscription();
+    expect((await inscrire(premier)).status).toBe(201);
+    const autreCollege = await bearer('origine_chef', { autre: true });
+    const second = corpsInscription({
+      eleve: { ...premier.eleve, nom: 'Autrenom', uaiOrigine: AUTRE_COLLEGE },
+      domaine: { code: 'electricite', libelle: 'Électricité' },
+      voeux: [{ codeFormation: '40025510', libelle: 'CAP électricien' }],
+    });
+    const res = await request(stack.app).post('/candidatures').set('authorization', autreCollege).send(second);
+    attendreRefus(res, 409, 'eleve_d_un_autre_etablissement', 'body.eleve.ine');
+    await expect(stack.env.client.workflow.getHandle(candidatureWorkflowId(CAMPAGNE, premier.eleve.ine, 'electricite')).describe()).rejects.toThrow();
+    expect(await stack.db.prisma.eleve.findUniqueOrThrow({ where: { ine: premier.eleve.ine } })).toMatchObject({ nom: premier.eleve.nom, uaiOrigine: COLLEGE });
+    const csv = await request(stack.app).get(`/exports/affelnet.csv?campagne=${CAMPAGNE}`).set('authorization', await bearer('saio'));
+    const lignes = csv.text.split('\r\n').filter((l) => l.startsWith(premier.eleve.ine));
+    expect(new Set(lignes.map((l) => l.split(';')[3]))).toEqual(new Set([COLLEGE]));
+
+    // The same in a class list: the line is refused, nothing is started.
+    const entete = colonnesImport.map((c) => c.nom).join(';');
+    const ligne = colonnesImport
+      .map(({ nom }) => ({ ine: second.eleve.ine, nom: 'Autrenom', prenom: second.eleve.prenom, niveau: '3e', uai_origine: AUTRE_COLLEGE, referent_nom: 'M. Autre', referent_email: 'pp.autre@ac-creteil.fr', domaine: 'electricite', domaine_libelle: 'Électricité', modalite: 'individuel', uai_accueil: LYCEE, code_formation: '40025510', formation_libelle: 'CAP électricien' } as Record<string, string>)[nom])
+      .join(';');
+    const importe = await request(stack.app).post(`/candidatures/import?campagne=${CAMPAGNE}`).set('authorization', autreCollege).set('content-type', 'text/csv').send(`${entete}\n${ligne}\n`);
+    expect([importe.status, importe.body.erreur?.code]).toEqual([422, 'import_refuse']);
+    expect(importe.body.rapport.lignes[0].erreurs.map((e: { code: string }) => e.code)).toContain('eleve_d_un_autre_etablissement');
   });
 });
