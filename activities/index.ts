@@ -24,9 +24,12 @@ export interface ActivityDeps {
   mailFrom?: string;
 }
 
+/** The candidature as a mail announces it: its state but the history and the handled keys. */
+export type CandidatureAnnoncee = Omit<CandidatureState, 'historique' | 'evenementsTraites'>;
+
 /** A mail of the procedure, with the state it announces (a later change does not alter it). */
 export interface CourrielDemande extends Courriel {
-  candidature: CandidatureState;
+  candidature: CandidatureAnnoncee;
 }
 
 /** A write the database refused for good: recorded for the SAIO's statistics and mailed to the operators. */

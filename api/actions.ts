@@ -2,8 +2,8 @@
 // app registers them from this table and the OpenAPI document describes them from it.
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import type { Acteur, Role, CandidatureState } from '../domain/candidature';
-import { confirmerFamilleUpdate, constaterEntretienUpdate, desisterUpdate, inscrireUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../workflows/definitions';
+import type { Acteur, Role } from '../domain/candidature';
+import { type Accuse, confirmerFamilleUpdate, constaterEntretienUpdate, desisterUpdate, inscrireUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../workflows/definitions';
 import { autorisations, type Action } from '../domain/autorisations';
 import {
   avisOrigineSchema,
@@ -21,7 +21,7 @@ export interface ActionDef {
   resume: string;
   schema: z.ZodType<object>;
   /** Its argument is the validated body plus who acts (from the token): typed by `action()` below. */
-  update: UpdateDefinition<CandidatureState, [never]>;
+  update: UpdateDefinition<Accuse, [never]>;
   roles: readonly Role[];
 }
 
@@ -30,9 +30,9 @@ function action<A extends { acteur: Acteur }>(
   path: Action,
   resume: string,
   schema: z.ZodType<Omit<A, 'acteur'>>,
-  update: UpdateDefinition<CandidatureState, [A]>,
+  update: UpdateDefinition<Accuse, [A]>,
 ): ActionDef {
-  return { path, resume, schema, update: update as UpdateDefinition<CandidatureState, [never]>, roles: autorisations[path].roles };
+  return { path, resume, schema, update: update as UpdateDefinition<Accuse, [never]>, roles: autorisations[path].roles };
 }
 
 export const actions: ActionDef[] = [

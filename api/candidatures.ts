@@ -121,23 +121,22 @@ export function createCandidatures(deps: CandidaturesDeps) {
       return !peutVoir(acteur, { uaiOrigine: existant.eleve.uaiOrigine, uaiAccueil: existant.uaiAccueil });
     };
     const existante = () => new ApiError(409, candidatureExistante.code, candidatureExistante.message);
-    let state: CandidatureState;
     if (recensementSeulement) {
       await deps.client.workflow.start<typeof candidatureWorkflow>('candidatureWorkflow', options).catch(temporalError);
       if (await dAutrui()) throw existante();
-      state = await deps.client.workflow.getHandle(workflowId).query(stateQuery).catch(temporalError);
-    } else {
-      try {
-        state = await deps.client.workflow.executeUpdateWithStart(inscrireUpdate, {
-          args: [{ voeux: inscription.voeux, acteur }],
-          startWorkflowOperation: new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', options),
-        });
-      } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError && (await dAutrui())) throw existante();
-        temporalError(error);
-      }
+      return deps.client.workflow.getHandle(workflowId).query(stateQuery).catch(temporalError);
     }
-    return state;
+    try {
+      await deps.client.workflow.executeUpdateWithStart(inscrireUpdate, {
+        args: [{ voeux: inscription.voeux, acteur }],
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', options),
+      });
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError && (await dAutrui())) throw existante();
+      temporalError(error);
+    }
+    // Written by the workflow before it answered.
+    return etatVisible(workflowId, acteur);
   }
 
   /**
@@ -151,7 +150,9 @@ export function createCandidatures(deps: CandidaturesDeps) {
     const nouveaux = voeuxAjoutes[action]?.(saisie as never) ?? [];
     if (nouveaux.length > 0) await verifierVoeuxAjoutes(deps.db.prisma, JSON.parse(etat) as CandidatureState, nouveaux);
     const args = { ...saisie, acteur } as Arguments[A];
-    return updateCandidature(deps.client, id, (h) => h.executeUpdate(updates[action], { args: [args] }));
+    await updateCandidature(deps.client, id, (h) => h.executeUpdate(updates[action], { args: [args] }));
+    // Written by the workflow before it answered.
+    return etatVisible(id, acteur);
   }
 
   return { etatVisibleJson, etatVisible, inscrire, agir };

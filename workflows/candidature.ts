@@ -13,7 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { Activities, CourrielDemande } from '../activities';
+import type { Activities, CandidatureAnnoncee, CourrielDemande } from '../activities';
 import { actions, type Action } from '../domain/autorisations';
 import type { CandidatureInput, CandidatureState } from '../domain/candidature';
 import {
@@ -29,7 +29,7 @@ import {
   type Arguments,
   type Transition,
 } from '../domain/procedure';
-import { ecritureImpossible, stateQuery, updates } from './definitions';
+import { ecritureImpossible, stateQuery, updates, type Accuse } from './definitions';
 import { attributsDe } from './search-attributes';
 
 const optionsActivites = {
@@ -68,7 +68,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
     state = transition.state;
     publier();
     for (const effet of transition.effets) {
-      if (effet.type === 'courriel') courriels.push({ ...effet.courriel, candidature: state });
+      if (effet.type === 'courriel') courriels.push({ ...effet.courriel, candidature: annoncee(state) });
       else if (effet.type === 'rappel') await saveRappel(effet.rappel);
       else {
         ecritures += 1;
@@ -137,12 +137,12 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
   }
 
   function recevoir<A extends Action>(action: A): void {
-    const update: UpdateDefinition<CandidatureState, [Arguments[A]]> = updates[action];
+    const update: UpdateDefinition<Accuse, [Arguments[A]]> = updates[action];
     setHandler(
       update,
-      async (args: Arguments[A]) => {
+      async (args: Arguments[A]): Promise<Accuse> => {
         await executer(parLaProcedure(() => appliquer(action, state, args, new Date(), campagne)), 'action');
-        return state;
+        return { id: state.id, etape: state.etape, version: state.version };
       },
       { validator: (args: Arguments[A]) => parLaProcedure(() => verifier(action, state, args, new Date(), campagne)) },
     );
@@ -176,3 +176,6 @@ function codeEcritureImpossible(error: unknown): string | null {
   if (!(echec instanceof ApplicationFailure) || echec.type !== ecritureImpossible) return null;
   return ((echec.details ?? []) as { code?: string }[])[0]?.code ?? 'inconnu';
 }
+
+/** What a mail announces of the candidature: its state but the history and the handled keys, which no mail shows. */
+const annoncee = ({ historique: _h, evenementsTraites: _e, ...candidature }: CandidatureState): CandidatureAnnoncee => candidature;

@@ -9,6 +9,7 @@ import type {
   AvisOrigineInput,
   CandidatureState,
   CompteRenduInput,
+  Etape,
   ConstatEntretienInput,
   DesistementInput,
   PlanificationInput,
@@ -18,18 +19,28 @@ import type { Arguments } from '../domain/procedure';
 
 export const stateQuery = defineQuery<CandidatureState>('state');
 
+/**
+ * What an update answers: the action is taken and written, at this version. The state itself is read where the
+ * workflow wrote it (the API reads the database), so that it does not travel in every update's history event.
+ */
+export interface Accuse {
+  id: string;
+  etape: Etape;
+  version: number;
+}
+
 /** Registers the pupil (from recensement) or adds vœux to a registration: the update-with-start of inscription. */
-export const inscrireUpdate = defineUpdate<CandidatureState, [AjoutVoeuxInput]>('inscrire');
-export const saisirAvisOrigineUpdate = defineUpdate<CandidatureState, [AvisOrigineInput]>('saisirAvisOrigine');
-export const planifierEntretienUpdate = defineUpdate<CandidatureState, [PlanificationInput]>('planifierEntretien');
-export const constaterEntretienUpdate = defineUpdate<CandidatureState, [ConstatEntretienInput]>('constaterEntretien');
-export const saisirCompteRenduUpdate = defineUpdate<CandidatureState, [CompteRenduInput]>('saisirCompteRendu');
-export const confirmerFamilleUpdate = defineUpdate<CandidatureState, [ActeurInput]>('confirmerFamille');
-export const saisirAffelnetUpdate = defineUpdate<CandidatureState, [SaisieAffelnetInput]>('saisirAffelnet');
-export const desisterUpdate = defineUpdate<CandidatureState, [DesistementInput]>('desister');
+export const inscrireUpdate = defineUpdate<Accuse, [AjoutVoeuxInput]>('inscrire');
+export const saisirAvisOrigineUpdate = defineUpdate<Accuse, [AvisOrigineInput]>('saisirAvisOrigine');
+export const planifierEntretienUpdate = defineUpdate<Accuse, [PlanificationInput]>('planifierEntretien');
+export const constaterEntretienUpdate = defineUpdate<Accuse, [ConstatEntretienInput]>('constaterEntretien');
+export const saisirCompteRenduUpdate = defineUpdate<Accuse, [CompteRenduInput]>('saisirCompteRendu');
+export const confirmerFamilleUpdate = defineUpdate<Accuse, [ActeurInput]>('confirmerFamille');
+export const saisirAffelnetUpdate = defineUpdate<Accuse, [SaisieAffelnetInput]>('saisirAffelnet');
+export const desisterUpdate = defineUpdate<Accuse, [DesistementInput]>('desister');
 
 /** The update of each staff action (domain/autorisations.ts names them). */
-export const updates: { [A in Action]: UpdateDefinition<CandidatureState, [Arguments[A]]> } = {
+export const updates: { [A in Action]: UpdateDefinition<Accuse, [Arguments[A]]> } = {
   inscription: inscrireUpdate,
   'avis-origine': saisirAvisOrigineUpdate,
   entretien: planifierEntretienUpdate,

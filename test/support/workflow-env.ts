@@ -1,6 +1,7 @@
 // Everything a workflow test needs, real: the time-skipping server, the workflow bundle (built once per
 // file), a migrated database and an SMTP receiver; a worker per test on its own task queue.
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ParsedMail } from 'mailparser';
@@ -9,7 +10,7 @@ import { createSmtpMailer, type Mailer } from '../../platform/smtp';
 import { addDays, endOfParisDay, parisInstant } from '../../domain/calendar';
 import type { candidatureWorkflow } from '../../workflows/candidature';
 import type { CandidatureInput, CandidatureState } from '../../domain/candidature';
-import { candidatureStartPolicy, candidatureWorkflowId, constaterEntretienUpdate, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate } from '../../workflows/definitions';
+import { type Accuse, candidatureStartPolicy, candidatureWorkflowId, constaterEntretienUpdate, stateQuery, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate } from '../../workflows/definitions';
 import { testDatabase, type TestDatabase } from './db';
 import { avisOrigineInput, chefOrigine, ENTRETIEN, personnelAccueil, planificationInput } from './fixtures';
 import { startSmtpReceiver, type SmtpReceiver } from './smtp';
@@ -91,8 +92,8 @@ export function startCandidature(ctx: WorkflowTestContext, taskQueue: string, in
 }
 
 /** Registers the pupil as the API does: the inscription sent with the start (update-with-start). Answers the state. */
-export function inscrireAuDemarrage(ctx: WorkflowTestContext, taskQueue: string, input: CandidatureInput, voeux = input.voeux): Promise<CandidatureState> {
-  return ctx.env.client.workflow.executeUpdateWithStart(inscrireUpdate, {
+export async function inscrireAuDemarrage(ctx: WorkflowTestContext, taskQueue: string, input: CandidatureInput, voeux = input.voeux): Promise<CandidatureState> {
+  await ctx.env.client.workflow.executeUpdateWithStart(inscrireUpdate, {
     args: [{ voeux, acteur: chefOrigine }],
     startWorkflowOperation: new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', {
       workflowId: idDe(input),
@@ -101,6 +102,7 @@ export function inscrireAuDemarrage(ctx: WorkflowTestContext, taskQueue: string,
       args: [input],
     }),
   });
+  return ctx.env.client.workflow.getHandle(idDe(input)).query(stateQuery);
 }
 
 /** Moves the test server's clock to `instant` (the workflow's timers fire on the way). */
@@ -213,8 +215,14 @@ export async function entretienTenu(ctx: WorkflowTestContext, handle: Candidatur
   await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, avisOrigine)] });
   await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput(ENTRETIEN.date, ENTRETIEN.heure)] });
   await avancerJusqua(ctx, parisInstant(ENTRETIEN.date, '15:00'));
-  const state = await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
+  const state = await agirPuisLire(handle, constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
   expect(state.etape).toBe('compte_rendu_attendu');
   expect(state.echeances.compteRendu).toBe(endOfParisDay(addDays(ENTRETIEN.date, input.campagne.delais.compteRenduJours)).toISOString());
   return state;
+}
+
+/** An update as the API sends it, then the state it left (the update answers only that it is taken, and its version). */
+export async function agirPuisLire<T>(handle: WorkflowHandle, update: UpdateDefinition<Accuse, [T]>, options: { args: [T] }): Promise<CandidatureState> {
+  await handle.executeUpdate(update, options);
+  return handle.query(stateQuery);
 }

@@ -33,6 +33,7 @@ import {
   startCandidature,
   traces,
   withWorker,
+  agirPuisLire,
 } from '../support/workflow-env';
 
 const creteil2018 = campagneEn('creteil-2018', 2027);
@@ -56,7 +57,7 @@ describe('AFFELNET and the bonus', () => {
   async function jusquALaFiche(handle: CandidatureHandle, input: CandidatureInput, origine: string[], accueil: string[]): Promise<CandidatureState> {
     await entretienTenu(ctx, handle, input, origine);
     await avancerJusqua(ctx, parisInstant('2027-04-08', '10:00'));
-    const state = await handle.executeUpdate(saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, accueil)] });
+    const state = await agirPuisLire(handle, saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, accueil)] });
     expect(state.etape).toBe('confirmation_attendue');
     return state;
   }
@@ -79,10 +80,10 @@ describe('AFFELNET and the bonus', () => {
 
       // The family's confirmation first, the vœu entry second: the bonus is decided when both are in.
       await avancerJusqua(ctx, parisInstant('2027-05-21', '10:00'));
-      let state = await handle.executeUpdate(confirmerFamilleUpdate, { args: [{ acteur: personnelOrigine }] });
+      let state = await agirPuisLire(handle, confirmerFamilleUpdate, { args: [{ acteur: personnelOrigine }] });
       expect(state.bonusAccorde).toBeNull();
       expect(state.etape).toBe('confirmation_attendue');
-      state = await handle.executeUpdate(saisirAffelnetUpdate, { args: [{ voeux: ['24025401', '50025415'], acteur: chefOrigine }] });
+      state = await agirPuisLire(handle, saisirAffelnetUpdate, { args: [{ voeux: ['24025401', '50025415'], acteur: chefOrigine }] });
       expect(state.etape).toBe('cloturee');
       expect(state.bonusAccorde).toBe(true);
       // The third vœu, assez favorable too, was not entered in AFFELNET: no points.
@@ -106,7 +107,7 @@ describe('AFFELNET and the bonus', () => {
       expect(fiche.voeux.map((v) => v.avisFinal)).toEqual(['tres_favorable', 'assez_favorable']);
       await avancerJusqua(ctx, parisInstant('2027-05-12', '10:00'));
       await handle.executeUpdate(confirmerFamilleUpdate, { args: [{ acteur: chefOrigine }] });
-      const state = await handle.executeUpdate(saisirAffelnetUpdate, { args: [{ voeux: ['24025401', '50025415'], acteur: chefOrigine }] });
+      const state = await agirPuisLire(handle, saisirAffelnetUpdate, { args: [{ voeux: ['24025401', '50025415'], acteur: chefOrigine }] });
       expect(state.etape).toBe('cloturee');
       expect(state.bonusAccorde).toBe(true);
       expect(state.voeux.map((v) => v.bonus)).toEqual([0, 0]);
@@ -132,11 +133,11 @@ describe('AFFELNET and the bonus', () => {
       }))).toBe('avis « assez_favorable » non admis par la campagne (attendu : favorable, reserve)');
       expect(await handle.query(stateQuery)).toEqual(avant);
 
-      const fiche = await handle.executeUpdate(saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'favorable', 'reserve'])] });
+      const fiche = await agirPuisLire(handle, saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'favorable', 'reserve'])] });
       expect(fiche.voeux.map((v) => v.avisFinal)).toEqual(['tres_favorable', 'assez_favorable', 'peu_favorable']);
       await avancerJusqua(ctx, parisInstant('2027-05-12', '10:00'));
       await handle.executeUpdate(confirmerFamilleUpdate, { args: [{ acteur: chefOrigine }] });
-      const state = await handle.executeUpdate(saisirAffelnetUpdate, { args: [{ voeux: input.voeux.map((v) => v.codeFormation), acteur: chefOrigine }] });
+      const state = await agirPuisLire(handle, saisirAffelnetUpdate, { args: [{ voeux: input.voeux.map((v) => v.codeFormation), acteur: chefOrigine }] });
       expect(state.bonusAccorde).toBe(true);
       expect(state.voeux.map((v) => v.bonus)).toEqual([2500, 2500, 0]);
     });
@@ -153,7 +154,7 @@ describe('AFFELNET and the bonus', () => {
       await avancerJusqua(ctx, parisInstant('2027-05-20', '08:01'));
       expect((await rappels(id)).map((r) => r.type)).toEqual(['affelnet']);
       await avancerJusqua(ctx, parisInstant('2027-05-21', '10:00'));
-      let state = await handle.executeUpdate(confirmerFamilleUpdate, { args: [{ acteur: chefOrigine }] });
+      let state = await agirPuisLire(handle, confirmerFamilleUpdate, { args: [{ acteur: chefOrigine }] });
       expect(state.bonusAccorde).toBeNull();
 
       await avancerJusqua(ctx, decale(echeance, -1));

@@ -17,6 +17,7 @@ import {
   startCandidature,
   traces,
   withWorker,
+  agirPuisLire,
 } from '../support/workflow-env';
 
 const creteil2018 = campagneEn('creteil-2018', 2027);
@@ -37,7 +38,7 @@ describe('compte rendu window', () => {
       const handle = await startCandidature(ctx, taskQueue, input);
       await entretienTenu(ctx, handle, input, ['favorable', 'assez_favorable']);
       await avancerJusqua(ctx, parisInstant('2027-04-09', '07:30'));
-      const state = await handle.executeUpdate(saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'reserve'])] });
+      const state = await agirPuisLire(handle, saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'reserve'])] });
       expect(state.etape).toBe('confirmation_attendue');
       expect(state.compteRendu?.enRetard).toBe(false);
       expect(state.voeux.map((v) => v.avisFinal)).toEqual(['tres_favorable', 'peu_favorable']);
@@ -63,7 +64,7 @@ describe('compte rendu window', () => {
       expect((await handle.query(stateQuery)).retards).toEqual([]);
       expect(await enRetardAttribut(handle)).toBe(false);
 
-      const state = await handle.executeUpdate(saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'assez_favorable'])] });
+      const state = await agirPuisLire(handle, saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'assez_favorable'])] });
       expect(state.compteRendu?.enRetard).toBe(false);
       expect(state.voeux.map((v) => v.avisAccueil?.enRetard)).toEqual([false, false]);
       expect(state.voeux.map((v) => v.avisFinal)).toEqual(['tres_favorable', 'assez_favorable']);
@@ -103,7 +104,7 @@ describe('compte rendu window', () => {
       expect(await ligne(id)).toMatchObject({ etape: 'compte_rendu_attendu', enRetard: true, retards: ['compte_rendu'] });
 
       // "The window keeps running for late entries: late is recorded, not refused."
-      state = await handle.executeUpdate(saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'favorable'])] });
+      state = await agirPuisLire(handle, saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'favorable'])] });
       expect(state.etape).toBe('confirmation_attendue');
       expect(state.compteRendu?.enRetard).toBe(true);
       expect(state.voeux.map((v) => v.avisAccueil?.enRetard)).toEqual([true, true]);
@@ -128,10 +129,10 @@ describe('compte rendu window', () => {
       const handle = await startCandidature(ctx, taskQueue, input);
       await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
       await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, ['favorable', 'favorable'])] });
-      const planifiee = await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-03-26', '14:00')] });
+      const planifiee = await agirPuisLire(handle, planifierEntretienUpdate, { args: [planificationInput('2027-03-26', '14:00')] });
       expect(planifiee.prochaineEcheance).toBe('2027-03-26T13:00:00.000Z');
       await avancerJusqua(ctx, new Date('2027-03-26T14:00:00Z'));
-      const tenu = await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
+      const tenu = await agirPuisLire(handle, constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
       expect(tenu.echeances.compteRendu).toBe('2027-03-29T21:59:59.999Z');
 
       await avancerJusqua(ctx, new Date('2027-03-28T05:59:00Z'));

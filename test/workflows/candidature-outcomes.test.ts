@@ -31,6 +31,7 @@ import {
   startCandidature,
   traces,
   withWorker,
+  agirPuisLire,
 } from '../support/workflow-env';
 
 const creteil2018 = campagneEn('creteil-2018', 2027);
@@ -60,7 +61,7 @@ describe('candidature outcomes', () => {
     await withWorker(ctx, async (taskQueue) => {
       const handle = await startCandidature(ctx, taskQueue, input);
       await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
-      const state = await handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Projet abandonné par la famille', acteur: chefOrigine }] });
+      const state = await agirPuisLire(handle, desisterUpdate, { args: [{ motif: 'Projet abandonné par la famille', acteur: chefOrigine }] });
       expect(state.etape).toBe('desistee');
       expect(state.historique.at(-1)).toMatchObject({ type: 'desistement', acteur: chefOrigine, details: { motif: 'Projet abandonné par la famille' } });
       expect((await handle.result()).etape).toBe('desistee');
@@ -86,7 +87,7 @@ describe('candidature outcomes', () => {
       await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
       await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, ['favorable', 'favorable'])] });
       await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput(ENTRETIEN.date, ENTRETIEN.heure)] });
-      const state = await handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Entrée en apprentissage', acteur: personnelOrigine }] });
+      const state = await agirPuisLire(handle, desisterUpdate, { args: [{ motif: 'Entrée en apprentissage', acteur: personnelOrigine }] });
       expect(state.etape).toBe('desistee');
       expect((await handle.result()).etape).toBe('desistee');
       await expect(handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] })).rejects.toBeInstanceOf(
@@ -172,13 +173,13 @@ describe('candidature outcomes', () => {
       );
       expect(await handle.query(stateQuery)).toEqual(avant);
 
-      let state = await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput(ENTRETIEN.date, ENTRETIEN.heure)] });
+      let state = await agirPuisLire(handle, planifierEntretienUpdate, { args: [planificationInput(ENTRETIEN.date, ENTRETIEN.heure)] });
       expect(state.etape).toBe('convoquee');
       // No avis is due: neither the day before nor at the session is anything missing.
       await avancerJusqua(ctx, parisInstant(ENTRETIEN.date, '16:00'));
       expect((await handle.query(stateQuery)).retards).toEqual([]);
 
-      state = await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
+      state = await agirPuisLire(handle, constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
       expect(state.etape).toBe('cloturee');
       expect(state.historique.at(-1)?.type).toBe('seance_collective_suivie');
       expect(state.compteRendu).toBeNull();

@@ -29,6 +29,7 @@ import {
   startCandidature,
   traces,
   withWorker,
+  agirPuisLire,
 } from '../support/workflow-env';
 
 const creteil2018 = campagneEn('creteil-2018', 2027);
@@ -118,7 +119,7 @@ describe('candidature validators', () => {
       );
 
       // Ascension with an explicit dérogation: accepted, and recorded as such.
-      const state = await handle.executeUpdate(planifierEntretienUpdate, { args: [{ ...planificationInput('2027-05-06', '10:00', { derogation: true, acteur: chefAccueil }), motifDerogation: 'Journée des métiers' }] });
+      const state = await agirPuisLire(handle, planifierEntretienUpdate, { args: [{ ...planificationInput('2027-05-06', '10:00', { derogation: true, acteur: chefAccueil }), motifDerogation: 'Journée des métiers' }] });
       expect(state.etape).toBe('convoquee');
       expect(state.entretien).toMatchObject({ date: '2027-05-06', heure: '10:00', derogation: true, sequence: 1, statut: 'planifie' });
       expect(state.historique.at(-1)).toMatchObject({ type: 'entretien_planifie', details: { derogation: true } });
@@ -165,7 +166,7 @@ describe('candidature validators', () => {
         () => handle.executeUpdate(saisirCompteRenduUpdate, { args: [{ ...compteRenduInput(voeux, ['favorable', 'favorable']), texte: ' ' }] }),
         'le compte rendu est obligatoire',
       );
-      const fiche = await handle.executeUpdate(saisirCompteRenduUpdate, { args: [compteRenduInput(voeux, ['favorable', 'ne_se_prononce_pas'], chefAccueil)] });
+      const fiche = await agirPuisLire(handle, saisirCompteRenduUpdate, { args: [compteRenduInput(voeux, ['favorable', 'ne_se_prononce_pas'], chefAccueil)] });
       // « ne se prononce pas »: the avis final is the avis d'origine.
       expect(fiche.voeux.map((v) => v.avisFinal)).toEqual(['tres_favorable', 'assez_favorable']);
       expect(fiche.historique.map((h) => h.type)).toEqual([
@@ -185,16 +186,16 @@ describe('candidature validators', () => {
     const echeance = endOfParisDay('2027-04-13');
     await withWorker(ctx, async (taskQueue) => {
       const handle = await startCandidature(ctx, taskQueue, input);
-      let state = await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
+      let state = await agirPuisLire(handle, inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
       expect(state.echeances.inscription).toBe(echeance.toISOString());
 
       // The same vœux again: nothing new, nothing recorded.
       const version = state.version;
-      state = await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
+      state = await agirPuisLire(handle, inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
       expect(state.version).toBe(version);
 
       await avancerJusqua(ctx, parisInstant('2027-04-13', '23:58'));
-      state = await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: [voeuMetallier], acteur: chefOrigine }] });
+      state = await agirPuisLire(handle, inscrireUpdate, { args: [{ voeux: [voeuMetallier], acteur: chefOrigine }] });
       expect(state.voeux.map((v) => [v.codeFormation, v.rang, v.ajouteEnEntretien])).toEqual([
         ['24025401', 1, false], ['50025415', 2, false], ['50025416', 3, false],
       ]);

@@ -36,6 +36,7 @@ import {
   startCandidature,
   traces,
   withWorker,
+  agirPuisLire,
 } from '../support/workflow-env';
 
 const creteil2018 = campagneEn('creteil-2018', 2027);
@@ -63,7 +64,7 @@ describe('candidature workflow', () => {
     const input = candidatureInput(creteil2018, { voeux: troisVoeux });
     await withWorker(ctx, async (taskQueue) => {
       const handle = await startCandidature(ctx, taskQueue, input);
-      let state = await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
+      let state = await agirPuisLire(handle, inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
       expect(state.etape).toBe('a_planifier');
       expect(state.voeux.map((v) => v.rang)).toEqual([1, 2, 3]);
 
@@ -77,18 +78,18 @@ describe('candidature workflow', () => {
           ],
         }],
       });
-      state = await handle.executeUpdate(planifierEntretienUpdate, {
+      state = await agirPuisLire(handle, planifierEntretienUpdate, {
         args: [{ date: '2027-04-07', heure: '14:00', lieu: 'Lycée Gabriel Péri, salle B12', mode: 'presentiel', acteur: personnelAccueil }],
       });
       expect(state.etape).toBe('convoquee');
 
       await avancerJusqua(ctx, parisInstant('2027-04-07', '15:00'));
-      state = await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
+      state = await agirPuisLire(handle, constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
       expect(state.etape).toBe('compte_rendu_attendu');
       expect(state.echeances.compteRendu).toBe(endOfParisDay('2027-04-10').toISOString());
 
       await avancerJusqua(ctx, parisInstant('2027-04-09', '07:00'));
-      state = await handle.executeUpdate(saisirCompteRenduUpdate, {
+      state = await agirPuisLire(handle, saisirCompteRenduUpdate, {
         args: [{
           acteur: chefAccueil,
           texte: 'Élève curieuse, a visité les ateliers. Conseil : stage d\'observation en métallerie.',
@@ -105,7 +106,7 @@ describe('candidature workflow', () => {
 
       await avancerJusqua(ctx, parisInstant('2027-05-10', '10:00'));
       await handle.executeUpdate(confirmerFamilleUpdate, { args: [{ acteur: chefOrigine }] });
-      state = await handle.executeUpdate(saisirAffelnetUpdate, { args: [{ voeux: ['24025401', '50025415'], acteur: chefOrigine }] });
+      state = await agirPuisLire(handle, saisirAffelnetUpdate, { args: [{ voeux: ['24025401', '50025415'], acteur: chefOrigine }] });
       expect(state.etape).toBe('cloturee');
       expect(state.bonusAccorde).toBe(true);
       const points = creteil2018.bonus.type === 'avis_final' ? creteil2018.bonus.points : null;
@@ -150,7 +151,7 @@ describe('candidature workflow', () => {
     await withWorker(ctx, async (taskQueue) => {
       const handle = await startCandidature(ctx, taskQueue, input);
       await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
-      const planifiee = await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput(ENTRETIEN.date, ENTRETIEN.heure)] });
+      const planifiee = await agirPuisLire(handle, planifierEntretienUpdate, { args: [planificationInput(ENTRETIEN.date, ENTRETIEN.heure)] });
       expect(planifiee.etape).toBe('convoquee');
       expect((await rappels(id)).map((r) => [r.type, r.destinataire, r.echeance?.toISOString()])).toEqual([
         ['avis_origine_manquant', college, instantEntretien.toISOString()],
@@ -179,7 +180,7 @@ describe('candidature workflow', () => {
       expect(await ligne(id)).toMatchObject({ etape: 'convoquee', enRetard: true, retards: ['avis_origine'] });
 
       // One avis after the interview's time: recorded late; the other vœu still lacks one, the retard stays.
-      state = await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput([input.voeux[0]], ['favorable'])] });
+      state = await agirPuisLire(handle, saisirAvisOrigineUpdate, { args: [avisOrigineInput([input.voeux[0]], ['favorable'])] });
       expect(state.voeux[0].avisOrigine).toMatchObject({ avis: 'favorable', enRetard: true, par: chefOrigine });
       expect(state.voeux[1].avisOrigine).toBeNull();
       expect(state.retards).toEqual(['avis_origine']);
@@ -187,13 +188,13 @@ describe('candidature workflow', () => {
       // The other after the interview was held: still accepted until the compte rendu, recorded late.
       await avancerJusqua(ctx, parisInstant(ENTRETIEN.date, '15:00'));
       await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
-      state = await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput([input.voeux[1]], ['assez_favorable'])] });
+      state = await agirPuisLire(handle, saisirAvisOrigineUpdate, { args: [avisOrigineInput([input.voeux[1]], ['assez_favorable'])] });
       expect(state.etape).toBe('compte_rendu_attendu');
       expect(state.voeux[1].avisOrigine).toMatchObject({ avis: 'assez_favorable', enRetard: true });
       expect(state.retards).toEqual([]);
       expect(await enRetardAttribut(handle)).toBe(false);
 
-      state = await handle.executeUpdate(saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'favorable'])] });
+      state = await agirPuisLire(handle, saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'favorable'])] });
       expect(state.voeux.map((v) => v.avisFinal)).toEqual(['tres_favorable', 'favorable']);
     });
 
@@ -215,7 +216,7 @@ describe('candidature workflow', () => {
     const finEntretiens = endOfParisDay('2027-05-11').toISOString();
     await withWorker(ctx, async (taskQueue) => {
       const handle = await startCandidature(ctx, taskQueue, input);
-      const inscrite = await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
+      const inscrite = await agirPuisLire(handle, inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
       await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, ['favorable', 'favorable'])] });
 
       // rappelPlanification: 10 days before finEntretiens (11 May), 08:00 Paris.
@@ -252,7 +253,7 @@ describe('candidature workflow', () => {
         echeance: new Date(finEntretiens),
       });
 
-      const planifiee = await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-05-10', '10:00')] });
+      const planifiee = await agirPuisLire(handle, planifierEntretienUpdate, { args: [planificationInput('2027-05-10', '10:00')] });
       expect(planifiee.etape).toBe('convoquee');
       expect(planifiee.retards).toEqual([]);
       expect(await enRetardAttribut(handle)).toBe(false);
@@ -324,7 +325,7 @@ describe('candidature workflow', () => {
       await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput(ENTRETIEN.date, ENTRETIEN.heure)] });
       await avancerJusqua(ctx, parisInstant(ENTRETIEN.date, '14:30'));
 
-      const state = await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: false, acteur: personnelAccueil }] });
+      const state = await agirPuisLire(handle, constaterEntretienUpdate, { args: [{ present: false, acteur: personnelAccueil }] });
       expect(state.etape).toBe('confirmation_attendue');
       expect(state.entretien?.statut).toBe('absent');
       expect(state.voeux.map((v) => [v.avisAccueil, v.avisFinal])).toEqual([[null, 'incomplet'], [null, 'incomplet']]);
@@ -361,7 +362,7 @@ describe('candidature workflow', () => {
         args: [{ ...base, voeuxSupplementaires: [{ ...input.voeux[0], avis: 'favorable' }] }],
       }))).toBe(`le vœu ${input.voeux[0].codeFormation} existe déjà`);
 
-      const state = await handle.executeUpdate(saisirCompteRenduUpdate, {
+      const state = await agirPuisLire(handle, saisirCompteRenduUpdate, {
         args: [{ ...base, voeuxSupplementaires: [{ ...voeuMetallier, avis: 'favorable' }] }],
       });
       expect(state.etape).toBe('confirmation_attendue');

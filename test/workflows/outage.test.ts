@@ -25,6 +25,7 @@ import {
   startCandidature,
   withWorker,
   type WorkflowTestContext,
+  agirPuisLire,
 } from '../support/workflow-env';
 
 const creteil2018 = campagneEn('creteil-2018', 2027);
@@ -107,7 +108,7 @@ describe('outages and lost completions', () => {
 
       ctx.smtp.setDown(true);
       // The lycée's action is answered at once, its change saved; the convocation waits out the outage.
-      const apres = await handle.executeUpdate(planifierEntretienUpdate, {
+      const apres = await agirPuisLire(handle, planifierEntretienUpdate, {
         args: [{ date: '2027-04-07', heure: '14:00', lieu: 'Lycée Gabriel Péri, salle B12', mode: 'presentiel', acteur: personnelAccueil }],
       });
       expect(apres.etape).toBe('convoquee');
@@ -199,7 +200,7 @@ describe('outages and lost completions', () => {
       await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
       await sansActiviteEnCours(handle);
       await avancerJusqua(ctx, parisInstant('2027-04-09', '09:00'));
-      const apresCompteRendu = await handle.executeUpdate(saisirCompteRenduUpdate, {
+      const apresCompteRendu = await agirPuisLire(handle, saisirCompteRenduUpdate, {
         args: [{
           acteur: chefAccueil,
           texte: "Élève curieuse. Conseil : stage d'observation en métallerie.",
