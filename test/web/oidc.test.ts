@@ -159,7 +159,7 @@ describe('sign-in with OpenID Connect', () => {
     expect(compte.status).toBe(200);
     const html = await compte.text();
     expect(html).toContain('Proviseur, Lycée Gabriel Péri');
-    expect(html).toContain('accueil_chef');
+    expect(html).toContain("Chef d'établissement d'accueil");
     expect(html).toContain('Lycée Gabriel Péri (Champigny-sur-Marne)');
 
     const [session] = await sessions();
@@ -294,11 +294,11 @@ describe('sign-in with OpenID Connect', () => {
     expect([ailleurs.status, ailleurs.headers.get('location')]).toEqual([302, `${app}/connexion?retour=%2Fcompte`]);
   });
 
-  it('keeps the return path on this site: another site given as return lands on the home page', async () => {
+  it('keeps the return path on this site: another site given as return lands on the person\'s own start', async () => {
     const nav = new Navigateur();
     const page = await nav.aller('/connexion?retour=%2F%2Fevil.example%2Fx');
-    expect(await page.text()).toContain('name="retour" value="/"');
+    expect(await page.text()).toContain('name="retour" value="/espace"');
     const arrivee = await seConnecter(nav, `chef-${LYCEE.toLowerCase()}`, '//evil.example/x');
-    expect([arrivee.status, arrivee.headers.get('location')]).toEqual([303, '/']);
+    expect([arrivee.status, arrivee.headers.get('location')]).toEqual([303, '/espace']);
   });
 });

@@ -59,7 +59,7 @@ describe('return path after sign-in', () => {
   it('keeps a path of this site and refuses any other', () => {
     expect(retourSur('/candidatures/passpro%3Acreteil-2027%3A123456789AB%3Ametallerie?onglet=avis')).toBe('/candidatures/passpro%3Acreteil-2027%3A123456789AB%3Ametallerie?onglet=avis');
     for (const autre of ['//evil.example/x', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '', undefined, ['/a'], '/a b', '/connexion/retour?code=x']) {
-      expect([autre, retourSur(autre)]).toEqual([autre, '/']);
+      expect([autre, retourSur(autre)]).toEqual([autre, '/espace']);
     }
   });
 });

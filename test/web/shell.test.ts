@@ -170,7 +170,7 @@ describe('the component gallery', () => {
     titre: 'Galerie des composants',
     personne: { nom: 'Mme Principale', role: 'origine_chef' as const, uai: COLLEGE },
     csrf: 'jeton-csrf-de-test',
-    chemin: '/candidatures/creteil-2018:123456789AB:metallerie',
+    chemin: '/college/candidatures/creteil-2018:123456789AB:metallerie',
     fil: [{ libelle: 'Candidatures', href: '/candidatures' }, { libelle: 'Galerie des composants' }],
     alertes,
     resume: resumeErreurs(erreurs),
