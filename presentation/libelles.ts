@@ -32,6 +32,7 @@ export const libellesRetard: Record<Retard, string> = {
 };
 
 const libellesEvenement: Record<string, string> = {
+  recensement: 'Recensement',
   inscription: 'Inscription',
   voeux_ajoutes: 'Vœux ajoutés',
   non_inscrite: 'Non inscrite à temps',

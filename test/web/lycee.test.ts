@@ -32,6 +32,9 @@ async function verifierPage(nom: string): Promise<void> {
   await screenshot(page, nom);
 }
 
+/** DSFR draws its own box over a checkbox or a radio: a person clicks its label. */
+const cocher = (id: string) => page.locator(`label[for="${id}"]`).click();
+
 beforeAll(async () => {
   [espace, browser] = await Promise.all([startEspace('lycee'), launchBrowser()]);
   const inscrite = await api('/candidatures', 'origine_chef', corpsInscription());
@@ -88,7 +91,7 @@ it('plans the interview with a dérogation, sends the convocation, records it he
   const instant = new Date(Math.ceil((Date.now() + 20_000) / 60_000) * 60_000);
   await page.fill('#date', parisDateOf(instant));
   await page.fill('#heure', parisTimeOf(instant));
-  await page.check('#derogation');
+  await cocher('derogation');
   await page.fill('#motifDerogation', 'Entretien ce jour-là pour le test');
   await page.getByRole('button', { name: 'Enregistrer et convoquer' }).click();
   await page.waitForURL(/\?fait=entretien$/);
@@ -103,21 +106,21 @@ it('plans the interview with a dérogation, sends the convocation, records it he
   await page.reload();
   await page.getByRole('link', { name: "Constater l'entretien" }).click();
   await verifierPage('dossier-constat-entretien');
-  await page.check('#present-0');
+  await cocher('present-0');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   await page.waitForURL(/\?fait=constat-entretien$/);
 
   await page.getByRole('link', { name: 'Saisir le compte rendu' }).click();
   await page.fill('#texte', 'Élève curieuse, a visité les ateliers.\nConseil : un mini-stage.');
-  await page.check('#avis-24025401-0');
+  await cocher('avis-24025401-0');
   await page.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();
   // One avis missing: the form again, on that vœu's field, the text kept.
   expect(await page.locator('#avis-50025415-messages').textContent()).not.toBe('');
   expect(await page.inputValue('#texte')).toContain('mini-stage');
   await verifierPage('dossier-compte-rendu-refuse');
-  await page.check('#avis-50025415-2');
+  await cocher('avis-50025415-2');
   await page.selectOption('#supplement', '50025416');
-  await page.check('#supplement-avis-0');
+  await cocher('supplement-avis-0');
   await page.getByRole('button', { name: 'Enregistrer le compte rendu' }).click();
   await page.waitForURL(/\?fait=compte-rendu$/);
   const voeux = page.getByRole('table', { name: /Vœux du domaine/ });
