@@ -313,7 +313,9 @@ function placerRefus(champs: Champ[], refus: { message: string; champ?: string }
   if (!champ) return { champs, general: message };
   const vide = refus.champ !== undefined && !String(valeurs[champ.name] ?? '').trim();
   const error = vide ? 'Ce champ est obligatoire.' : message.charAt(0).toUpperCase() + message.slice(1);
-  return { champs: champs.map((c) => (c === champ ? { ...c, error } : c)), general: undefined, erreur: { id: champ.id, message: error } };
+  // The summary names the field: "Ce champ est obligatoire" alone would not say which.
+  const nom = String(champ.label ?? champ.legend);
+  return { champs: champs.map((c) => (c === champ ? { ...c, error } : c)), general: undefined, erreur: { id: champ.id, message: `${nom} : ${error.charAt(0).toLowerCase()}${error.slice(1)}` } };
 }
 
 export function routesDossier(router: Router, deps: EspaceDeps): void {
