@@ -1,5 +1,200 @@
-// The lycée's pages (accueil): its inbox by urgency and its candidatures.
+// The lycée's pages (accueil): its inbox by urgency and its candidatures. Both read the query side (the
+// Candidature table), scoped to the signed-in person's lycée.
 import type { Router } from 'express';
-import type { EspaceDeps } from '../espace';
+import { z } from 'zod';
+import type { Prisma } from '../../../generated/prisma/client';
+import { addDays, dayOfWeek, libelleDate, parisDateOf } from '../../../domain/calendar';
+import type { Etape, Retard } from '../../../domain/candidature';
+import { libelleEtablissement } from '../../../presentation/etablissements';
+import { libelleEcheance } from '../../../presentation/labels';
+import { libellesEtape, libellesRetard } from '../../../presentation/libelles';
+import { optionsChoisies, pagination } from '../../../presentation/pages';
+import { filtrePerimetre } from '../../auth';
+import { listerCandidatures } from '../../reads';
+import { etapes, listeQuery } from '../../schemas';
+import { parse } from '../../validation';
+import { page, type EspaceDeps } from '../espace';
 
-export function routesLycee(_router: Router, _deps: EspaceDeps): void {}
+const JOUR_MS = 24 * 3600 * 1000;
+
+export const lienDossier = (id: string) => `/dossiers/${encodeURIComponent(id)}`;
+
+const avecEleve = { eleve: { select: { nom: true, prenom: true } } } satisfies Prisma.CandidatureInclude;
+type Ligne = Prisma.CandidatureGetPayload<{ include: typeof avecEleve }>;
+
+/** The cells every section starts with: the pupil (a link to the candidature's page), the domaine, the collège. */
+const cellulesEleve = (c: Ligne) => [
+  { text: `${c.eleve.nom.toLocaleUpperCase('fr-FR')} ${c.eleve.prenom}`, href: lienDossier(c.id) },
+  { text: c.domaineLibelle ?? c.domaine },
+  { text: libelleEtablissement(c.uaiOrigine) },
+];
+
+const entretienDe = (c: Ligne) => (c.entretienDate ? `${libelleDate(c.entretienDate)} à ${c.entretienHeure ?? ''}` : '—');
+
+/** Days left of the 3-day window, as staff count them: "aujourd'hui" on its last day. */
+function joursRestants(echeance: Date, now: Date): string {
+  const jours = Math.ceil((echeance.getTime() - now.getTime()) / JOUR_MS) - 1;
+  if (echeance.getTime() < now.getTime()) return 'délai dépassé';
+  if (jours <= 0) return "dernier jour aujourd'hui";
+  return jours === 1 ? '1 jour restant' : `${jours} jours restants`;
+}
+
+const retardsDe = (retards: string[]) => retards.map((r) => libellesRetard[r as Retard] ?? r).join(', ');
+
+const filtreQuery = z.strictObject({
+  etape: z.enum(etapes).optional().catch(undefined),
+  domaine: z.string().max(60).optional(),
+  page: z.string().optional(),
+});
+
+export function routesLycee(router: Router, deps: EspaceDeps): void {
+  const { prisma } = deps.db;
+
+  router.get(
+    '/lycee/a-traiter',
+    page(async ({ qui, rendre }) => {
+      const now = new Date();
+      const aujourdhui = parisDateOf(now);
+      // The week ends on Sunday: "cette semaine" is tomorrow to then.
+      const dimanche = addDays(aujourdhui, (7 - dayOfWeek(aujourdhui)) % 7);
+      const lycee = filtrePerimetre(qui);
+      const lire = (where: Prisma.CandidatureWhereInput, orderBy: Prisma.CandidatureOrderByWithRelationInput[]) =>
+        prisma.candidature.findMany({ where: { AND: [lycee, where] }, include: avecEleve, orderBy, take: 200 });
+      const [aPlanifier, duJour, deLaSemaine, comptesRendus, enRetard] = await Promise.all([
+        lire({ etape: 'a_planifier' }, [{ echeance: 'asc' }, { createdAt: 'asc' }]),
+        lire({ etape: 'convoquee', entretienDate: aujourdhui }, [{ entretienHeure: 'asc' }]),
+        lire({ etape: 'convoquee', entretienDate: { gt: aujourdhui, lte: dimanche } }, [{ entretienDate: 'asc' }, { entretienHeure: 'asc' }]),
+        lire({ etape: 'compte_rendu_attendu' }, [{ echeance: 'asc' }]),
+        lire({ enRetard: true }, [{ etapeDepuis: 'asc' }]),
+      ]);
+      const sections = [
+        {
+          id: 'a-planifier',
+          titre: 'Entretiens à planifier',
+          table: {
+            caption: `Élèves inscrits sans entretien planifié (${aPlanifier.length})`,
+            headers: ['Élève', 'Domaine', 'Collège', 'À planifier avant le'],
+            rows: aPlanifier.map((c) => [...cellulesEleve(c), { text: c.echeance ? libelleEcheance(c.echeance) : '—' }]),
+            empty: 'Aucun entretien à planifier.',
+          },
+        },
+        {
+          id: 'aujourdhui',
+          titre: "Entretiens d'aujourd'hui",
+          table: {
+            caption: `Entretiens du ${libelleDate(aujourdhui)} (${duJour.length})`,
+            headers: ['Élève', 'Domaine', 'Collège', 'Heure', 'Lieu'],
+            rows: duJour.map((c) => [...cellulesEleve(c), { text: c.entretienHeure ?? '—' }, { text: c.entretienLieu ?? '—' }]),
+            empty: "Aucun entretien aujourd'hui.",
+          },
+        },
+        {
+          id: 'semaine',
+          titre: 'Entretiens de la semaine',
+          table: {
+            caption: `Entretiens à venir jusqu'au ${libelleDate(dimanche)} (${deLaSemaine.length})`,
+            headers: ['Élève', 'Domaine', 'Collège', 'Entretien', 'Lieu'],
+            rows: deLaSemaine.map((c) => [...cellulesEleve(c), { text: entretienDe(c) }, { text: c.entretienLieu ?? '—' }]),
+            empty: "Aucun autre entretien d'ici dimanche.",
+          },
+        },
+        {
+          id: 'comptes-rendus',
+          titre: 'Comptes rendus attendus',
+          table: {
+            caption: `Entretiens tenus dont le compte rendu est attendu (${comptesRendus.length})`,
+            headers: ['Élève', 'Domaine', 'Collège', 'Entretien', 'Délai de 3 jours'],
+            rows: comptesRendus.map((c) => [
+              ...cellulesEleve(c),
+              { text: entretienDe(c) },
+              c.echeance
+                ? { text: `${joursRestants(c.echeance, now)} (jusqu'au ${libelleEcheance(c.echeance)})`, badge: c.echeance < now ? { label: 'En retard', type: 'error', small: true } : undefined }
+                : { text: '—' },
+            ]),
+            empty: 'Aucun compte rendu attendu.',
+          },
+        },
+        {
+          id: 'en-retard',
+          titre: 'En retard',
+          table: {
+            caption: `Candidatures en retard (${enRetard.length})`,
+            headers: ['Élève', 'Domaine', 'Collège', 'Retard', 'Étape'],
+            rows: enRetard.map((c) => [
+              ...cellulesEleve(c),
+              { text: retardsDe(c.retards), badge: { label: 'En retard', type: 'error', small: true } },
+              { text: libellesEtape[c.etape as Etape] ?? c.etape },
+            ]),
+            empty: 'Aucune candidature en retard.',
+          },
+        },
+      ];
+      rendre('lycee-a-traiter', {
+        titre: 'À traiter',
+        fil: [{ libelle: 'À traiter' }],
+        sections: sections.map((s) => ({ ...s, nombre: s.table.rows.length })),
+      });
+    }),
+  );
+
+  router.get(
+    '/lycee/candidatures',
+    page(async ({ req, qui, rendre }) => {
+      const filtres = filtreQuery.safeParse(req.query);
+      const { etape, domaine: domaineDemande, page: pageDemandee } = filtres.success ? filtres.data : {};
+      const domaines = await prisma.candidature.findMany({
+        where: filtrePerimetre(qui),
+        distinct: ['domaine'],
+        select: { domaine: true, domaineLibelle: true },
+        orderBy: { domaine: 'asc' },
+      });
+      const domaine = domaines.some((d) => d.domaine === domaineDemande) ? domaineDemande : undefined;
+      const numero = Math.max(1, Number.parseInt(pageDemandee ?? '1', 10) || 1);
+      const query = parse(listeQuery, { etape, domaine, page: String(numero), taille: '20' }, 'query');
+      const liste = await listerCandidatures(prisma, qui, query);
+      const nombrePages = Math.max(1, Math.ceil(liste.total / liste.taille));
+      const href = (n: number) => {
+        const p = new URLSearchParams();
+        if (etape) p.set('etape', etape);
+        if (domaine) p.set('domaine', domaine);
+        if (n > 1) p.set('page', String(n));
+        const q = p.toString();
+        return `/lycee/candidatures${q ? `?${q}` : ''}`;
+      };
+      rendre('lycee-candidatures', {
+        titre: 'Candidatures',
+        fil: [{ libelle: 'Candidatures' }],
+        filtres: {
+          etape: {
+            id: 'filtre-etape',
+            name: 'etape',
+            label: 'Étape',
+            value: etape,
+            options: [{ value: '', label: 'Toutes les étapes', selected: !etape }, ...optionsChoisies(etapes.map((e) => ({ value: e, label: libellesEtape[e] })), etape)],
+          },
+          domaine: {
+            id: 'filtre-domaine',
+            name: 'domaine',
+            label: 'Domaine',
+            value: domaine,
+            options: [{ value: '', label: 'Tous les domaines', selected: !domaine }, ...optionsChoisies(domaines.map((d) => ({ value: d.domaine, label: d.domaineLibelle ?? d.domaine })), domaine)],
+          },
+        },
+        table: {
+          caption: `Candidatures de l'établissement (${liste.total}) — page ${liste.page} sur ${nombrePages}`,
+          headers: ['Élève', 'INE', 'Domaine', 'Collège', 'Étape', 'Prochaine échéance'],
+          rows: liste.elements.map((c) => [
+            { text: `${c.eleve.nom.toLocaleUpperCase('fr-FR')} ${c.eleve.prenom}`, href: lienDossier(c.id) },
+            { text: c.eleve.ine },
+            { text: c.domaine.libelle ?? c.domaine.code },
+            { text: libelleEtablissement(c.uaiOrigine) },
+            { text: libellesEtape[c.etape as Etape] ?? c.etape, badge: c.enRetard ? { label: 'En retard', type: 'error', small: true } : undefined },
+            { text: c.echeance ? libelleEcheance(new Date(c.echeance)) : '—' },
+          ]),
+          empty: 'Aucune candidature ne correspond à ces filtres.',
+        },
+        pagination: nombrePages > 1 ? pagination(liste.page, nombrePages, href) : undefined,
+      });
+    }),
+  );
+}
