@@ -1,5 +1,6 @@
 // The collège's pages in a real browser, on the real stack: a head registers a pupil from the catalogue, sees a
 // refusal on its field with the values kept, enters the avis d'origine, imports a class list with a bad line.
+import pdfParse from 'pdf-parse';
 import type { Browser, Page } from 'playwright-core';
 import { expectAccessible, launchBrowser, screenshot } from '../support/browser';
 import { seConnecter, startEspace, type Espace } from '../support/espace';
@@ -119,7 +120,8 @@ it("enters the avis d'origine, one per vœu on the campaign's scale with its com
   await cocher('#avis-1-avis input[value="assez_favorable"]');
   await page.getByLabel('Commentaire sur la motivation').first().fill('Élève motivé, stage réussi en serrurerie.');
   await page.getByRole('button', { name: 'Enregistrer les avis' }).click();
-  expect(await messageDe('avis-1-commentaire')).not.toBe('');
+  expect(await messageDe('avis-1-commentaire')).toBe('Ce champ est obligatoire');
+  expect(await page.locator('#resume-erreurs a[href="#avis-1-commentaire"]').innerText()).toBe('Vœu 2, commentaire : ce champ est obligatoire');
   expect(await page.locator('#avis-0-commentaire').inputValue()).toBe('Élève motivé, stage réussi en serrurerie.');
   expect(await page.locator('#avis-1-avis input[value="assez_favorable"]').isChecked()).toBe(true);
   await verifier('avis-origine-refus');
@@ -185,9 +187,31 @@ it('refuses an upload without its CSRF token', async () => {
   expect(reponse.status()).toBe(403);
 });
 
-it('lists the fiches ready, none yet', async () => {
+it('lists the fiches ready, and prints one pupil\'s or all of them in one PDF', async () => {
   await page.goto(`${espace.url}/college/fiches`);
   expect(await page.locator('#fiches caption').innerText()).toBe('0 élève dont la fiche est prête');
   expect(await page.getByRole('link', { name: /Imprimer toutes les fiches/ }).count()).toBe(0);
+  await verifier('fiches-aucune');
+
+  // Ready as the query side says once the lycée is done (its pages and the workflow's are tested elsewhere).
+  const prisma = espace.stack.db.prisma;
+  const lignes = await prisma.candidature.findMany({ where: { uaiOrigine: COLLEGE } });
+  expect(lignes.length).toBe(2);
+  const le = new Date();
+  for (const l of lignes) {
+    const etat = { ...(l.etat as Record<string, unknown>), ficheRecapitulativeLe: le.toISOString() };
+    await prisma.candidature.update({ where: { id: l.id }, data: { ficheRecapitulativeLe: le, etat } });
+  }
+  await page.goto(`${espace.url}/college/fiches`);
+  expect(await page.locator('#fiches caption').innerText()).toBe('2 élèves dont la fiche est prête');
   await verifier('fiches');
+
+  const une = await page.request.get(`${espace.url}/college/fiches/eleves/${pupil.ine}`);
+  expect([une.status(), une.headers()['content-type']]).toEqual([200, 'application/pdf']);
+  const toutes = await page.request.get(`${espace.url}/college/fiches/toutes`);
+  expect(toutes.headers()['content-type']).toBe('application/pdf');
+  const { numpages, text } = await pdfParse(await toutes.body());
+  expect(numpages).toBe(2);
+  expect(text).toContain(`${pupil.prenom} ${pupil.nom} — page 1 / 1`);
+  expect(text).toContain('Noé Dupont — page 1 / 1');
 });

@@ -53,19 +53,46 @@ function campagneDuCollege(uai: string, now = new Date()): Campagne | undefined 
     .sort((a, b) => ouvertureInscriptions(b).getTime() - ouvertureInscriptions(a).getTime())[0];
 }
 
+/** An error of a form's field; `libelle` names the field in the summary at the top. */
+interface ErreurDuChamp extends ErreurChamp {
+  libelle?: string;
+}
+
+interface RefusAffiche {
+  status: number;
+  parChamp: Record<string, string>;
+  general?: string;
+  resume?: ReturnType<typeof resumeErreurs>;
+}
+
+function refusAffiche(status: number, erreurs: readonly ErreurDuChamp[], general?: string): RefusAffiche {
+  return {
+    status,
+    parChamp: Object.fromEntries(erreurs.map((e) => [e.id, e.message])),
+    general,
+    resume: erreurs.length > 0 ? resumeErreurs(erreurs.map((e) => ({ id: e.id, message: e.libelle ? `${e.libelle} : ${e.message.charAt(0).toLowerCase()}${e.message.slice(1)}` : e.message }))) : undefined,
+  };
+}
+
+/** The required fields left empty, all said at once: the schema would name only the first. */
+class ChampsVides extends Error {
+  constructor(readonly erreurs: ErreurDuChamp[]) {
+    super('champs obligatoires vides');
+  }
+}
+
+function exigerRemplis(champs: { id: string; libelle: string; valeur: string | string[]; message?: string }[]): void {
+  const vides = champs.filter((c) => (Array.isArray(c.valeur) ? c.valeur.length === 0 : c.valeur.trim() === ''));
+  if (vides.length > 0) throw new ChampsVides(vides.map((c) => ({ id: c.id, libelle: c.libelle, message: c.message ?? 'Ce champ est obligatoire' })));
+}
+
 /** A refused form: its message on the field it names (`idDe` maps a refusal's field to a field of this form), else at the top. */
-function erreursDuRefus(error: unknown, idDe: (champ: string) => string | undefined) {
+function erreursDuRefus(error: unknown, idDe: (champ: string) => string | undefined): RefusAffiche {
+  if (error instanceof ChampsVides) return refusAffiche(400, error.erreurs);
   const refus = refusDeFormulaire(error);
   const id = refus.champ ? idDe(refus.champ) : undefined;
   const message = messageDuChamp(refus.message, refus.champ);
-  const erreurs: ErreurChamp[] = id ? [{ id, message }] : [];
-  return {
-    status: refus.status,
-    erreurs,
-    parChamp: Object.fromEntries(erreurs.map((e) => [e.id, e.message])) as Record<string, string>,
-    general: id ? undefined : message,
-    resume: id ? resumeErreurs(erreurs) : undefined,
-  };
+  return id ? refusAffiche(refus.status, [{ id, message }]) : refusAffiche(refus.status, [], message);
 }
 
 /** The collège's actions on one candidature, each a page of its own; the others are the lycée's. */
@@ -149,7 +176,7 @@ export function routesCollege(router: Router, deps: EspaceDeps): void {
   );
 
   // ---- inscription: the domaine first (a GET), then the pupil, the formations and the lycée ----
-  async function formulaireInscription({ qui, rendre }: Page, domaine: string | undefined, saisie: Formulaire, refus?: ReturnType<typeof erreursDuRefus>) {
+  async function formulaireInscription({ qui, rendre }: Page, domaine: string | undefined, saisie: Formulaire, refus?: RefusAffiche) {
     const campagne = campagneDuCollege(qui.uai!);
     const offres = campagne ? await offresOuvertes(prisma, campagne.academie) : [];
     const domaines = [...new Map(offres.map((o) => [o.formation.domaine.code, o.formation.domaine.libelle])).entries()]
@@ -250,6 +277,16 @@ export function routesCollege(router: Router, deps: EspaceDeps): void {
       try {
         if (!campagne) throw new ApiError(409, 'inscriptions_closes', "aucune campagne de votre académie n'a ouvert ses inscriptions");
         const offres = await offresOuvertes(prisma, campagne.academie);
+        exigerRemplis([
+          { id: 'eleve-ine', libelle: 'INE', valeur: champTexte(f, 'ine') },
+          { id: 'eleve-nom', libelle: 'Nom', valeur: champTexte(f, 'nom') },
+          { id: 'eleve-prenom', libelle: 'Prénom', valeur: champTexte(f, 'prenom') },
+          { id: 'eleve-niveau', libelle: 'Niveau', valeur: champTexte(f, 'niveau'), message: 'Choisissez le niveau de l’élève' },
+          { id: 'eleve-referentNom', libelle: 'Personne référente', valeur: champTexte(f, 'referentNom') },
+          { id: 'eleve-referentEmail', libelle: 'Courriel de la personne référente', valeur: champTexte(f, 'referentEmail') },
+          { id: 'formations', libelle: 'Formations', valeur: champListe(f, 'formations'), message: 'Cochez au moins une formation' },
+          { id: 'lycee', libelle: "Lycée d'accueil", valeur: champTexte(f, 'lycee'), message: "Choisissez le lycée d'accueil" },
+        ]);
         const [uaiAccueil, modalite] = champTexte(f, 'lycee').split('|');
         const libelleFormation = (code: string) => offres.find((o) => o.formation.code === code)?.formation.libelle ?? code;
         const corps = parse(
@@ -355,7 +392,7 @@ export function routesCollege(router: Router, deps: EspaceDeps): void {
 
   // ---- the collège's actions on one candidature ----
   /** `saisie` null: the form shown for the first time, filled with what is already recorded (an avis entered before). */
-  async function formulaireAction(p: Page, action: ActionCollege, etat: CandidatureState, saisie: Formulaire | null, refus?: ReturnType<typeof erreursDuRefus>) {
+  async function formulaireAction(p: Page, action: ActionCollege, etat: CandidatureState, saisie: Formulaire | null, refus?: RefusAffiche) {
     const campagne = campagnes[etat.campagneId];
     const erreur = (id: string) => refus?.parChamp[id];
     const voeux = [...etat.voeux].sort((a, b) => a.rang - b.rang);
@@ -429,15 +466,30 @@ export function routesCollege(router: Router, deps: EspaceDeps): void {
 
   /** What each action's form sends, in the shape of its JSON route's body. */
   const corpsDe: Record<ActionCollege, (f: Formulaire, etat: CandidatureState) => unknown> = {
-    'avis-origine': (f, etat) =>
-      parse(
+    'avis-origine': (f, etat) => {
+      exigerRemplis(
+        [...etat.voeux]
+          .sort((a, b) => a.rang - b.rang)
+          .flatMap((v, i) => [
+            { id: `avis-${i}-avis`, libelle: `Vœu ${v.rang}, avis`, valeur: champTexte(f, `avis_${i}`), message: 'Choisissez un avis' },
+            { id: `avis-${i}-commentaire`, libelle: `Vœu ${v.rang}, commentaire`, valeur: champTexte(f, `commentaire_${i}`) },
+          ]),
+      );
+      return parse(
         avisOrigineSchema,
         { avis: [...etat.voeux].sort((a, b) => a.rang - b.rang).map((v, i) => ({ codeFormation: v.codeFormation, avis: champTexte(f, `avis_${i}`), commentaire: champTexte(f, `commentaire_${i}`) })) },
         'body',
-      ),
-    desistement: (f) => parse(desistementSchema, { motif: champTexte(f, 'motif') }, 'body'),
+      );
+    },
+    desistement: (f) => {
+      exigerRemplis([{ id: 'motif', libelle: 'Motif', valeur: champTexte(f, 'motif') }]);
+      return parse(desistementSchema, { motif: champTexte(f, 'motif') }, 'body');
+    },
     'confirmation-famille': () => parse(sansCorpsSchema, {}, 'body'),
-    'saisie-affelnet': (f) => parse(saisieAffelnetSchema, { voeux: champListe(f, 'voeux') }, 'body'),
+    'saisie-affelnet': (f) => {
+      exigerRemplis([{ id: 'voeux', libelle: 'Vœux', valeur: champListe(f, 'voeux'), message: 'Cochez au moins un vœu saisi dans AFFELNET' }]);
+      return parse(saisieAffelnetSchema, { voeux: champListe(f, 'voeux') }, 'body');
+    },
   };
 
   const idAction = (champ: string): string | undefined => {
