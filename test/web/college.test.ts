@@ -148,6 +148,7 @@ it('offers the désistement with its motif, and says when an action is not possi
   await verifier('desistement');
   await page.goto(`${espace.url}/college/candidatures/${id}/saisie-affelnet`);
   expect(await page.getByRole('heading', { name: 'Action indisponible' }).count()).toBe(1);
+  expect(await page.getByText("Saisie dans AFFELNET : cette action n'est pas possible à l'étape « Entretien à planifier ».").count()).toBe(1);
   expect(await page.getByRole('button', { name: 'Enregistrer la saisie AFFELNET' }).count()).toBe(0);
   await verifier('affelnet-indisponible');
   const ailleurs = await page.goto(`${espace.url}/college/candidatures/${encodeURIComponent('passpro:creteil-2027:000000000AB:metallerie')}/desistement`);

@@ -14,7 +14,7 @@ import { academieOfUai } from '../../../domain/identifiers';
 import { actionsPossibles } from '../../../domain/procedure';
 import { libelleDate, parisDateOf } from '../../../domain/calendar';
 import { fichesPdf } from '../../../presentation/fiche';
-import { badgeEtape, badgeRetard, idDuChamp, libelleEncodage, messageDuChamp, optionsEtapes, resultatsImport } from '../../../presentation/college';
+import { badgeEtape, badgeRetard, idDuChamp, libelleEncodage, libelleEtape, messageDuChamp, optionsEtapes, resultatsImport } from '../../../presentation/college';
 import { libelleEtablissement } from '../../../presentation/etablissements';
 import { libelleEcheance } from '../../../presentation/labels';
 import { optionsChoisies, pagination, resumeErreurs, type ErreurChamp } from '../../../presentation/pages';
@@ -108,6 +108,18 @@ const titresActions: Record<ActionCollege, string> = {
 
 const possibles = (etat: CandidatureState, qui: Appelant) =>
   Object.hasOwn(campagnes, etat.campagneId) ? actionsPossibles(etat, qui, new Date(), campagnes[etat.campagneId]) : [];
+
+/** Why the action is not offered now, in the words of the procedure. */
+function pourquoiIndisponible(action: ActionCollege, etat: CandidatureState, campagne: Campagne | undefined): string {
+  if (action === 'avis-origine' && etat.modalite !== 'individuel') return "Pas d'avis d'origine pour une séance d'information collective.";
+  if (action === 'confirmation-famille' && etat.confirmationFamille) return `La confirmation de la famille est enregistrée depuis le ${libelleDate(parisDateOf(new Date(etat.confirmationFamille.le)))}.`;
+  if (action === 'saisie-affelnet') {
+    if (etat.saisieAffelnet) return `La saisie AFFELNET est enregistrée depuis le ${libelleDate(parisDateOf(new Date(etat.saisieAffelnet.le)))}.`;
+    if (etat.etape === 'confirmation_attendue' && !etat.confirmationFamille) return "La famille doit d'abord confirmer le choix de l'élève.";
+    if (etat.etape === 'confirmation_attendue' && campagne) return `La saisie AFFELNET ouvre le ${libelleDate(campagne.calendrier.ouvertureAffelnet)}.`;
+  }
+  return `${titresActions[action]} : cette action n'est pas possible à l'étape « ${libelleEtape(etat.etape)} ».`;
+}
 
 const estActionCollege = (a: string): a is ActionCollege => (actionsCollege as readonly string[]).includes(a);
 
@@ -430,7 +442,7 @@ export function routesCollege(router: Router, deps: EspaceDeps): void {
         titre: `${titresActions[action]} — ${etat.eleve.prenom} ${etat.eleve.nom}`,
         fil: [{ libelle: 'Candidatures', href: '/college/candidatures' }, { libelle: `${etat.eleve.prenom} ${etat.eleve.nom}`, href: lienDossier(etat.id) }, { libelle: titresActions[action] }],
         alertes: [
-          ...(!possible && !refus ? [{ type: 'info' as const, title: 'Action indisponible', message: `${titresActions[action]} : cette action n'est pas possible à cette étape de la candidature.` }] : []),
+          ...(!possible && !refus ? [{ type: 'info' as const, title: 'Action indisponible', message: pourquoiIndisponible(action, etat, campagne) }] : []),
           ...(refus?.general ? [{ type: 'error' as const, title: 'Action refusée', message: refus.general }] : []),
         ],
         titreAction: titresActions[action],
