@@ -181,6 +181,16 @@ it('imports a class list with one bad line: nothing is inscribed, and the report
   await page.getByRole('button', { name: 'Importer' }).click();
   expect(await page.getByRole('heading', { name: 'Import terminé' }).count()).toBe(1);
   expect(await page.locator('#rapport tbody tr').first().innerText()).toMatch(/inscrite/i);
+
+  // The pupil renounces: the désistement asks for its motif, then ends the candidature.
+  const id = `passpro:creteil-2027:${bon.ine}:metallerie`;
+  await page.goto(`${espace.url}/college/candidatures/${encodeURIComponent(id)}/desistement`);
+  await page.getByRole('button', { name: 'Désister l’élève' }).click();
+  expect(await messageDe('motif')).toBe('Ce champ est obligatoire');
+  await page.getByLabel('Motif du désistement').fill('La famille déménage en Bretagne.');
+  await page.getByRole('button', { name: 'Désister l’élève' }).click();
+  await page.waitForURL((u) => u.pathname === `/dossiers/${encodeURIComponent(id)}` && u.searchParams.get('fait') === 'desistement');
+  expect((await espace.stack.db.prisma.candidature.findUniqueOrThrow({ where: { id } })).etape).toBe('desistee');
 });
 
 it('refuses an upload without its CSRF token', async () => {
