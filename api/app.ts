@@ -68,7 +68,8 @@ export function buildApp(deps: AppDeps): express.Express {
   if (deps.limites) app.use(limiteur(parIp(deps.limites.requetesParIp)));
   const web = deps.connexion ? creerConnexionWeb(deps.db.prisma, deps.connexion, deps.logError) : undefined;
   if (web) app.use(web.routes);
-  if (web) routesEspace(app, { web, candidatures, db: deps.db, temporalUiUrl: deps.temporalUiUrl });
+  const imports = { client: deps.client, prisma: deps.db.prisma, inscrire: candidatures.inscrire, logError: deps.logError, importsParHeure: deps.limites?.importsParHeure };
+  if (web) routesEspace(app, { web, candidatures, db: deps.db, imports, temporalUiUrl: deps.temporalUiUrl });
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
   const authentification = authentifier(deps.jwtSecret, revocationsEnBase(deps.db));
   const authentifiees = ['/candidatures', '/statistiques', '/eleves', '/catalogue', '/exports', '/jetons', '/health/composants'];
@@ -160,7 +161,7 @@ export function buildApp(deps: AppDeps): express.Express {
     );
   }
 
-  routesImport(app, { client: deps.client, prisma: deps.db.prisma, inscrire: candidatures.inscrire, logError: deps.logError, importsParHeure: deps.limites?.importsParHeure });
+  routesImport(app, imports);
   routesCatalogue(app, { prisma: deps.db.prisma });
   routesFiches(app, { prisma: deps.db.prisma, etatVisible: candidatures.etatVisible });
 

@@ -292,31 +292,106 @@ export interface ImportDeps {
   importsParHeure?: number;
 }
 
-export function routesImport(app: Express, deps: ImportDeps): void {
-  /** Is there already a candidature for this group, and may this file add to it? */
-  async function existante(groupe: Groupe, acteur: Appelant): Promise<'a_inscrire' | 'deja_inscrite' | ErreurLigne> {
-    const { campagneId, eleve } = groupe.inscription;
-    if (await autreCollegeDeLEleve(deps.prisma, campagneId, eleve.ine, acteur.uai)) return { ...eleveDUnAutreCollege, champ: 'ine' };
-    let etat: CandidatureState;
-    try {
-      etat = await deps.client.workflow.getHandle(groupe.id).query(stateQuery);
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return 'a_inscrire';
-      throw error;
-    }
-    // As `POST /candidatures`: say that another school holds it, show nothing of it.
-    if (!peutVoir(acteur, { uaiOrigine: etat.eleve.uaiOrigine, uaiAccueil: etat.uaiAccueil })) {
-      return { ...candidatureExistante, champ: 'ine' };
-    }
-    if (etapesFinales.includes(etat.etape)) {
-      return { code: 'candidature_terminee', message: `la candidature de cet élève dans ce domaine est terminée (${etat.etape}) : retirez ces lignes du fichier`, champ: 'ine' };
-    }
-    const presents = new Set(etat.voeux.map((v) => v.codeFormation));
-    // Importing the same list again changes nothing and asks nothing of the workflow.
-    if (etat.etape !== 'recensement' && groupe.inscription.voeux.every((v) => presents.has(v.codeFormation))) return 'deja_inscrite';
-    return 'a_inscrire';
+/** What an import answers: its HTTP status, the report, and the error when not everything was inscribed. */
+export interface ResultatImport {
+  status: number;
+  rapport: Rapport;
+  erreur?: { code: string; message: string; champ?: string };
+}
+
+/** Is there already a candidature for this group, and may this file add to it? */
+async function existante(deps: Pick<ImportDeps, 'client' | 'prisma'>, groupe: Groupe, acteur: Appelant): Promise<'a_inscrire' | 'deja_inscrite' | ErreurLigne> {
+  const { campagneId, eleve } = groupe.inscription;
+  if (await autreCollegeDeLEleve(deps.prisma, campagneId, eleve.ine, acteur.uai)) return { ...eleveDUnAutreCollege, champ: 'ine' };
+  let etat: CandidatureState;
+  try {
+    etat = await deps.client.workflow.getHandle(groupe.id).query(stateQuery);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return 'a_inscrire';
+    throw error;
+  }
+  // As `POST /candidatures`: say that another school holds it, show nothing of it.
+  if (!peutVoir(acteur, { uaiOrigine: etat.eleve.uaiOrigine, uaiAccueil: etat.uaiAccueil })) {
+    return { ...candidatureExistante, champ: 'ine' };
+  }
+  if (etapesFinales.includes(etat.etape)) {
+    return { code: 'candidature_terminee', message: `la candidature de cet élève dans ce domaine est terminée (${etat.etape}) : retirez ces lignes du fichier`, champ: 'ine' };
+  }
+  const presents = new Set(etat.voeux.map((v) => v.codeFormation));
+  // Importing the same list again changes nothing and asks nothing of the workflow.
+  if (etat.etape !== 'recensement' && groupe.inscription.voeux.every((v) => presents.has(v.codeFormation))) return 'deja_inscrite';
+  return 'a_inscrire';
+}
+
+/**
+ * A class list imported for `acteur` into `campagne`: the JSON route and the collège's page both call it. An
+ * unreadable file (encoding, header, size) throws its ApiError; anything else answers with the report.
+ */
+export async function importerCsv(deps: ImportDeps, acteur: Appelant, campagne: string, octets: Buffer): Promise<ResultatImport> {
+  verifierCampagneOuverte(campagne);
+  const { texte, encodage } = decoderCsv(octets);
+  const lignes = await verifierLignes(deps.prisma, acteur, campagne, texte);
+  const groupes = grouper(campagne, lignes);
+  const complets = groupes.filter((g) => g.lignes.every((l) => l.erreurs.length === 0));
+  const etats = new Map(await parLots(complets, EN_PARALLELE, async (g) => [g, await existante(deps, g, acteur)] as const));
+  for (const [groupe, etat] of etats) {
+    if (typeof etat === 'object') for (const ligne of groupe.lignes) ligne.erreurs.push(etat);
   }
 
+  const resultats = new Map<Ligne, Pick<LigneRapport, 'resultat' | 'candidature' | 'erreurs'>>();
+  const rapport = (): Rapport => {
+    const elements = lignes.map((ligne): LigneRapport => ({
+      ligne: ligne.numero,
+      ine: ligne.valeurs.ine,
+      domaine: ligne.valeurs.domaine,
+      codeFormation: ligne.valeurs.code_formation,
+      ...(ligne.erreurs.length > 0 ? { resultat: 'erreur', erreurs: ligne.erreurs } : resultats.get(ligne) ?? { resultat: 'valide' }),
+    }));
+    return {
+      campagne,
+      encodage,
+      candidatures: groupes.length,
+      inscrites: new Set(elements.filter((l) => l.resultat === 'inscrite').map((l) => l.candidature)).size,
+      lignesEnErreur: elements.filter((l) => l.resultat === 'erreur' || l.resultat === 'refusee').length,
+      lignes: elements,
+    };
+  };
+
+  const enErreur = lignes.filter((l) => l.erreurs.length > 0).length;
+  if (enErreur > 0) {
+    const message = `${enErreur} ligne${enErreur > 1 ? 's' : ''} en erreur sur ${lignes.length} : aucune candidature n'a été créée ni modifiée`;
+    return { status: 422, rapport: rapport(), erreur: { code: 'import_refuse', message, champ: 'body' } };
+  }
+
+  let echecInterne = false;
+  await parLots(groupes, EN_PARALLELE, async (groupe) => {
+    const marquer = (resultat: Pick<LigneRapport, 'resultat' | 'candidature' | 'erreurs'>) => groupe.lignes.forEach((l) => resultats.set(l, resultat));
+    if (etats.get(groupe) === 'deja_inscrite') {
+      marquer({ resultat: 'deja_inscrite', candidature: groupe.id });
+      return;
+    }
+    try {
+      const etat = await deps.inscrire(acteur, groupe.inscription);
+      marquer({ resultat: 'inscrite', candidature: etat.id });
+    } catch (error) {
+      if (error instanceof ApiError) {
+        marquer({ resultat: 'refusee', candidature: groupe.id, erreurs: [erreurDe(error)] });
+        return;
+      }
+      deps.logError(error);
+      echecInterne = true;
+      marquer({ resultat: 'refusee', candidature: groupe.id, erreurs: [{ code: 'erreur_interne', message: 'erreur interne du serveur' }] });
+    }
+  });
+  const fait = rapport();
+  if (fait.lignesEnErreur > 0) {
+    const message = `${fait.inscrites} candidature${fait.inscrites > 1 ? 's' : ''} inscrite${fait.inscrites > 1 ? 's' : ''} ; les lignes « refusee » ne l'ont pas été (voir le rapport)`;
+    return { status: echecInterne ? 500 : 409, rapport: fait, erreur: { code: 'import_incomplet', message } };
+  }
+  return { status: fait.inscrites > 0 ? 201 : 200, rapport: fait };
+}
+
+export function routesImport(app: Express, deps: ImportDeps): void {
   app.post(
     '/candidatures/import',
     exigerRoles(autorisations.inscription.roles),
@@ -328,69 +403,8 @@ export function routesImport(app: Express, deps: ImportDeps): void {
       if (!Buffer.isBuffer(req.body)) {
         throw new ApiError(415, 'type_non_supporte', 'corps attendu : un fichier CSV (Content-Type: text/csv)', 'body');
       }
-      verifierCampagneOuverte(campagne);
-      const { texte, encodage } = decoderCsv(req.body);
-      const lignes = await verifierLignes(deps.prisma, acteur, campagne, texte);
-      const groupes = grouper(campagne, lignes);
-      const complets = groupes.filter((g) => g.lignes.every((l) => l.erreurs.length === 0));
-      const etats = new Map(await parLots(complets, EN_PARALLELE, async (g) => [g, await existante(g, acteur)] as const));
-      for (const [groupe, etat] of etats) {
-        if (typeof etat === 'object') for (const ligne of groupe.lignes) ligne.erreurs.push(etat);
-      }
-
-      const resultats = new Map<Ligne, Pick<LigneRapport, 'resultat' | 'candidature' | 'erreurs'>>();
-      const rapport = (): Rapport => {
-        const elements = lignes.map((ligne): LigneRapport => ({
-          ligne: ligne.numero,
-          ine: ligne.valeurs.ine,
-          domaine: ligne.valeurs.domaine,
-          codeFormation: ligne.valeurs.code_formation,
-          ...(ligne.erreurs.length > 0 ? { resultat: 'erreur', erreurs: ligne.erreurs } : resultats.get(ligne) ?? { resultat: 'valide' }),
-        }));
-        return {
-          campagne,
-          encodage,
-          candidatures: groupes.length,
-          inscrites: new Set(elements.filter((l) => l.resultat === 'inscrite').map((l) => l.candidature)).size,
-          lignesEnErreur: elements.filter((l) => l.resultat === 'erreur' || l.resultat === 'refusee').length,
-          lignes: elements,
-        };
-      };
-
-      const enErreur = lignes.filter((l) => l.erreurs.length > 0).length;
-      if (enErreur > 0) {
-        const message = `${enErreur} ligne${enErreur > 1 ? 's' : ''} en erreur sur ${lignes.length} : aucune candidature n'a été créée ni modifiée`;
-        res.status(422).json({ erreur: { code: 'import_refuse', message, champ: 'body' }, rapport: rapport() });
-        return;
-      }
-
-      let echecInterne = false;
-      await parLots(groupes, EN_PARALLELE, async (groupe) => {
-        const marquer = (resultat: Pick<LigneRapport, 'resultat' | 'candidature' | 'erreurs'>) => groupe.lignes.forEach((l) => resultats.set(l, resultat));
-        if (etats.get(groupe) === 'deja_inscrite') {
-          marquer({ resultat: 'deja_inscrite', candidature: groupe.id });
-          return;
-        }
-        try {
-          const etat = await deps.inscrire(acteur, groupe.inscription);
-          marquer({ resultat: 'inscrite', candidature: etat.id });
-        } catch (error) {
-          if (error instanceof ApiError) {
-            marquer({ resultat: 'refusee', candidature: groupe.id, erreurs: [erreurDe(error)] });
-            return;
-          }
-          deps.logError(error);
-          echecInterne = true;
-          marquer({ resultat: 'refusee', candidature: groupe.id, erreurs: [{ code: 'erreur_interne', message: 'erreur interne du serveur' }] });
-        }
-      });
-      const fait = rapport();
-      if (fait.lignesEnErreur > 0) {
-        const message = `${fait.inscrites} candidature${fait.inscrites > 1 ? 's' : ''} inscrite${fait.inscrites > 1 ? 's' : ''} ; les lignes « refusee » ne l'ont pas été (voir le rapport)`;
-        res.status(echecInterne ? 500 : 409).json({ erreur: { code: 'import_incomplet', message }, rapport: fait });
-        return;
-      }
-      res.status(fait.inscrites > 0 ? 201 : 200).json(fait);
+      const { status, rapport, erreur } = await importerCsv(deps, acteur, campagne, req.body);
+      res.status(status).json(erreur ? { erreur, rapport } : rapport);
     },
   );
 }

@@ -46,6 +46,20 @@ function resume(c: Ligne): Resume {
   };
 }
 
+/** A search by name, first name or INE: every word of it found in one of them, whatever the case. */
+function recherche(texte: string): Prisma.CandidatureWhereInput {
+  const mots = texte.split(/\s+/).filter((m) => m !== '');
+  return {
+    AND: mots.map((mot) => ({
+      OR: [
+        { ine: { contains: mot.toUpperCase() } },
+        { eleve: { nom: { contains: mot, mode: 'insensitive' as const } } },
+        { eleve: { prenom: { contains: mot, mode: 'insensitive' as const } } },
+      ],
+    })),
+  };
+}
+
 /** The filters AND the caller's scope: a collège filtering on another collège simply finds nothing. */
 export async function listerCandidatures(
   prisma: PrismaClient,
@@ -63,6 +77,7 @@ export async function listerCandidatures(
         uaiAccueil: q.uaiAccueil,
         enRetard: q.enRetard,
       },
+      q.q ? recherche(q.q) : {},
     ],
   };
   const [total, lignes] = await Promise.all([

@@ -151,6 +151,8 @@ export const listeQuery = z.strictObject({
   uaiOrigine: uai.optional(),
   uaiAccueil: uai.optional(),
   enRetard: booleen.optional(),
+  /** The pupil's name, first name or INE, in part and in any case. */
+  q: texte(100).optional(),
   page: entier(1, 100_000).default(1),
   taille: entier(1, 100).default(20),
 });

@@ -278,8 +278,18 @@ function dateDeCreation(candidatures: readonly CandidatureState[]): Date {
 
 /** The fiche as an A4 PDF, the same content as the HTML; French accents drawn with the standard Helvetica. */
 export function fichePdf(candidatures: readonly CandidatureState[], options: FichePdfOptions = {}): Promise<Buffer> {
-  const vue = presenterFiche(candidatures, options);
-  const creeLe = options.creeLe ?? dateDeCreation(candidatures);
+  return fichesPdf([candidatures], options);
+}
+
+/**
+ * Several pupils' fiches in one PDF (a collège prints all its ready fiches at once): each pupil's candidatures
+ * as `fichePdf` draws them, each fiche from a new page, numbered within itself so that it can be handed apart.
+ */
+export function fichesPdf(parEleve: readonly (readonly CandidatureState[])[], options: FichePdfOptions = {}): Promise<Buffer> {
+  if (parEleve.length === 0) throw new Error('fiches récapitulatives : aucun élève');
+  const vues = parEleve.map((candidatures) => presenterFiche(candidatures, options));
+  const creeLe = options.creeLe ?? dateDeCreation(parEleve.flat());
+  const titre = vues.length === 1 ? vues[0].titre : `Fiches récapitulatives Passpro — ${vues.length} élèves`;
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 56, bottom: 56, left: 56, right: 56 },
@@ -287,7 +297,7 @@ export function fichePdf(candidatures: readonly CandidatureState[], options: Fic
     lang: 'fr-FR',
     displayTitle: true,
     info: {
-      Title: vue.titre, // document info strings are Unicode: no need to fit WinAnsi
+      Title: titre, // document info strings are Unicode: no need to fit WinAnsi
       Author: 'Passpro',
       Subject: 'Fiche récapitulative Passpro',
       CreationDate: creeLe,
@@ -300,7 +310,36 @@ export function fichePdf(candidatures: readonly CandidatureState[], options: Fic
     doc.on('end', () => resolve(Buffer.concat(morceaux)));
     doc.on('error', reject);
   });
+  // The first page of each fiche, to number its pages within it.
+  const debuts: number[] = [];
+  vues.forEach((vue, i) => {
+    if (i > 0) doc.addPage();
+    debuts.push(doc.bufferedPageRange().count - 1);
+    dessinerFiche(doc, vue);
+  });
+  const total = doc.bufferedPageRange().count;
+  vues.forEach((vue, i) => {
+    const fin = i + 1 < vues.length ? debuts[i + 1] : total;
+    for (let page = debuts[i]; page < fin; page += 1) piedDePage(doc, page, `Passpro — ${vue.eleve.nomComplet} — page ${page - debuts[i] + 1} / ${fin - debuts[i]}`);
+  });
+  doc.end();
+  return fin;
+}
 
+function piedDePage(doc: PDFKit.PDFDocument, page: number, texte: string): void {
+  doc.switchToPage(page);
+  const bas = doc.page.margins.bottom;
+  doc.page.margins.bottom = 0;
+  doc.font('Helvetica').fontSize(8).fillColor(GRIS)
+    .text(texteWinAnsi(texte), doc.page.margins.left, doc.page.height - 36, {
+      width: doc.page.width - doc.page.margins.left - doc.page.margins.right,
+      align: 'center',
+      lineBreak: false,
+    });
+  doc.page.margins.bottom = bas;
+}
+
+function dessinerFiche(doc: PDFKit.PDFDocument, vue: FicheVue): void {
   const t = texteWinAnsi;
   const texte = (s: string, o: PDFKit.Mixins.TextOptions = {}) => doc.font('Helvetica').fontSize(10).fillColor('black').text(t(s), o);
   const gras = (s: string, taille = 10, couleur = 'black') => doc.font('Helvetica-Bold').fontSize(taille).fillColor(couleur).text(t(s));
@@ -348,20 +387,5 @@ export function fichePdf(candidatures: readonly CandidatureState[], options: Fic
     for (const paragraphe of section.prochaineEtape) texte(paragraphe, { lineGap: 1, paragraphGap: 3 });
     texte(section.bonification, { lineGap: 1 });
   }
-
-  const pages = doc.bufferedPageRange();
-  for (let i = 0; i < pages.count; i += 1) {
-    doc.switchToPage(pages.start + i);
-    const bas = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc.font('Helvetica').fontSize(8).fillColor(GRIS)
-      .text(t(`Passpro — ${vue.eleve.nomComplet} — page ${i + 1} / ${pages.count}`), doc.page.margins.left, doc.page.height - 36, {
-        width: doc.page.width - doc.page.margins.left - doc.page.margins.right,
-        align: 'center',
-        lineBreak: false,
-      });
-    doc.page.margins.bottom = bas;
-  }
-  doc.end();
-  return fin;
 }
+

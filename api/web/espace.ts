@@ -6,6 +6,7 @@ import type { Database } from '../../platform/database';
 import type { Appelant } from '../auth';
 import type { Candidatures } from '../candidatures';
 import { ApiError } from '../errors';
+import type { ImportDeps } from '../import';
 import type { ConnexionWeb } from './connexion';
 import { routesCollege } from './espace/college';
 import { routesDossier } from './espace/dossier';
@@ -17,6 +18,8 @@ export interface EspaceDeps {
   web: ConnexionWeb;
   candidatures: Candidatures;
   db: Database;
+  /** The CSV import of `POST /candidatures/import`, which the collège's page calls too. */
+  imports: ImportDeps;
   /** The SAIO's Temporal UI, where each count of the dashboard has its query too. */
   temporalUiUrl?: string;
 }

@@ -94,6 +94,15 @@ describe('GET /candidatures', () => {
     expect(res.body.total).toBe(attendus.length);
   });
 
+  it('searches the pupil by INE (in part) or by name and first name in any case, within the scope', async () => {
+    const ine = ids.a1.split(':')[2];
+    expect(idsDe(await liste('saio', `?q=${ine}`))).toEqual([ids.a1]);
+    expect(idsDe(await liste('saio', `?q=${ine.slice(0, 10).toLowerCase()}`))).toEqual([ids.a1]);
+    expect((await liste('saio', `?q=${encodeURIComponent('léa MARTIN')}`)).body.total).toBe(6);
+    expect(idsDe(await liste('origine_chef', `?q=${ids.c1.split(':')[2]}`))).toEqual([]);
+    expect((await liste('saio', '?q=Zzyzx')).body.total).toBe(0);
+  });
+
   it.each([
     ['origine_chef', false, ['a1', 'a2', 'a3', 'b1']],
     ['origine_personnel', true, ['c1', 'd1']],

@@ -5,7 +5,7 @@ import pdfParse from 'pdf-parse';
 import type { AvisFinal } from '../../domain/avis';
 import { endOfParisDay } from '../../domain/calendar';
 import { campagnes } from '../../domain/campaigns';
-import { ficheHtml, fichePdf, presenterFiche, texteWinAnsi } from '../../presentation/fiche';
+import { ficheHtml, fichePdf, fichesPdf, presenterFiche, texteWinAnsi } from '../../presentation/fiche';
 import type { Acteur, CandidatureState, Entretien, Voeu } from '../../domain/candidature';
 import { COLLEGE, LYCEE } from '../support/fixtures';
 
@@ -393,5 +393,18 @@ describe('fiche récapitulative (PDF)', () => {
     expect(texte).toContain(`page 1 / ${numpages}`);
     expect(texte).toContain(`page ${numpages} / ${numpages}`);
     expect(texte).toContain('Conseil 80 : visiter un atelier.');
+  });
+
+  it("puts several pupils' fiches in one file, each from a new page and numbered within itself", async () => {
+    const autre = complete();
+    autre.eleve = { ...autre.eleve, ine: '987654321AB', prenom: 'Noé', nom: 'Dupont' };
+    const long = complete();
+    long.compteRendu = { ...long.compteRendu!, texte: Array.from({ length: 80 }, (_, i) => `Conseil ${i + 1} : visiter un atelier.`).join('\n') };
+    const [seule, deux] = await Promise.all([fichePdf([long]), fichesPdf([[long], [autre]])]);
+    const pagesSeule = (await pdfParse(new Uint8Array(seule) as Buffer)).numpages;
+    expect((await pdfParse(new Uint8Array(deux) as Buffer)).numpages).toBe(pagesSeule + 1);
+    const texte = await textePdf(deux);
+    expect(texte).toContain(`${long.eleve.prenom} ${long.eleve.nom} — page ${pagesSeule} / ${pagesSeule}`);
+    expect(texte).toContain('Noé Dupont — page 1 / 1');
   });
 });

@@ -1,0 +1,68 @@
+// What the collège's pages print (api/web/espace/college.ts): steps and latenesses as badges, a refused
+// field as its form shows it, the import's report in words. Pure functions: the templates only print.
+import type { Etape } from '../domain/candidature';
+import type { encodagesImport } from '../api/schemas';
+
+export interface Badge {
+  label: string;
+  type?: 'success' | 'error' | 'info' | 'warning' | 'new';
+  small: true;
+}
+
+const etapes: Record<Etape, Omit<Badge, 'small'>> = {
+  recensement: { label: 'Recensée', type: 'info' },
+  a_planifier: { label: 'Entretien à planifier', type: 'new' },
+  convoquee: { label: 'Convoquée', type: 'info' },
+  compte_rendu_attendu: { label: 'Compte rendu attendu', type: 'warning' },
+  confirmation_attendue: { label: 'Confirmation attendue', type: 'new' },
+  cloturee: { label: 'Clôturée', type: 'success' },
+  desistee: { label: 'Désistée' },
+};
+
+export const libelleEtape = (etape: string): string => (Object.hasOwn(etapes, etape) ? etapes[etape as Etape].label : etape);
+
+export const badgeEtape = (etape: string): Badge => ({ ...(Object.hasOwn(etapes, etape) ? etapes[etape as Etape] : { label: etape }), small: true });
+
+export const optionsEtapes = (Object.keys(etapes) as Etape[]).map((e) => ({ value: e, label: etapes[e].label }));
+
+const retards: Record<string, string> = {
+  planification: "planification de l'entretien",
+  avis_origine: "avis d'origine",
+  compte_rendu: 'compte rendu',
+  affelnet: 'AFFELNET',
+};
+
+/** "En retard : avis d'origine", or nothing when on time. */
+export function badgeRetard(enRetard: boolean, quoi: readonly string[]): Badge | undefined {
+  if (!enRetard) return undefined;
+  const libelles = quoi.map((r) => retards[r] ?? r);
+  return { label: libelles.length > 0 ? `En retard : ${libelles.join(', ')}` : 'En retard', type: 'error', small: true };
+}
+
+const encodages: Record<(typeof encodagesImport)[number], string> = {
+  'utf-8': 'UTF-8',
+  'utf-8-bom': 'UTF-8 (avec marque d’ordre des octets)',
+  'windows-1252': 'Windows-1252 (« CSV » d’Excel)',
+};
+
+export const libelleEncodage = (encodage: (typeof encodagesImport)[number]): string => encodages[encodage];
+
+export const resultatsImport: Record<string, Omit<Badge, 'small'>> = {
+  valide: { label: 'Valide, non importée', type: 'info' },
+  erreur: { label: 'Erreur', type: 'error' },
+  inscrite: { label: 'Inscrite', type: 'success' },
+  deja_inscrite: { label: 'Déjà inscrite', type: 'info' },
+  refusee: { label: 'Refusée', type: 'error' },
+};
+
+/**
+ * A refusal's message as its field shows it: without the path it names (`body.eleve.ine : INE invalide` reads
+ * `INE invalide` under the INE field), first letter capitalised.
+ */
+export function messageDuChamp(message: string, champ: string | undefined): string {
+  const sans = champ ? message.replace(new RegExp(`^(body\\.)?${champ.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} : `), '') : message;
+  return sans.charAt(0).toUpperCase() + sans.slice(1);
+}
+
+/** `eleve.referentEmail` → `eleve-referentEmail`: the id of the field a refusal names. */
+export const idDuChamp = (champ: string): string => champ.replace(/\./g, '-');
