@@ -53,6 +53,9 @@ function compte(n: number, selection: Selection, objet: string, temporalUiUrl: s
   return { n, liste: lienListe(selection), temporal: temporalUiUrl && lienTemporal(temporalUiUrl, selection), objet };
 }
 
+/** The dashboard shows the longest stuck; their list and the export give them all. */
+const EN_RETARD_AFFICHEES = 50;
+
 type Statistiques = Awaited<ReturnType<typeof statistiques>>;
 
 function vueTableauDeBord(stats: Statistiques, campagne: string | undefined, temporalUiUrl: string | undefined) {
@@ -76,13 +79,13 @@ function vueTableauDeBord(stats: Statistiques, campagne: string | undefined, tem
     enRetard: {
       compte: c(stats.enRetard.total, { enRetard: true }, 'candidatures en retard'),
       pluriel: stats.enRetard.total > 1,
-      tronque: stats.enRetard.total > stats.enRetard.candidatures.length,
-      listees: stats.enRetard.candidatures.length,
+      tronque: stats.enRetard.total > EN_RETARD_AFFICHEES,
+      listees: Math.min(stats.enRetard.candidatures.length, EN_RETARD_AFFICHEES),
       table: {
         caption: 'Candidatures en retard, bloquées depuis le plus longtemps en premier',
         headers: ['INE', 'Domaine', 'Collège', 'Lycée', 'Étape', 'Pourquoi', "Dans l'étape depuis le", 'Échéance'],
         empty: 'Aucune candidature en retard.',
-        rows: stats.enRetard.candidatures.map((r) => [
+        rows: stats.enRetard.candidatures.slice(0, EN_RETARD_AFFICHEES).map((r) => [
         { text: r.ine, href: `/dossiers/${encodeURIComponent(r.id)}` },
         { text: r.domaine },
         { text: libelleEtablissement(r.uaiOrigine) },
