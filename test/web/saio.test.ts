@@ -104,3 +104,21 @@ it('downloads the two exports as the JSON API gives them', async () => {
     expect(telechargement.suggestedFilename()).toMatch(/\.csv$/);
   }
 });
+
+it('lists a late candidature with why and since when, and links it to its list and its page', async () => {
+  // A lateness is a deadline's consequence, days away in real time: the query side is given it as the workflow writes it.
+  const { id, ine } = await inscrire();
+  await espace.stack.db.prisma.candidature.update({ where: { id }, data: { enRetard: true, retards: ['planification'] } });
+  await page.goto(`${espace.url}/saio/tableau-de-bord?campagne=${CAMPAGNE}`);
+  const ligne = page.locator('tr', { hasText: ine });
+  expect(await ligne.innerText()).toMatch(/Métallerie.*À planifier\s+entretien non planifié\s+\p{L}+ \d+(er)? \p{L}+ \d{4}/u);
+  expect(await ligne.getByRole('link').getAttribute('href')).toBe(`/dossiers/${encodeURIComponent(id)}`);
+  const temporal = new URL((await page.getByRole('link', { name: 'dans Temporal' }).nth(1).getAttribute('href')) ?? '');
+  expect(temporal.searchParams.get('query')).toBe(`PassproCampagne = "${CAMPAGNE}" AND PassproEnRetard = true`);
+  await page.getByRole('link', { name: '1 candidature', exact: true }).click();
+  await page.waitForURL(/enRetard=true/);
+  expect(await page.locator('tbody tr').count()).toBe(1);
+  await page.goto(`${espace.url}/saio/tableau-de-bord?campagne=${CAMPAGNE}`);
+  await expectAccessible(page);
+  await screenshot(page, 'saio-tableau-de-bord-retards');
+});

@@ -35,6 +35,8 @@ const optionsColleges: Option[] = catalogue.etablissements
   .map((e) => ({ value: e.uai, label: libelleEtablissement(e.uai) }))
   .sort(parNom);
 
+const libellesDomaines = new Map(catalogue.domaines.map((d) => [d.code, d.libelle]));
+
 /** A form sends its empty selects as `etape=`: an empty field is no filter. */
 const sansVides = (query: Record<string, unknown>) => Object.fromEntries(Object.entries(query).filter(([, v]) => v !== ''));
 
@@ -87,7 +89,7 @@ function vueTableauDeBord(stats: Statistiques, campagne: string | undefined, tem
         empty: 'Aucune candidature en retard.',
         rows: stats.enRetard.candidatures.slice(0, EN_RETARD_AFFICHEES).map((r) => [
         { text: r.ine, href: `/dossiers/${encodeURIComponent(r.id)}` },
-        { text: r.domaine },
+        { text: libellesDomaines.get(r.domaine) ?? r.domaine },
         { text: libelleEtablissement(r.uaiOrigine) },
         { text: libelleEtablissement(r.uaiAccueil) },
         { text: libelleEtape(r.etape) },
