@@ -85,15 +85,14 @@ function vueTableauDeBord(stats: Statistiques, campagne: string | undefined, tem
       listees: Math.min(stats.enRetard.candidatures.length, EN_RETARD_AFFICHEES),
       table: {
         caption: 'Candidatures en retard, bloquées depuis le plus longtemps en premier',
-        headers: ['INE', 'Domaine', 'Collège', 'Lycée', 'Étape', 'Pourquoi', "Dans l'étape depuis le", 'Échéance'],
+        headers: ['INE', 'Domaine', 'Collège', 'Lycée', 'Étape : pourquoi en retard', "Dans l'étape depuis", 'Échéance'],
         empty: 'Aucune candidature en retard.',
         rows: stats.enRetard.candidatures.slice(0, EN_RETARD_AFFICHEES).map((r) => [
         { text: r.ine, href: `/dossiers/${encodeURIComponent(r.id)}` },
         { text: libellesDomaines.get(r.domaine) ?? r.domaine },
         { text: libelleEtablissement(r.uaiOrigine) },
         { text: libelleEtablissement(r.uaiAccueil) },
-        { text: libelleEtape(r.etape) },
-        { text: r.retards.map(libelleRetard).join(', ') },
+        { text: `${libelleEtape(r.etape)} : ${r.retards.map(libelleRetard).join(', ')}` },
         { text: jour(r.depuis) },
         { text: r.echeance ? libelleEcheance(new Date(r.echeance)) : '—' },
         ]),
