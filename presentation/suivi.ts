@@ -1,0 +1,65 @@
+// The words of the SAIO's follow-up: each step and each lateness in French, and the same selection as a
+// Temporal UI list query (workflows/search-attributes.ts), so a count on a page opens its workflows there.
+import type { Etape, Retard } from '../domain/candidature';
+import { campagneKey, enRetardKey, etapeKey, incidentKey, uaiAccueilKey, uaiOrigineKey } from '../workflows/search-attributes';
+
+export const libellesEtapes: Record<Etape, string> = {
+  recensement: 'Recensement',
+  a_planifier: 'À planifier',
+  convoquee: 'Convoquée',
+  compte_rendu_attendu: 'Compte rendu attendu',
+  confirmation_attendue: 'Confirmation attendue',
+  cloturee: 'Clôturée',
+  desistee: 'Désistée',
+};
+
+/** A step the code does not know (a newer workflow) shows as itself rather than nothing. */
+export const libelleEtape = (etape: string): string => libellesEtapes[etape as Etape] ?? etape;
+
+const libellesRetards: Record<Retard, string> = {
+  planification: 'entretien non planifié',
+  avis_origine: "avis d'origine non saisi",
+  compte_rendu: 'compte rendu non rédigé',
+};
+
+export const libelleRetard = (retard: string): string => libellesRetards[retard as Retard] ?? retard;
+
+/** A selection of candidatures, as the list's filters and as the search attributes name it. */
+export interface Selection {
+  campagne?: string;
+  etape?: string;
+  uaiAccueil?: string;
+  uaiOrigine?: string;
+  enRetard?: boolean;
+  incident?: boolean;
+}
+
+/** The visibility query of a selection: `PassproCampagne = "creteil-2027" AND PassproEtape = "a_planifier"`. */
+export function requeteTemporal(s: Selection): string {
+  const termes = [
+    s.campagne !== undefined && `${campagneKey.name} = "${s.campagne}"`,
+    s.etape !== undefined && `${etapeKey.name} = "${s.etape}"`,
+    s.uaiAccueil !== undefined && `${uaiAccueilKey.name} = "${s.uaiAccueil}"`,
+    s.uaiOrigine !== undefined && `${uaiOrigineKey.name} = "${s.uaiOrigine}"`,
+    s.enRetard !== undefined && `${enRetardKey.name} = ${s.enRetard}`,
+    s.incident !== undefined && `${incidentKey.name} = ${s.incident}`,
+  ].filter((t): t is string => typeof t === 'string');
+  // Every candidature's workflow carries its campaign: with no filter at all, that is the query.
+  return termes.length > 0 ? termes.join(' AND ') : `${campagneKey.name} IS NOT NULL`;
+}
+
+/** The Temporal UI's list of the selection's workflows (its `query` parameter), in the default namespace. */
+export const lienTemporal = (temporalUiUrl: string, s: Selection): string =>
+  `${temporalUiUrl.replace(/\/$/, '')}/namespaces/default/workflows?query=${encodeURIComponent(requeteTemporal(s))}`;
+
+/** The staff's list of the same selection. */
+export function lienListe(s: Selection): string {
+  const params = new URLSearchParams();
+  if (s.campagne !== undefined) params.set('campagne', s.campagne);
+  if (s.etape !== undefined) params.set('etape', s.etape);
+  if (s.uaiAccueil !== undefined) params.set('uaiAccueil', s.uaiAccueil);
+  if (s.uaiOrigine !== undefined) params.set('uaiOrigine', s.uaiOrigine);
+  if (s.enRetard !== undefined) params.set('enRetard', String(s.enRetard));
+  const q = params.toString();
+  return q ? `/saio/candidatures?${q}` : '/saio/candidatures';
+}
