@@ -149,14 +149,15 @@ describe('inscription (POST /candidatures): role × school', () => {
       .post('/candidatures')
       .set('authorization', await bearer('origine_chef', { autre: true }))
       .send({ ...corps, eleve: { ...corps.eleve, uaiOrigine: AUTRE_COLLEGE }, recensementSeulement: true });
+    // The pupil is the first collège's in this campaign: said, nothing of him shown.
     expect(intrus.status).toBe(409);
-    expect(intrus.body.erreur.code).toBe('candidature_existante');
+    expect(intrus.body.erreur.code).toBe('eleve_d_un_autre_etablissement');
     expect(JSON.stringify(intrus.body)).not.toContain(corps.eleve.nom);
     const inscriptionIntruse = await request(stack.app)
       .post('/candidatures')
       .set('authorization', await bearer('origine_personnel', { autre: true }))
       .send({ ...corps, eleve: { ...corps.eleve, uaiOrigine: AUTRE_COLLEGE } });
-    expect([inscriptionIntruse.status, inscriptionIntruse.body.erreur.code]).toEqual([409, 'candidature_existante']);
+    expect([inscriptionIntruse.status, inscriptionIntruse.body.erreur.code]).toEqual([409, 'eleve_d_un_autre_etablissement']);
     expect(JSON.stringify(inscriptionIntruse.body)).not.toContain(COLLEGE);
   });
 });

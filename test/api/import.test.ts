@@ -180,7 +180,7 @@ describe('POST /candidatures/import', () => {
     const nouveau = eleve();
     const conflit = await importer(csv([ligne(nouveau, STRUCTURES), ligne({ ...corps.eleve, uaiOrigine: COLLEGE }, STRUCTURES)]));
     expect(conflit.status).toBe(422);
-    expect(conflit.body.rapport.lignes[1].erreurs).toEqual([expect.objectContaining({ code: 'candidature_existante', champ: 'ine' })]);
+    expect(conflit.body.rapport.lignes[1].erreurs).toEqual([expect.objectContaining({ code: 'eleve_d_un_autre_etablissement', champ: 'ine' })]);
     expect(JSON.stringify(conflit.body)).not.toContain(AUTRE_COLLEGE);
     await rienPour([nouveau]);
   });

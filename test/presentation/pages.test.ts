@@ -24,8 +24,8 @@ describe('vueLayout', () => {
   });
 
   it('marks the entry of the current path and below it, titles the page, and starts the breadcrumb at home', () => {
-    const vue = vueLayout({ titre: 'Candidature', personne: { nom: 'N', role: 'saio', uai: null }, chemin: '/candidatures/abc', fil: [{ libelle: 'Candidature' }] });
-    expect(vue.navigation!.filter((e) => e.courant).map((e) => e.href)).toEqual(['/candidatures']);
+    const vue = vueLayout({ titre: 'Candidature', personne: { nom: 'N', role: 'saio', uai: null }, chemin: '/saio/candidatures/abc', fil: [{ libelle: 'Candidature' }] });
+    expect(vue.navigation!.filter((e) => e.courant).map((e) => e.href)).toEqual(['/saio/candidatures']);
     expect(vue.titreDocument).toBe('Candidature — Passpro');
     expect(vue.fil).toEqual([{ libelle: 'Accueil', href: '/' }, { libelle: 'Candidature' }]);
     expect(vue.personne).toEqual({ nom: 'N', role: 'SAIO', etablissement: undefined });
