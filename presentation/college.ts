@@ -1,6 +1,7 @@
 // What the collège's pages print (api/web/espace/college.ts): steps and latenesses as badges, a refused
 // field as its form shows it, the import's report in words. Pure functions: the templates only print.
 import type { Etape } from '../domain/candidature';
+import { badgeEtape as typesBadgeEtape, libelleEtape, libelleRetard, libellesEtape } from './libelles';
 import type { encodagesImport } from '../api/schemas';
 
 export interface Badge {
@@ -9,33 +10,18 @@ export interface Badge {
   small: true;
 }
 
-const etapes: Record<Etape, Omit<Badge, 'small'>> = {
-  recensement: { label: 'Recensée', type: 'info' },
-  a_planifier: { label: 'Entretien à planifier', type: 'new' },
-  convoquee: { label: 'Convoquée', type: 'info' },
-  compte_rendu_attendu: { label: 'Compte rendu attendu', type: 'warning' },
-  confirmation_attendue: { label: 'Confirmation attendue', type: 'new' },
-  cloturee: { label: 'Clôturée', type: 'success' },
-  desistee: { label: 'Désistée' },
-};
+export const badgeEtape = (etape: string): Badge => ({
+  label: libelleEtape(etape),
+  ...(Object.hasOwn(typesBadgeEtape, etape) && typesBadgeEtape[etape as Etape] ? { type: typesBadgeEtape[etape as Etape] } : {}),
+  small: true,
+});
 
-export const libelleEtape = (etape: string): string => (Object.hasOwn(etapes, etape) ? etapes[etape as Etape].label : etape);
+export const optionsEtapes = (Object.keys(libellesEtape) as Etape[]).map((e) => ({ value: e, label: libellesEtape[e] }));
 
-export const badgeEtape = (etape: string): Badge => ({ ...(Object.hasOwn(etapes, etape) ? etapes[etape as Etape] : { label: etape }), small: true });
-
-export const optionsEtapes = (Object.keys(etapes) as Etape[]).map((e) => ({ value: e, label: etapes[e].label }));
-
-const retards: Record<string, string> = {
-  planification: "planification de l'entretien",
-  avis_origine: "avis d'origine",
-  compte_rendu: 'compte rendu',
-  affelnet: 'AFFELNET',
-};
-
-/** "En retard : avis d'origine", or nothing when on time. */
+/** "En retard : avis d'origine manquant", or nothing when on time. */
 export function badgeRetard(enRetard: boolean, quoi: readonly string[]): Badge | undefined {
   if (!enRetard) return undefined;
-  const libelles = quoi.map((r) => retards[r] ?? r);
+  const libelles = quoi.map(libelleRetard);
   return { label: libelles.length > 0 ? `En retard : ${libelles.join(', ')}` : 'En retard', type: 'error', small: true };
 }
 

@@ -31,6 +31,10 @@ export const libellesRetard: Record<Retard, string> = {
   compte_rendu: 'Compte rendu en retard',
 };
 
+/** A code the pages do not know (a newer workflow's) shows as itself rather than nothing. */
+export const libelleEtape = (etape: string): string => (Object.hasOwn(libellesEtape, etape) ? libellesEtape[etape as Etape] : etape);
+export const libelleRetard = (retard: string): string => (Object.hasOwn(libellesRetard, retard) ? libellesRetard[retard as Retard] : retard);
+
 const libellesEvenement: Record<string, string> = {
   recensement: 'Recensement',
   inscription: 'Inscription',

@@ -1,28 +1,6 @@
 // The words of the SAIO's follow-up: each step and each lateness in French, and the same selection as a
 // Temporal UI list query (workflows/search-attributes.ts), so a count on a page opens its workflows there.
-import type { Etape, Retard } from '../domain/candidature';
 import { campagneKey, enRetardKey, etapeKey, incidentKey, uaiAccueilKey, uaiOrigineKey } from '../workflows/search-attributes';
-
-export const libellesEtapes: Record<Etape, string> = {
-  recensement: 'Recensement',
-  a_planifier: 'À planifier',
-  convoquee: 'Convoquée',
-  compte_rendu_attendu: 'Compte rendu attendu',
-  confirmation_attendue: 'Confirmation attendue',
-  cloturee: 'Clôturée',
-  desistee: 'Désistée',
-};
-
-/** A step the code does not know (a newer workflow) shows as itself rather than nothing. */
-export const libelleEtape = (etape: string): string => libellesEtapes[etape as Etape] ?? etape;
-
-const libellesRetards: Record<Retard, string> = {
-  planification: 'entretien non planifié',
-  avis_origine: "avis d'origine non saisi",
-  compte_rendu: 'compte rendu non rédigé',
-};
-
-export const libelleRetard = (retard: string): string => libellesRetards[retard as Retard] ?? retard;
 
 /** A selection of candidatures, as the list's filters and as the search attributes name it. */
 export interface Selection {

@@ -4,10 +4,10 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import type { Prisma } from '../../../generated/prisma/client';
 import { addDays, dayOfWeek, libelleDate, parisDateOf } from '../../../domain/calendar';
-import type { Etape, Retard } from '../../../domain/candidature';
+import type { Etape } from '../../../domain/candidature';
 import { libelleEtablissement } from '../../../presentation/etablissements';
 import { libelleEcheance } from '../../../presentation/labels';
-import { libellesEtape, libellesRetard } from '../../../presentation/libelles';
+import { libelleEtape, libelleRetard, libellesEtape } from '../../../presentation/libelles';
 import { optionsChoisies, pagination } from '../../../presentation/pages';
 import { filtrePerimetre } from '../../auth';
 import { listerCandidatures } from '../../reads';
@@ -39,7 +39,7 @@ function joursRestants(echeance: Date, now: Date): string {
   return jours === 1 ? '1 jour restant' : `${jours} jours restants`;
 }
 
-const retardsDe = (retards: string[]) => retards.map((r) => libellesRetard[r as Retard] ?? r).join(', ');
+const retardsDe = (retards: string[]) => retards.map(libelleRetard).join(', ');
 
 const filtreQuery = z.strictObject({
   etape: z.enum(etapes).optional().catch(undefined),
@@ -123,7 +123,7 @@ export function routesLycee(router: Router, deps: EspaceDeps): void {
             rows: enRetard.map((c) => [
               ...cellulesEleve(c),
               { text: retardsDe(c.retards), badge: { label: 'En retard', type: 'error', small: true } },
-              { text: libellesEtape[c.etape as Etape] ?? c.etape },
+              { text: libelleEtape(c.etape) },
             ]),
             empty: 'Aucune candidature en retard.',
           },

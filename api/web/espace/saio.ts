@@ -8,7 +8,8 @@ import { libelleDate, parisDateOf } from '../../../domain/calendar';
 import { libelleEtablissement } from '../../../presentation/etablissements';
 import { libelleEcheance } from '../../../presentation/labels';
 import { optionsChoisies, pagination, type Option } from '../../../presentation/pages';
-import { libelleEtape, libelleRetard, libellesEtapes, lienListe, lienTemporal, type Selection } from '../../../presentation/suivi';
+import { libelleEtape, libelleRetard, libellesEtape } from '../../../presentation/libelles';
+import { lienListe, lienTemporal, type Selection } from '../../../presentation/suivi';
 import { exportAffelnet, exportAffelnetQuery, exportRetards, exportRetardsQuery } from '../../exports';
 import { listerCandidatures, statistiques } from '../../reads';
 import { etapes, listeQuery, statistiquesQuery } from '../../schemas';
@@ -19,7 +20,7 @@ import { page, refusDeFormulaire, type EspaceDeps } from '../espace';
 const optionsCampagnes: Option[] = Object.values(campagnes)
   .sort((a, b) => b.calendrier.ouvertureInscriptions.localeCompare(a.calendrier.ouvertureInscriptions) || a.id.localeCompare(b.id))
   .map((c) => ({ value: c.id, label: c.libelle }));
-const optionsEtapes: Option[] = etapes.map((e) => ({ value: e, label: libellesEtapes[e] }));
+const optionsEtapes: Option[] = etapes.map((e) => ({ value: e, label: libellesEtape[e] }));
 /** A filter's first option: no filter (an empty value, which `sansVides` drops). */
 const tous = (label: string, options: Option[]): Option[] => [{ value: '', label }, ...options];
 
@@ -69,13 +70,13 @@ function vueTableauDeBord(stats: Statistiques, campagne: string | undefined, tem
       .map((e) => ({
         nom: e.nom,
         total: c(e.total, { [cle]: e.uai }, `candidatures, ${e.nom}`),
-        etapes: etapes.map((etape) => c(e.parEtape[etape] ?? 0, { [cle]: e.uai, etape }, `${libellesEtapes[etape]}, ${e.nom}`)),
+        etapes: etapes.map((etape) => c(e.parEtape[etape] ?? 0, { [cle]: e.uai, etape }, `${libellesEtape[etape]}, ${e.nom}`)),
       }));
   return {
     total: c(stats.total, {}, 'candidatures'),
     // The steps' counts as one row, above the same columns per school.
-    parEtape: etapes.map((etape) => c(stats.parEtape[etape] ?? 0, { etape }, libellesEtapes[etape])),
-    entetesEtapes: etapes.map((e) => libellesEtapes[e]),
+    parEtape: etapes.map((etape) => c(stats.parEtape[etape] ?? 0, { etape }, libellesEtape[etape])),
+    entetesEtapes: etapes.map((e) => libellesEtape[e]),
     parLycee: parEcole(stats.parLycee, 'uaiAccueil'),
     parCollege: parEcole(stats.parCollege, 'uaiOrigine'),
     enRetard: {
