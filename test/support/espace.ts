@@ -47,7 +47,9 @@ export async function startEspace(prefix: string): Promise<Espace> {
   const [portApp, portFournisseur] = [await portLibre(), await portLibre()];
   const url = `http://127.0.0.1:${portApp}`;
   const env = { PUBLIC_URL: url, OIDC_DEV_PORT: String(portFournisseur) };
-  const [{ fournisseur }, stack] = await Promise.all([demarrerFournisseur(env), startStack(prefix)]);
+  // One after the other: the Temporal server picks a free port of its own, which could be the provider's before it listens.
+  const { fournisseur } = await demarrerFournisseur(env);
+  const stack = await startStack(prefix);
   const config = loadConfig({ ...env, TEMPORAL_TASK_QUEUE: stack.taskQueue, DATABASE_URL: stack.db.url });
   const app = buildApp({
     client: stack.env.client,

@@ -159,7 +159,7 @@ describe('sign-in with OpenID Connect', () => {
     expect(compte.status).toBe(200);
     const html = await compte.text();
     expect(html).toContain('Proviseur, Lycée Gabriel Péri');
-    expect(html).toContain("Chef d'établissement d'accueil");
+    expect(html).toContain('Chef d&#x27;établissement d&#x27;accueil');
     expect(html).toContain('Lycée Gabriel Péri (Champigny-sur-Marne)');
 
     const [session] = await sessions();

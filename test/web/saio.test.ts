@@ -111,7 +111,7 @@ it('lists a late candidature with why and since when, and links it to its list a
   await espace.stack.db.prisma.candidature.update({ where: { id }, data: { enRetard: true, retards: ['planification'] } });
   await page.goto(`${espace.url}/saio/tableau-de-bord?campagne=${CAMPAGNE}`);
   const ligne = page.locator('tr', { hasText: ine });
-  expect(await ligne.innerText()).toMatch(/Métallerie.*À planifier : entretien non planifié\s+\p{L}+ \d+(er)? \p{L}+ \d{4}/u);
+  expect(await ligne.innerText()).toMatch(/Métallerie.*Entretien à planifier : Entretien non planifié\s+\p{L}+ \d+(er)? \p{L}+ \d{4}/u);
   expect(await ligne.getByRole('link').getAttribute('href')).toBe(`/dossiers/${encodeURIComponent(id)}`);
   const temporal = new URL((await page.getByRole('link', { name: 'dans Temporal' }).nth(1).getAttribute('href')) ?? '');
   expect(temporal.searchParams.get('query')).toBe(`PassproCampagne = "${CAMPAGNE}" AND PassproEnRetard = true`);
