@@ -2,7 +2,8 @@
 // worker, PGlite, SMTP receiver) served on a port of its own, with the development identity provider (its own
 // process) for the sign-in, and a browser page per person, signed in through the provider's own page.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../../api/app';
@@ -44,8 +45,11 @@ async function demarrerFournisseur(env: Record<string, string>): Promise<{ fourn
 }
 
 export async function startEspace(prefix: string): Promise<Espace> {
-  const [portApp, portFournisseur] = [await portLibre(), await portLibre()];
-  const url = `http://127.0.0.1:${portApp}`;
+  // The application's port is held from the start (its address is in the sign-in's redirect URI).
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const portFournisseur = await portLibre();
   const env = { PUBLIC_URL: url, OIDC_DEV_PORT: String(portFournisseur) };
   // One after the other: the Temporal server picks a free port of its own, which could be the provider's before it listens.
   const { fournisseur } = await demarrerFournisseur(env);
@@ -61,9 +65,7 @@ export async function startEspace(prefix: string): Promise<Espace> {
     connexion: connexionOptions(config),
     temporalUiUrl: 'http://127.0.0.1:8233',
   });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(portApp, '127.0.0.1', () => resolve(s));
-  });
+  server.on('request', app);
   return {
     stack,
     url,
