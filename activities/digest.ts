@@ -17,6 +17,7 @@
 import type { Prisma } from '../generated/prisma/client';
 import { isIsoDate, libelleDate, type IsoDate } from '../domain/calendar';
 import { boiteFonctionnelle } from '../domain/etablissement';
+import { libelleEtablissement } from '../presentation/etablissements';
 import type { Database } from '../platform/database';
 import type { Mailer } from '../platform/smtp';
 import { createRenderer, type RenderedMail } from '../presentation/mail';
@@ -60,7 +61,7 @@ function destinataire(code: string, saioEmail: string): Destinataire {
   if (code === 'saio') return { adresse: saioEmail, libelle: 'le SAIO' };
   const uai = /^uai:(\w+)$/.exec(code)?.[1];
   if (uai === undefined) throw new Error(`destinataire de rappel inconnu « ${code} » (attendu : uai:<UAI> ou saio)`);
-  return { adresse: boiteFonctionnelle(uai), libelle: `l'établissement ${uai}` };
+  return { adresse: boiteFonctionnelle(uai), libelle: `l'établissement ${libelleEtablissement(uai)}` };
 }
 
 export function cleDigest(jour: IsoDate, code: string): string {

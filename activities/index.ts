@@ -11,6 +11,7 @@ import type { Attachment, Mailer } from '../platform/smtp';
 import { createRenderer, type RenderedMail } from '../presentation/mail';
 import { noterEnvoi } from './mail';
 import { saveCandidature, saveRappel } from './persistence';
+import { libelleEtablissement } from '../presentation/etablissements';
 import { libelleEcheance, presenterEntretien, presenterVoeux } from '../presentation/labels';
 
 
@@ -72,7 +73,7 @@ export function createActivities(deps: ActivityDeps) {
       dureeMinutes: DUREE_ENTRETIEN_MINUTES,
       lieu: c.entretien.lieu,
       resume: `Entretien Passpro — ${c.domaine.libelle} — ${c.eleve.prenom} ${c.eleve.nom}`,
-      description: `Entretien d'information Passpro (${c.domaine.libelle}) au lycée ${c.uaiAccueil}. ${lienCandidature(c.id)}`,
+      description: `Entretien d'information Passpro (${c.domaine.libelle}) : ${libelleEtablissement(c.uaiAccueil)}. ${lienCandidature(c.id)}`,
       organisateur,
       // The lycée's mailbox organises the interview: it is told as organiser, not invited.
       participants: to.filter((adresse) => adresse !== organisateur),
@@ -127,6 +128,7 @@ export function createActivities(deps: ActivityDeps) {
         entretien: candidature.entretien ? presenterEntretien(candidature.entretien) : null,
         voeux: presenterVoeux(candidature.voeux),
         echeanceAffelnet: libelleEcheance(new Date(candidature.echeances.affelnet)),
+        ecoles: { origine: libelleEtablissement(candidature.eleve.uaiOrigine), accueil: libelleEtablissement(candidature.uaiAccueil) },
       });
       const to = adresses(demande.destinataires);
       await envoyerUneFois({ cle: demande.cle, candidatureId: candidature.id, gabarit: demande.gabarit, to, mail }, (horodatage) =>

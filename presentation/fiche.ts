@@ -23,6 +23,7 @@ import { campagnes as campagnesLivrees } from '../domain/campaigns';
 import { libelleDate, parisDateOf } from '../domain/calendar';
 import { templatesDir } from '../platform/paths';
 import type { CandidatureState } from '../domain/candidature';
+import { libelleEtablissement } from './etablissements';
 import { libelleEcheance, presenterEntretien, presenterVoeux } from './labels';
 
 export interface FicheOptions {
@@ -55,6 +56,8 @@ export interface VoeuFiche {
 export interface SectionFiche {
   domaine: string;
   uaiAccueil: string;
+  /** The lycée by name and commune. */
+  lycee: string;
   collectif: boolean;
   /** The candidature was withdrawn (désistement). */
   retiree: boolean;
@@ -76,7 +79,7 @@ export interface SectionFiche {
 
 export interface FicheVue {
   titre: string;
-  eleve: { nomComplet: string; ine: string; niveau: string; uaiOrigine: string };
+  eleve: { nomComplet: string; ine: string; niveau: string; uaiOrigine: string; college: string };
   /** When the fiche was ready (latest of the domaines), in words; null while no compte rendu is back. */
   etablieLe: string | null;
   sections: SectionFiche[];
@@ -109,7 +112,7 @@ function ou(mots: string[]): string {
 }
 
 function prochaineEtape(state: CandidatureState, echeance: string): string[] {
-  const college = `collège (établissement d'origine ${state.eleve.uaiOrigine})`;
+  const college = `collège d'origine, ${libelleEtablissement(state.eleve.uaiOrigine)}`;
   if (state.etape === 'desistee') return ['Candidature retirée (désistement) : aucune suite dans ce domaine.'];
   const faits: string[] = [];
   if (state.confirmationFamille) faits.push(`Choix confirmé par la famille le ${jourDe(state.confirmationFamille.le)}.`);
@@ -129,7 +132,7 @@ function prochaineEtape(state: CandidatureState, echeance: string): string[] {
     ? ["Le lycée n'a pas encore rendu son compte rendu et ses avis : cette fiche sera complétée dès leur saisie."]
     : [];
   const confirmer = state.confirmationFamille
-    ? `Le chef d'établissement du ${college} saisit le vœu dans AFFELNET au plus tard le ${echeance}.`
+    ? `Le chef d'établissement du ${college}, saisit le vœu dans AFFELNET au plus tard le ${echeance}.`
     : `Si l'élève et sa famille confirment ce choix, ils le font savoir au ${college}, dont le chef d'établissement saisit le vœu dans AFFELNET au plus tard le ${echeance}.`;
   const conseil = state.compteRendu ? ["Le compte rendu ci-dessus peut aider l'élève à retravailler son projet d'ici là."] : [];
   return [...attente, ...faits, confirmer, ...conseil];
@@ -207,7 +210,7 @@ export function presenterFiche(candidatures: readonly CandidatureState[], option
   const nomComplet = `${eleve.prenom} ${eleve.nom}`;
   return {
     titre: `Fiche récapitulative Passpro — ${nomComplet}`,
-    eleve: { nomComplet, ine: eleve.ine, niveau: eleve.niveau, uaiOrigine: eleve.uaiOrigine },
+    eleve: { nomComplet, ine: eleve.ine, niveau: eleve.niveau, uaiOrigine: eleve.uaiOrigine, college: libelleEtablissement(eleve.uaiOrigine) },
     etablieLe: pretes.length > 0 ? jourDe(pretes[pretes.length - 1]) : null,
     sections: candidatures.map((state) => {
       const campagne = Object.hasOwn(campagnes, state.campagneId) ? campagnes[state.campagneId] : undefined;
@@ -215,6 +218,7 @@ export function presenterFiche(candidatures: readonly CandidatureState[], option
       return {
         domaine: state.domaine.libelle,
         uaiAccueil: state.uaiAccueil,
+        lycee: libelleEtablissement(state.uaiAccueil),
         collectif: state.modalite === 'collectif',
         retiree: state.etape === 'desistee',
         ...entretienLigne(state),
@@ -355,13 +359,13 @@ function dessinerFiche(doc: PDFKit.PDFDocument, vue: FicheVue): void {
   gras('Élève', 12, BLEU);
   champ('Nom', vue.eleve.nomComplet);
   champ('INE', vue.eleve.ine);
-  champ("Collège (établissement d'origine)", vue.eleve.uaiOrigine);
+  champ("Collège (établissement d'origine)", vue.eleve.college);
   if (vue.etablieLe) champ('Fiche établie le', vue.etablieLe);
 
   for (const section of vue.sections) {
     doc.moveDown(1);
     gras(`Domaine : ${section.domaine}`, 13, BLEU);
-    champ("Lycée d'accueil", section.uaiAccueil);
+    champ("Lycée d'accueil", section.lycee);
     texte(section.entretien);
     if (section.lieu) champ('Lieu', section.lieu);
     doc.moveDown(0.5);

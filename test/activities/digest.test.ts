@@ -1,6 +1,7 @@
 // The daily digest against a real database and a real SMTP receiver: one mail per recipient listing its
 // reminders, nothing sent twice whatever the retries, an outage and a crash after delivery survived, and a
 // reminder that comes after the day's digest going out the next day.
+import { libelleEtablissement } from '../../presentation/etablissements';
 import type { ParsedMail } from 'mailparser';
 import { sendDigests, libelleTypeRappel, messageIdDigest, type DigestDeps } from '../../activities/digest';
 import { createSmtpMailer, type Mailer } from '../../platform/smtp';
@@ -102,7 +103,7 @@ describe('daily digest', () => {
     expect(lycee.subject).toBe('Passpro — 2 candidatures demandent votre attention (lundi 7 mai 2018)');
     expect(lycee.messageId).toBe(`<digest.${LUNDI}.uai-${LYCEE}@passpro>`);
     const texte = lycee.text ?? '';
-    expect(texte).toContain(`Voici, pour l'établissement ${LYCEE}, les 2 candidatures Passpro qui demandent votre attention ce lundi 7 mai 2018 :`);
+    expect(texte).toContain(`Voici, pour l'établissement ${libelleEtablissement(LYCEE)}, les 2 candidatures Passpro qui demandent votre attention ce lundi 7 mai 2018 :`);
     expect(texte).toContain(
       `- Tom Petit — metallerie : Compte rendu à saisir (échéance : mercredi 9 mai 2018)\n  Compte rendu et avis d'accueil à saisir dans les 3 jours suivant l'entretien.\n  ${lien(TOM)}\n`,
     );

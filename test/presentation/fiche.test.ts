@@ -1,6 +1,7 @@
 // The fiche récapitulative, HTML and PDF, from realistic candidature states: every avis, the compte rendu,
 // the next step and the campaign's bonus rule; user text escaped; the PDF's text read back by a real PDF
 // reader (pdf.js, through pdf-parse); and never a request for a grade or a school report.
+import { libelleEtablissement } from '../../presentation/etablissements';
 import pdfParse from 'pdf-parse';
 import type { AvisFinal } from '../../domain/avis';
 import { endOfParisDay } from '../../domain/calendar';
@@ -168,10 +169,10 @@ describe('fiche récapitulative (HTML)', () => {
     expect(texte).toContain('Fiche récapitulative');
     expect(texte).toContain('Léa Martin');
     expect(texte).toContain(`INE ${INE}`);
-    expect(texte).toContain(`Collège (établissement d'origine) ${COLLEGE}`);
+    expect(texte).toContain(`Collège (établissement d'origine) ${libelleEtablissement(COLLEGE)}`);
     expect(texte).toContain('Fiche établie le jeudi 12 avril 2018');
     expect(texte).toContain('Domaine : Métallerie');
-    expect(texte).toContain(`Lycée d'accueil : ${LYCEE}`);
+    expect(texte).toContain(`Lycée d'accueil : ${libelleEtablissement(LYCEE)}`);
     expect(texte).toContain('Entretien tenu le mardi 10 avril 2018 à 14:00, sur place.');
     expect(texte).toContain('Lieu : Lycée Jean Macé, atelier B12');
     expect(texte).toContain(un(COMPTE_RENDU));
@@ -181,7 +182,7 @@ describe('fiche récapitulative (HTML)', () => {
     expect(texte).toContain('3. CAP métallier (50025416) réservé Peu investie sur ce CAP. assez favorable peu favorable aucune');
     expect(texte).toContain('Prochaine étape');
     expect(texte).toContain(
-      `Si l'élève et sa famille confirment ce choix, ils le font savoir au collège (établissement d'origine ${COLLEGE}), dont le chef d'établissement saisit le vœu dans AFFELNET au plus tard le mercredi 23 mai 2018.`,
+      `Si l'élève et sa famille confirment ce choix, ils le font savoir au collège d'origine, ${libelleEtablissement(COLLEGE)}, dont le chef d'établissement saisit le vœu dans AFFELNET au plus tard le mercredi 23 mai 2018.`,
     );
     expect(texte).toContain("Cette campagne accorde une bonification dans AFFELNET selon l'avis final de chaque vœu, à condition que la famille confirme le choix et que le vœu soit saisi dans AFFELNET au plus tard le mercredi 23 mai 2018.");
     expectNeverAsksForGrades(texte);
@@ -205,9 +206,9 @@ describe('fiche récapitulative (HTML)', () => {
     expect(texte.match(/Léa Martin/g)).toHaveLength(2); // the title and the pupil block, once for both domaines
     expect(texte.indexOf('Domaine : Métallerie')).toBeLessThan(texte.indexOf('Domaine : Maintenance des véhicules'));
     const [, metallerie, vehicules] = texte.split(/Domaine : /);
-    expect(metallerie).toContain(`Lycée d'accueil : ${LYCEE}`);
+    expect(metallerie).toContain(`Lycée d'accueil : ${libelleEtablissement(LYCEE)}`);
     expect(metallerie).toContain('très favorable');
-    expect(vehicules).toContain(`Lycée d'accueil : ${AUTRE_LYCEE}`);
+    expect(vehicules).toContain(`Lycée d'accueil : ${libelleEtablissement(AUTRE_LYCEE)}`);
     expect(vehicules).toContain('Entretien tenu le mercredi 11 avril 2018 à 09:30, à distance.');
     expect(vehicules).not.toContain('visio.ac-creteil.fr');
     expect(vehicules).toContain("Projet encore flou : découvrir l'atelier lors d'un mini-stage.");
@@ -331,7 +332,7 @@ describe('fiche récapitulative (PDF)', () => {
     const texte = await textePdf(pdf);
     expect(texte).toContain('Léa Martin');
     expect(texte).toContain(`INE : ${INE}`);
-    expect(texte).toContain(`Lycée d'accueil : ${LYCEE}`);
+    expect(texte).toContain(`Lycée d'accueil : ${libelleEtablissement(LYCEE)}`);
     expect(texte).toContain('Entretien tenu le mardi 10 avril 2018 à 14:00, sur place.');
     for (const formation of ['2nde pro métiers des structures métalliques (24025401)', 'CAP serrurier métallier (50025415)', 'CAP métallier (50025416)']) {
       expect(texte).toContain(formation);

@@ -1,6 +1,7 @@
 // The per-pupil mails and the digest, rendered by the real renderer from realistic data built with the
 // presentation functions, as the activities do: subjects, key facts in both bodies, HTML escaping of user
 // text, and the rule that no mail ever asks for a school report or a grade.
+import { libelleEtablissement } from '../../presentation/etablissements';
 import { createRenderer, type RenderedMail } from '../../presentation/mail';
 import { libelleEcheance, presenterEntretien, presenterVoeux } from '../../presentation/labels';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
@@ -8,6 +9,8 @@ import type { Acteur, CandidatureState, Entretien, Voeu } from '../../domain/can
 import { COLLEGE, LYCEE } from '../support/fixtures';
 
 const render = createRenderer();
+/** The schools as the activity names them for the mails. */
+const ecoles = { origine: libelleEtablissement(COLLEGE), accueil: libelleEtablissement(LYCEE) };
 const lien = 'http://passpro.test/dossiers/passpro%3Acreteil-2018%3A123456789AB%3Ametallerie';
 const chef: Acteur = { role: 'origine_chef', uai: COLLEGE, nom: 'Mme Principale' };
 const lycee: Acteur = { role: 'accueil_chef', uai: LYCEE, nom: 'M. Proviseur' };
@@ -128,6 +131,7 @@ describe('mail templates', () => {
     const candidature = etat();
     const mail = render('convocation', {
       candidature,
+      ecoles,
       campagne: candidature.campagneId,
       entretien: presenterEntretien(candidature.entretien!),
       modification: false,
@@ -135,8 +139,8 @@ describe('mail templates', () => {
     });
     expect(mail.subject).toBe('Passpro — convocation de Léa Martin : entretien Métallerie le mardi 10 avril 2018 à 14:00');
     for (const body of [mail.text, visible(mail.html)]) {
-      expect(body).toContain(`Le lycée ${LYCEE} convoque Léa Martin`);
-      expect(body).toContain(`établissement d'origine ${COLLEGE}`);
+      expect(body).toContain(`L’établissement d’accueil (${ecoles.accueil}) convoque Léa Martin`);
+      expect(body).toContain(`établissement d'origine : ${ecoles.origine}`);
       expect(body).toContain('domaine Métallerie');
       expect(body).toContain('Date : mardi 10 avril 2018');
       expect(body).toContain('Heure : 14:00');
@@ -162,6 +166,7 @@ describe('mail templates', () => {
     const candidature = etat({ entretien: entretien({ mode: 'distanciel', lieu: 'https://visio.ac-creteil.fr/passpro-0940134K', heure: '09:30', sequence: 2 }) });
     const mail = render('convocation', {
       candidature,
+      ecoles,
       campagne: candidature.campagneId,
       entretien: presenterEntretien(candidature.entretien!),
       modification: true,
@@ -184,6 +189,7 @@ describe('mail templates', () => {
     });
     const mail = render('convocation', {
       candidature,
+      ecoles,
       campagne: candidature.campagneId,
       entretien: presenterEntretien(candidature.entretien!),
       modification: false,
@@ -202,6 +208,7 @@ describe('mail templates', () => {
     const motif = 'Projet abandonné <script>alert("x")</script>';
     const mail = render('annulation', {
       candidature,
+      ecoles,
       campagne: candidature.campagneId,
       entretien: presenterEntretien(candidature.entretien!),
       motif,
@@ -214,7 +221,7 @@ describe('mail templates', () => {
     for (const body of [mail.text, visible(mail.html)]) {
       expect(body).toMatch(/est annulé/i);
       expect(body).toContain('prévu le mardi 10 avril 2018 à 14:00 (sur place, Lycée Jean Macé, atelier B12)');
-      expect(body).toContain(`l'établissement d'origine (${COLLEGE}) a enregistré le désistement`);
+      expect(body).toContain(`l'établissement d'origine (${ecoles.origine}) a enregistré le désistement`);
       expect(body).toContain('Le créneau est libéré.');
       expect(body).toContain('(fichier .ics) est jointe');
     }
@@ -241,6 +248,7 @@ describe('mail templates', () => {
     });
     const mail = render('fiche_prete', {
       candidature,
+      ecoles,
       campagne: candidature.campagneId,
       voeux: presenterVoeux(candidature.voeux),
       echeanceAffelnet: 'mercredi 23 mai 2018',
