@@ -359,15 +359,23 @@ export function routesDossier(router: Router, deps: EspaceDeps): void {
     );
   }
 
-  const actionDe = (nom: string): Action | undefined => (Object.hasOwn(formulaires, nom) ? (nom as Action) : undefined);
+  /** The action of the path and the candidature, or null once the 404 page has been answered. */
+  async function actionEtEtat(p: Page): Promise<{ action: Action; etat: CandidatureState } | null> {
+    const nom = String(p.req.params.action);
+    if (!Object.hasOwn(formulaires, nom)) {
+      introuvable(p.rendre);
+      return null;
+    }
+    const etat = await lire(deps, p);
+    return etat && { action: nom as Action, etat };
+  }
 
   router.get(
     '/dossiers/:id/:action',
     page(async (p) => {
-      const action = actionDe(String(p.req.params.action));
-      if (!action) return introuvable(p.rendre);
-      const etat = await lire(deps, p);
-      if (!etat) return;
+      const cible = await actionEtEtat(p);
+      if (!cible) return;
+      const { action, etat } = cible;
       if (!actionsOffertes(etat, p.qui).includes(action)) {
         p.rendre('dossier-action-impossible', { titre: 'Action impossible', fil: [{ libelle: nomEleve(etat), href: lien(etat.id) }, { libelle: 'Action impossible' }], retour: lien(etat.id), etape: libellesEtape[etat.etape] }, 409);
         return;
@@ -379,10 +387,9 @@ export function routesDossier(router: Router, deps: EspaceDeps): void {
   router.post(
     '/dossiers/:id/:action',
     page(async (p) => {
-      const action = actionDe(String(p.req.params.action));
-      if (!action) return introuvable(p.rendre);
-      const etat = await lire(deps, p);
-      if (!etat) return;
+      const cible = await actionEtEtat(p);
+      if (!cible) return;
+      const { action, etat } = cible;
       const valeurs = p.req.body as Valeurs;
       const formulaire = formulaires[action]!;
       try {
