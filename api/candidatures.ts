@@ -19,6 +19,7 @@ import type { candidatureWorkflow } from '../workflows';
 import { candidatureStartPolicy, candidatureWorkflowId, stateQuery, inscrireUpdate, parseCandidatureWorkflowId, updates } from '../workflows/definitions';
 import { peutVoir, type Appelant } from './auth';
 import { verifierInscriptionAuCatalogue, verifierVoeuxAjoutes } from './catalogue';
+import { libelleEtablissement } from '../presentation/etablissements';
 import { ApiError } from './errors';
 import { autreCollegeDeLEleve, candidatureExistante, eleveDUnAutreCollege, verifierInscription, type Inscription } from './inscription';
 
@@ -114,6 +115,7 @@ export function createCandidatures(deps: CandidaturesDeps) {
       taskQueue: deps.taskQueue,
       ...candidatureStartPolicy,
       args: [{ ...inscription, campagne, recensementSeulement, acteur }] as [CandidatureInput],
+      staticSummary: resumePourTemporal(inscription),
     };
     // USE_EXISTING may find another school's candidature for this pupil and domaine: say so, show nothing of it.
     const dAutrui = async () => {
@@ -176,4 +178,13 @@ export const ajouteDesVoeux = (action: Action) => action in voeuxAjoutes;
 export function exigerRole(acteur: Appelant, action: Action): void {
   const { roles } = autorisations[action];
   if (!roles.includes(acteur.role)) throw new ApiError(403, 'acces_refuse', `action réservée à : ${roles.join(', ')}`);
+}
+
+/**
+ * Whose candidature a workflow is, for the SAIO in the Temporal UI: the pupil's initials only (the payload
+ * codec encrypts it with the rest), the domaine and the lycée.
+ */
+function resumePourTemporal({ eleve, domaine, uaiAccueil }: Pick<Inscription, 'eleve' | 'domaine' | 'uaiAccueil'>): string {
+  const initiales = [eleve.prenom, eleve.nom].map((n) => `${Array.from(n.trim())[0]?.toLocaleUpperCase('fr-FR') ?? ''}.`).join(' ');
+  return `${initiales} · ${domaine.libelle} · ${libelleEtablissement(uaiAccueil)}`;
 }

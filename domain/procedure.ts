@@ -4,7 +4,7 @@
 // workflow applies them. Nothing here knows Temporal: every rule is tested without a server.
 import { calculerAvisFinal } from './avis';
 import { actions as toutesLesActions, refusActeur, type Action } from './autorisations';
-import { checkDateEntretien, isHeure, isIsoDate, parisInstant, type IsoDate } from './calendar';
+import { checkDateEntretien, isHeure, isIsoDate, libelleDate, parisDateOf, parisInstant, parisTimeOf, type IsoDate } from './calendar';
 import type { Campagne } from './campaign';
 import { calculerBonus, isAvisAdmis } from './campaign-rules';
 import { etapesFinales } from './candidature';
@@ -130,10 +130,16 @@ export class MatriceIncomplete extends Error {
 export interface Consequence {
   cle: string;
   le: number;
+  /** What falls due, in the words of the SAIO reading the workflow in the Temporal UI. */
+  libelle: string;
   appliquer: (draft: CandidatureState, now: Date) => Rappel[];
 }
 
 interface DefinitionEtape {
+  /** The step as the staff name it. */
+  libelle: string;
+  /** What the step waits for, and from whom; null once the candidature is over. */
+  attendu: string | null;
   /** The staff actions this step admits; who may take them is `autorisations`. */
   actions: readonly Action[];
   /** The deadline shown for this step (`PassproEcheance`), or null. */
@@ -146,11 +152,14 @@ const aucune = () => [];
 
 export const etapes: Record<Etape, DefinitionEtape> = {
   recensement: {
+    libelle: 'Recensée',
+    attendu: "l'inscription par le collège",
     actions: ['inscription', 'desistement'],
     echeance: (s) => s.echeances.inscription,
     consequences: (s) => [
       {
         cle: 'fin_inscriptions',
+        libelle: 'fin des inscriptions',
         le: instant(s.echeances.inscription),
         appliquer: (d, now) => {
           passerA(d, 'cloturee', now);
@@ -161,16 +170,20 @@ export const etapes: Record<Etape, DefinitionEtape> = {
     ],
   },
   a_planifier: {
+    libelle: 'Entretien à planifier',
+    attendu: "la planification de l'entretien par le lycée",
     actions: ['inscription', 'avis-origine', 'entretien', 'desistement'],
     echeance: (s) => s.echeances.entretiens,
     consequences: (s, c) => [
       {
         cle: 'rappel_planification',
+        libelle: 'rappel au lycée : entretien à planifier',
         le: rappelPlanification(c).getTime(),
         appliquer: (d, now) => [rappel(d, now, 'planification', [lycee(d)], d.echeances.entretiens, 'Entretien à planifier : chaque élève inscrit doit être convoqué.')],
       },
       {
         cle: 'escalade_planification',
+        libelle: 'signalement au SAIO si l’entretien n’est pas planifié',
         le: escaladePlanification(c).getTime(),
         appliquer: (d, now) => {
           signalerRetard(d, 'planification');
@@ -181,6 +194,8 @@ export const etapes: Record<Etape, DefinitionEtape> = {
     ],
   },
   convoquee: {
+    libelle: 'Convoquée',
+    attendu: "l'entretien, puis son constat par le lycée",
     actions: ['inscription', 'avis-origine', 'entretien', 'constat-entretien', 'desistement'],
     echeance: (s) => (s.entretien ? iso(parisInstant(s.entretien.date, s.entretien.heure)) : null),
     consequences: (s, c) => {
@@ -189,6 +204,7 @@ export const etapes: Record<Etape, DefinitionEtape> = {
       return [
         {
           cle: `veille_entretien/${date}`,
+          libelle: "veille de l'entretien : rappel de l'avis d'origine s'il manque",
           le: veilleEntretien(date, c).getTime(),
           appliquer: (d, now) =>
             avisOrigineManquant(d)
@@ -197,6 +213,7 @@ export const etapes: Record<Etape, DefinitionEtape> = {
         },
         {
           cle: `avis_origine_a_l_entretien/${date}`,
+          libelle: "heure de l'entretien : avis d'origine attendu",
           le: instantEntretien(s),
           appliquer: (d, now) => {
             if (avisOrigineManquant(d)) {
@@ -213,11 +230,15 @@ export const etapes: Record<Etape, DefinitionEtape> = {
     },
   },
   compte_rendu_attendu: {
+    libelle: 'Compte rendu attendu',
+    attendu: "le compte rendu et l'avis d'accueil du lycée",
     actions: ['avis-origine', 'compte-rendu', 'desistement'],
     echeance: (s) => s.echeances.compteRendu,
     consequences: (s, c) => (s.entretien ? fenetreCompteRendu(c, s.entretien.date, 'Compte rendu et avis d\'accueil à saisir dans les 3 jours suivant l\'entretien.') : []),
   },
   confirmation_attendue: {
+    libelle: 'Confirmation attendue',
+    attendu: 'la confirmation de la famille et la saisie AFFELNET par le collège',
     actions: ['confirmation-famille', 'saisie-affelnet', 'desistement'],
     echeance: (s) => (s.bonusAccorde === null ? s.echeances.affelnet : s.echeances.cloture),
     consequences: (s, c) =>
@@ -225,14 +246,15 @@ export const etapes: Record<Etape, DefinitionEtape> = {
         ? [
             {
               cle: 'rappel_affelnet',
+              libelle: 'rappel au collège : confirmation et saisie AFFELNET',
               le: rappelAffelnet(c).getTime(),
               appliquer: (d, now) => [rappel(d, now, 'affelnet', [ecoleOrigine(d)], d.echeances.affelnet, 'Confirmation de la famille et saisie du vœu dans AFFELNET attendues avant l\'échéance.')],
             },
           ]
         : [],
   },
-  cloturee: { actions: [], echeance: () => null, consequences: aucune },
-  desistee: { actions: [], echeance: () => null, consequences: aucune },
+  cloturee: { libelle: 'Clôturée', attendu: null, actions: [], echeance: () => null, consequences: aucune },
+  desistee: { libelle: 'Désistée', attendu: null, actions: [], echeance: () => null, consequences: aucune },
 };
 
 /** What falls due at any open step: the AFFELNET deadline while the bonus is undecided, and the campaign's closure. */
@@ -242,6 +264,7 @@ function consequencesDeCampagne(s: CandidatureState): Consequence[] {
   if (s.bonusAccorde === null) {
     c.push({
       cle: 'echeance_affelnet',
+      libelle: 'échéance AFFELNET : sans confirmation, aucun bonus',
       le: instant(s.echeances.affelnet),
       appliquer: (d, now) => {
         d.bonusAccorde = false;
@@ -255,6 +278,7 @@ function consequencesDeCampagne(s: CandidatureState): Consequence[] {
   }
   c.push({
     cle: 'cloture',
+    libelle: 'clôture de la campagne',
     le: instant(s.echeances.cloture),
     appliquer: (d, now) => {
       const etapeALaCloture = d.etape;
@@ -272,11 +296,13 @@ function fenetreCompteRendu(c: Campagne, date: IsoDate, message: string): Conseq
   return [
     {
       cle: `rappel_compte_rendu/${date}`,
+      libelle: 'rappel au lycée : compte rendu à saisir',
       le: rappelCompteRendu(c, date).getTime(),
       appliquer: (d, now) => [rappel(d, now, 'compte_rendu', [lycee(d)], echeance, message)],
     },
     {
       cle: `escalade_compte_rendu/${date}`,
+      libelle: 'fin de la fenêtre du compte rendu',
       le: instant(echeance),
       appliquer: (d, now) => {
         signalerRetard(d, 'compte_rendu');
@@ -294,10 +320,27 @@ export function consequencesAVenir(state: CandidatureState, campagne: Campagne):
     .sort((a, b) => a.le - b.le);
 }
 
-/** When the workflow must wake next, whatever the staff do (ms since the epoch), or null once the candidature is over. */
-export function prochainReveil(state: CandidatureState, campagne: Campagne): number | null {
-  return consequencesAVenir(state, campagne)[0]?.le ?? null;
+/** What wakes the workflow next, whatever the staff do, or null once the candidature is over. */
+export function prochainReveil(state: CandidatureState, campagne: Campagne): Consequence | null {
+  return consequencesAVenir(state, campagne)[0] ?? null;
 }
+
+/**
+ * The candidature in a few lines for the SAIO reading its workflow in the Temporal UI (Markdown): its step,
+ * what it waits for and by when, and what falls due next. No name: the summary given at the start says whose.
+ */
+export function detailsEnCours(state: CandidatureState, campagne: Campagne): string {
+  const etape = etapes[state.etape];
+  const echeance = etape.echeance(state);
+  const suivante = prochainReveil(state, campagne);
+  return [
+    `**Étape** : ${etape.libelle}${state.retards.length > 0 ? ' (en retard)' : ''}`,
+    ...(etape.attendu ? [`**Attendu** : ${etape.attendu}${echeance ? `, au plus tard le ${moment(new Date(echeance))}` : ''}`] : []),
+    ...(suivante ? [`**Prochaine échéance** : ${suivante.libelle}, le ${moment(new Date(suivante.le))}`] : []),
+  ].join('\n');
+}
+
+const moment = (instant: Date) => `${libelleDate(parisDateOf(instant))} à ${parisTimeOf(instant).replace(':', ' h ')}`;
 
 /**
  * Handles every consequence due at `now`, in date order (each may change which follow: a candidature closed

@@ -2,17 +2,10 @@
 // as the people of DOMAIN.md say them. Pure data, read by the pages' view models.
 import { isCodeAvis, libelleAvis } from '../domain/avis';
 import type { Action } from '../domain/autorisations';
+import { etapes } from '../domain/procedure';
 import type { Etape, Retard } from '../domain/candidature';
 
-export const libellesEtape: Record<Etape, string> = {
-  recensement: 'Recensée',
-  a_planifier: 'Entretien à planifier',
-  convoquee: 'Convoquée',
-  compte_rendu_attendu: 'Compte rendu attendu',
-  confirmation_attendue: 'Confirmation attendue',
-  cloturee: 'Clôturée',
-  desistee: 'Désistée',
-};
+export const libellesEtape = Object.fromEntries(Object.entries(etapes).map(([etape, { libelle }]) => [etape, libelle])) as Record<Etape, string>;
 
 /** The DSFR badge of a step: what waits on the lycée is "new", what is done "success". */
 export const badgeEtape: Record<Etape, 'info' | 'new' | 'success' | 'warning' | undefined> = {

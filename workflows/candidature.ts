@@ -8,6 +8,7 @@ import {
   condition,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -19,6 +20,7 @@ import type { CandidatureInput, CandidatureState } from '../domain/candidature';
 import {
   appliquer,
   demarrer,
+  detailsEnCours,
   estTerminee,
   MatriceIncomplete,
   prochainReveil,
@@ -100,7 +102,8 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
     for (let demande = courriels.shift(); demande; demande = courriels.shift()) await sendCourriel(demande);
   };
 
-  // ---- search attributes: what the SAIO filters on, published once for the changes made in a workflow task ----
+  // ---- search attributes, what the SAIO filters on, and the details its Temporal UI shows: published once
+  // for the changes made in a workflow task ----
   const publies = new Map<string, string>();
   let publicationPrevue = false;
   function publier(): void {
@@ -110,6 +113,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
     // activation only after its microtasks, so the changes of one task make one upsert.
     void Promise.resolve().then(() => {
       publicationPrevue = false;
+      setCurrentDetails(detailsEnCours(state, campagne));
       const changes = attributsDe(state, incident).filter(({ key, value }) => {
         const valeur = JSON.stringify(value);
         if (publies.get(key.name) === valeur) return false;
@@ -156,9 +160,11 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
     // An inscription delivered with the start writes the first state; a recensement (or a refused inscription) here.
     if (premiereEcriture()) await executer({ state, effets: [{ type: 'enregistrer', rappels: [] }] }, 'demarrage');
     const version = state.version;
-    const delai = prochainReveil(state, campagne)! - Date.now();
+    const reveil = prochainReveil(state, campagne)!;
+    const delai = reveil.le - Date.now();
     // An action changes the state, and with it which consequences are due: wake up, send its mails, recompute.
-    if (delai > 0 && (await condition(() => state.version !== version || courriels.length > 0 || premiereEcriture(), delai))) {
+    const reveille = () => state.version !== version || courriels.length > 0 || premiereEcriture();
+    if (delai > 0 && (await condition(reveille, delai, { summary: reveil.libelle }))) {
       await sendCourriels();
       continue;
     }

@@ -10,6 +10,7 @@ import {
   demarrer,
   estTerminee,
   etapes,
+  detailsEnCours,
   prochainReveil,
   refus,
   Refus,
@@ -56,7 +57,7 @@ function vie(campagne = creteil, input = candidatureInput(campagne)): Vie {
 
 /** Handles what falls due up to `jusqua`, each consequence at its own time, as the workflow's timers do. */
 function avancer(v: Vie, jusqua: Date, campagne = creteil): Vie {
-  for (let le = prochainReveil(v.state, campagne); le !== null && le <= jusqua.getTime(); le = prochainReveil(v.state, campagne)) {
+  for (let le = prochainReveil(v.state, campagne)?.le ?? null; le !== null && le <= jusqua.getTime(); le = prochainReveil(v.state, campagne)?.le ?? null) {
     const t = traiterEcheances(v.state, new Date(le), campagne);
     v.state = t.state;
     v.effets.push(...t.effets);
@@ -479,5 +480,19 @@ describe('the step table and who may act', () => {
     expect(actionsPossibles(v.state, saio, debut, creteil)).toEqual(['entretien', 'desistement']);
     const fini = entretienTenu();
     expect(actionsPossibles(fini.state, chefAccueil, a('2027-04-08'), creteil)).toEqual(['compte-rendu']);
+  });
+
+  it('says in words what the candidature waits for and what falls due next, without the pupil\'s name', () => {
+    const v = vie();
+    inscrire(v);
+    agir(v, 'entretien', planificationInput('2027-04-07', '14:00'), debut);
+    expect(detailsEnCours(v.state, creteil).split('\n')).toEqual([
+      '**Étape** : Convoquée',
+      "**Attendu** : l'entretien, puis son constat par le lycée, au plus tard le mercredi 7 avril 2027 à 14 h 00",
+      "**Prochaine échéance** : veille de l'entretien : rappel de l'avis d'origine s'il manque, le mardi 6 avril 2027 à 08 h 00",
+    ]);
+    expect(detailsEnCours(v.state, creteil)).not.toContain(v.state.eleve.nom);
+    const fini = entretienTenu();
+    expect(detailsEnCours(fini.state, creteil)).toMatch(/^\*\*Étape\*\* : Compte rendu attendu\n/);
   });
 });
