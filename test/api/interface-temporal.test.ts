@@ -37,7 +37,7 @@ it('gives the workflow a summary, current details and named timers, without the 
   const timers = (historique.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED);
   expect(timers.length).toBeGreaterThan(0);
   const resumes = await Promise.all(
-    timers.map((e) => (e.userMetadata?.summary ? decodeFromPayloadsAtIndex(stack.env.client.options.loadedDataConverter, 0, [e.userMetadata.summary]) : undefined)),
+    timers.map(async (e) => (e.userMetadata?.summary ? decodeFromPayloadsAtIndex<string>(stack.env.client.options.loadedDataConverter, 0, [e.userMetadata.summary]) : undefined)),
   );
   expect(resumes[0]).toMatch(/rappel au lycée : entretien à planifier|fin des inscriptions|échéance|clôture/);
 }, 60_000);
