@@ -48,7 +48,8 @@ const { saveCandidature, sendCourriel, saveRappel, reportIncident } = proxyActiv
  */
 const { saveCandidature: saveConsequences } = proxyLocalActivities<Activities>(optionsActivites);
 
-export async function candidatureWorkflow(input: CandidatureInput): Promise<CandidatureState> {
+/** Its result is what became of it; the state stays readable by the `state` query and in the database. */
+export async function candidatureWorkflow(input: CandidatureInput): Promise<Accuse> {
   const { campagne } = input;
   let state = demarrer(workflowInfo().workflowId, input, new Date());
 
@@ -129,6 +130,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
   // updates already buffered for it (update-with-start delivers the inscription with the start) ----
 
   setHandler(stateQuery, () => state);
+  const accuse = (): Accuse => ({ id: state.id, etape: state.etape, version: state.version });
 
   function parLaProcedure<T>(fn: () => T): T {
     try {
@@ -146,7 +148,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
       update,
       async (args: Arguments[A]): Promise<Accuse> => {
         await executer(parLaProcedure(() => appliquer(action, state, args, new Date(), campagne)), 'action');
-        return { id: state.id, etape: state.etape, version: state.version };
+        return accuse();
       },
       { validator: (args: Arguments[A]) => parLaProcedure(() => verifier(action, state, args, new Date(), campagne)) },
     );
@@ -173,7 +175,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Cand
 
   await condition(allHandlersFinished);
   await sendCourriels();
-  return state;
+  return accuse();
 }
 
 /** The SQLSTATE of a write the database refused for good, or null for any other failure. */

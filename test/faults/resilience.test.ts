@@ -14,7 +14,7 @@ import { projectRoot } from '../../platform/paths';
 import { argumentsServeurDev, connecterTemporal } from '../../platform/serveur-temporal';
 import { temporalCliPath } from '../../platform/temporal-binaries';
 import type { CandidatureInput, CandidatureState } from '../../domain/candidature';
-import { candidatureStartPolicy, candidatureWorkflowId, desisterUpdate, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate } from '../../workflows/definitions';
+import { candidatureStartPolicy, candidatureWorkflowId, desisterUpdate, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate, stateQuery } from '../../workflows/definitions';
 import { openDatabase, type Database } from '../../platform/database';
 import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine, eleve, planificationInput } from '../support/fixtures';
 import { portLibre } from '../support/ports';
@@ -148,7 +148,8 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
     await avecReprise(() => handle.executeUpdate(saisirAvisOrigineUpdate, { updateId: `${workflowId}/avis`, args: [avisOrigineInput(input.voeux, ['favorable', 'reserve'])] }), `${workflowId} avis`);
     await avecReprise(() => handle.executeUpdate(planifierEntretienUpdate, { updateId: `${workflowId}/entretien`, args: [planificationInput('2027-04-07', '14:00')] }), `${workflowId} entretien`);
     await avecReprise(() => handle.executeUpdate(desisterUpdate, { updateId: `${workflowId}/desistement`, args: [{ motif: 'Entrée en apprentissage', acteur: chefOrigine }] }), `${workflowId} désistement`);
-    const final = await avecReprise(() => handle.result() as Promise<CandidatureState>, `${workflowId} fin`);
+    await avecReprise(() => handle.result(), `${workflowId} fin`);
+    const final = await avecReprise(() => handle.query(stateQuery), `${workflowId} état final`);
     terminees += 1;
     return final;
   }
