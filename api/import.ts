@@ -18,7 +18,8 @@ import { demandeDInscription, offresOuvertes, verifierVoeux } from './catalogue'
 import { ApiError } from './errors';
 import { importsParEtablissement, limiteur } from './limites';
 import { autreCollegeDeLEleve, candidatureExistante, eleveDUnAutreCollege, verifierCampagneOuverte, verifierEleve, type Inscription } from './inscription';
-import { importQuery, inscriptionSchema, MAX_VOEUX, type encodagesImport, type importLigneSchema, type importRapportSchema } from './schemas';
+import type { encodagesImport } from '../presentation/college';
+import { importQuery, inscriptionSchema, MAX_VOEUX, type importLigneSchema, type importRapportSchema } from './schemas';
 import { cheminDe, messagesEnFrancais, parse } from './validation';
 
 /** A class list of a whole collège (hundreds of lines) fits; a mistaken upload of something else does not. */

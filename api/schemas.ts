@@ -5,6 +5,7 @@ import { isHeure, isIsoDate } from '../domain/calendar';
 import { campagnes } from '../domain/campaigns';
 import { mnemoniques } from '../domain/catalogue';
 import { isValidIne, isValidUai } from '../domain/identifiers';
+import { encodagesImport } from '../presentation/college';
 
 export const campagneId = z.string().refine((id) => Object.hasOwn(campagnes, id), 'campagne inconnue');
 /**
@@ -279,9 +280,6 @@ export const importLigneSchema = z.object({
   candidature: z.string().optional(),
   erreurs: z.array(erreurDetailSchema).optional(),
 });
-
-/** How the file was read: UTF-8 (with its byte-order mark or without), or Windows-1252 (Excel's « CSV » on French Windows). */
-export const encodagesImport = ['utf-8', 'utf-8-bom', 'windows-1252'] as const;
 
 export const importRapportSchema = z.object({
   campagne: z.string(),

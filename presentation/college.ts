@@ -2,7 +2,6 @@
 // field as its form shows it, the import's report in words. Pure functions: the templates only print.
 import type { Etape } from '../domain/candidature';
 import { badgeEtape as typesBadgeEtape, libelleEtape, libelleRetard, libellesEtape } from './libelles';
-import type { encodagesImport } from '../api/schemas';
 
 export interface Badge {
   label: string;
@@ -24,6 +23,9 @@ export function badgeRetard(enRetard: boolean, quoi: readonly string[]): Badge |
   const libelles = quoi.map(libelleRetard);
   return { label: libelles.length > 0 ? `En retard : ${libelles.join(', ')}` : 'En retard', type: 'error', small: true };
 }
+
+/** How a class list was read: UTF-8 (with its byte-order mark or without), or Windows-1252 (Excel's « CSV » on French Windows). */
+export const encodagesImport = ['utf-8', 'utf-8-bom', 'windows-1252'] as const;
 
 const encodages: Record<(typeof encodagesImport)[number], string> = {
   'utf-8': 'UTF-8',
