@@ -41,6 +41,27 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'process', message: 'Workflow code is deterministic.' }],
     },
   },
+  // Imports run one way: entry points (runtime/, scripts/, bench/, test/) → api / worker → activities /
+  // presentation → platform, and workflows → domain. Nothing imports an entry point.
+  {
+    files: ['api/**/*.ts', 'worker/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/runtime/*'], message: 'Nothing imports an entry point (runtime/).' }] }] },
+  },
+  {
+    files: ['activities/**/*.ts', 'presentation/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/runtime/*', '**/api/*', '**/worker', '**/worker/*'], message: 'Activities and presentation sit below the API and the worker.' }] }],
+    },
+  },
+  {
+    files: ['platform/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/runtime/*', '**/api/*', '**/worker', '**/worker/*', '**/activities', '**/activities/*', '**/presentation/*'], message: 'The platform is the ground floor: it imports none of the floors above.' }] },
+      ],
+    },
+  },
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
