@@ -10,6 +10,7 @@ import { actions } from './actions';
 import { autorisations } from '../domain/autorisations';
 import { appelant, authentifier, exigerRoles } from './auth';
 import { createCandidatures } from './candidatures';
+import { createCreneaux, routesCreneaux } from './creneaux';
 import { routesCatalogue } from './catalogue';
 import { limiteur, parIp, parPersonne, type Limites } from './limites';
 import { revocationsEnBase, routesJetons } from './jetons';
@@ -54,7 +55,10 @@ export interface AppDeps {
 }
 
 export function buildApp(deps: AppDeps): express.Express {
-  const candidatures = createCandidatures(deps);
+  // A place left behind by a failed release holds nothing (api/creneaux.ts): the désistement is answered anyway.
+  const liberer = (id: string) => creneaux.liberer(id).catch(deps.logError);
+  const candidatures = createCandidatures({ ...deps, liberer });
+  const creneaux = createCreneaux({ db: deps.db, candidatures });
   const app = express();
   app.disable('x-powered-by');
   // States change with every action and are read once: no ETag (a hash of every answer) to revalidate them.
@@ -72,7 +76,7 @@ export function buildApp(deps: AppDeps): express.Express {
   if (web) routesEspace(app, { web, candidatures, db: deps.db, imports, temporalUiUrl: deps.temporalUiUrl });
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
   const authentification = authentifier(deps.jwtSecret, revocationsEnBase(deps.db));
-  const authentifiees = ['/candidatures', '/statistiques', '/eleves', '/catalogue', '/exports', '/jetons', '/health/composants'];
+  const authentifiees = ['/candidatures', '/creneaux', '/statistiques', '/eleves', '/catalogue', '/exports', '/jetons', '/health/composants'];
   app.use(authentifiees, authentification.middleware);
   if (deps.limites) app.use(authentifiees, limiteur(parPersonne(deps.limites.requetesParPersonne)));
   app.use(express.json({ limit: '100kb' }));
@@ -161,6 +165,7 @@ export function buildApp(deps: AppDeps): express.Express {
     );
   }
 
+  routesCreneaux(app, creneaux);
   routesImport(app, imports);
   routesCatalogue(app, { prisma: deps.db.prisma });
   routesFiches(app, { prisma: deps.db.prisma, etatVisible: candidatures.etatVisible });
