@@ -62,8 +62,3 @@ CREATE UNIQUE INDEX "CalendrierEcole_jetonHash_key" ON "CalendrierEcole"("jetonH
 -- AddForeignKey
 ALTER TABLE "Placement" ADD CONSTRAINT "Placement_creneauId_fkey" FOREIGN KEY ("creneauId") REFERENCES "Creneau"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
-
--- What Prisma's schema cannot say: a créneau lasts, holds at least one pupil, and is on site or remote.
-ALTER TABLE "Creneau" ADD CONSTRAINT "Creneau_capacite_check" CHECK ("capacite" >= 1);
-ALTER TABLE "Creneau" ADD CONSTRAINT "Creneau_duree_check" CHECK ("dureeMinutes" >= 1 AND "fin" > "debut");
-ALTER TABLE "Creneau" ADD CONSTRAINT "Creneau_mode_check" CHECK ("mode" IN ('presentiel', 'distanciel'));
