@@ -9,6 +9,7 @@ import type { Database } from '../platform/database';
 import { actions } from './actions';
 import { autorisations } from '../domain/autorisations';
 import { appelant, authentifier, exigerRoles } from './auth';
+import { routesCalendriers } from './calendriers';
 import { createCandidatures } from './candidatures';
 import { createCreneaux, routesCreneaux } from './creneaux';
 import { routesCatalogue } from './catalogue';
@@ -76,7 +77,7 @@ export function buildApp(deps: AppDeps): express.Express {
   if (web) routesEspace(app, { web, candidatures, db: deps.db, imports, temporalUiUrl: deps.temporalUiUrl });
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
   const authentification = authentifier(deps.jwtSecret, revocationsEnBase(deps.db));
-  const authentifiees = ['/candidatures', '/creneaux', '/statistiques', '/eleves', '/catalogue', '/exports', '/jetons', '/health/composants'];
+  const authentifiees = ['/candidatures', '/creneaux', '/calendriers/abonnement', '/statistiques', '/eleves', '/catalogue', '/exports', '/jetons', '/health/composants'];
   app.use(authentifiees, authentification.middleware);
   if (deps.limites) app.use(authentifiees, limiteur(parPersonne(deps.limites.requetesParPersonne)));
   app.use(express.json({ limit: '100kb' }));
@@ -166,6 +167,7 @@ export function buildApp(deps: AppDeps): express.Express {
   }
 
   routesCreneaux(app, creneaux);
+  routesCalendriers(app, { prisma: deps.db.prisma });
   routesImport(app, imports);
   routesCatalogue(app, { prisma: deps.db.prisma });
   routesFiches(app, { prisma: deps.db.prisma, etatVisible: candidatures.etatVisible });

@@ -258,3 +258,36 @@ describe('statistics', () => {
     expect(metallerie).toEqual({ uai: LYCEE, domaine: 'metallerie', creneaux: 40, places: 40, placesPrises: 40, candidaturesEnAttente: 10 });
   });
 });
+
+describe('calendar feeds', () => {
+  it('gives each school its interviews at a secret URL, pupils by initials; a new URL revokes the old', async () => {
+    const abonnement = await envoyer('post', '/calendriers/abonnement');
+    expect(abonnement.status).toBe(201);
+    const chemin = new URL(abonnement.body.url as string).pathname;
+    expect(chemin).toMatch(/^\/calendriers\/[A-Za-z0-9_-]{43}\.ics$/);
+    const flux = await request(stack.app).get(chemin);
+    expect(flux.status).toBe(200);
+    expect(flux.headers['content-type']).toContain('text/calendar');
+    const texte = flux.text.replace(/\r\n[ \t]/g, '');
+    expect(texte).toContain('METHOD:PUBLISH');
+    const { body } = await envoyer('get', '/creneaux?campagne=creteil-2027&domaine=metallerie');
+    const place = (body.creneaux as { date: string; heure: string; candidatures: string[] }[]).find((c) => c.date === '2027-04-06' && c.heure === '14:00')!;
+    // The créneau's 20 minutes, 14:00 Paris in summer time.
+    const evenement = texte.split('BEGIN:VEVENT').find((e) => e.includes(`UID:${place.candidatures[0]}@passpro`))!;
+    expect(evenement).toContain('DTSTART:20270406T120000Z');
+    expect(evenement).toContain('DTEND:20270406T122000Z');
+    expect(evenement).toContain('SUMMARY:Entretien Passpro — Métallerie — L. M.');
+    expect(texte).not.toContain('Martin');
+    // The collège's feed holds its pupils' interviews, at every lycée.
+    const college = await envoyer('post', '/calendriers/abonnement', undefined, 'origine_personnel');
+    const fluxCollege = await request(stack.app).get(new URL(college.body.url as string).pathname);
+    expect(fluxCollege.text.split('BEGIN:VEVENT').length).toBeGreaterThan(40);
+
+    const nouvel = await envoyer('post', '/calendriers/abonnement');
+    expect((await request(stack.app).get(chemin)).status).toBe(404);
+    expect((await request(stack.app).get(new URL(nouvel.body.url as string).pathname)).status).toBe(200);
+    expect((await request(stack.app).get('/calendriers/inconnu.ics')).status).toBe(404);
+    expect((await request(stack.app).post('/calendriers/abonnement')).status).toBe(401);
+    expect((await envoyer('post', '/calendriers/abonnement', undefined, 'saio')).status).toBe(403);
+  });
+});
