@@ -74,7 +74,7 @@ export function buildApp(deps: AppDeps): express.Express {
   const web = deps.connexion ? creerConnexionWeb(deps.db.prisma, deps.connexion, deps.logError) : undefined;
   if (web) app.use(web.routes);
   const imports = { client: deps.client, prisma: deps.db.prisma, inscrire: candidatures.inscrire, logError: deps.logError, importsParHeure: deps.limites?.importsParHeure };
-  if (web) routesEspace(app, { web, candidatures, db: deps.db, imports, temporalUiUrl: deps.temporalUiUrl });
+  if (web) routesEspace(app, { web, candidatures, creneaux, db: deps.db, imports, temporalUiUrl: deps.temporalUiUrl });
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
   const authentification = authentifier(deps.jwtSecret, revocationsEnBase(deps.db));
   const authentifiees = ['/candidatures', '/creneaux', '/calendriers/abonnement', '/statistiques', '/eleves', '/catalogue', '/exports', '/jetons', '/health/composants'];
