@@ -468,7 +468,7 @@ export function createCreneaux(deps: CreneauxDeps) {
 
   /** For the SAIO: per lycée and domaine, the créneaux and places offered and taken, and the candidatures waiting without one. */
   async function statistiques(campagne: string) {
-    const lignes = await prisma.$queryRaw<{ uai: string; domaine: string; creneaux: number; places: number; placesPrises: number; candidaturesEnAttente: number }[]>`
+    const lignes = await prisma.$queryRaw<{ uai: string; domaine: string; domaineLibelle: string; creneaux: number; places: number; placesPrises: number; candidaturesEnAttente: number }[]>`
       WITH offre AS (
         SELECT cr.uai, cr.domaine, count(DISTINCT cr.id)::int AS creneaux, sum(cr.capacite)::int AS places
         FROM "Creneau" cr WHERE cr."campagneId" = ${campagne} AND cr."annuleLe" IS NULL GROUP BY cr.uai, cr.domaine
@@ -482,9 +482,9 @@ export function createCreneaux(deps: CreneauxDeps) {
           AND NOT EXISTS (SELECT 1 FROM "Placement" p JOIN "Creneau" cr ON cr.id = p."creneauId" WHERE p."candidatureId" = k.id AND ${placeTenue})
         GROUP BY k."uaiAccueil", k.domaine
       )
-      SELECT uai, domaine, coalesce(o.creneaux, 0) AS creneaux, coalesce(o.places, 0) AS places,
+      SELECT uai, domaine, coalesce(d.libelle, domaine) AS "domaineLibelle", coalesce(o.creneaux, 0) AS creneaux, coalesce(o.places, 0) AS places,
         coalesce(pr.prises, 0) AS "placesPrises", coalesce(a.attente, 0) AS "candidaturesEnAttente"
-      FROM offre o FULL JOIN prises pr USING (uai, domaine) FULL JOIN attente a USING (uai, domaine)
+      FROM offre o FULL JOIN prises pr USING (uai, domaine) FULL JOIN attente a USING (uai, domaine) LEFT JOIN "Domaine" d ON d.code = domaine
       ORDER BY uai, domaine`;
     return { lycees: lignes };
   }

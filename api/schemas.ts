@@ -379,7 +379,7 @@ export const placementGroupeReponseSchema = z.object({
 
 export const statistiquesCreneauxSchema = z.object({
   lycees: z.array(
-    z.object({ uai: z.string(), domaine: z.string(), creneaux: z.number(), places: z.number(), placesPrises: z.number(), candidaturesEnAttente: z.number() }),
+    z.object({ uai: z.string(), domaine: z.string(), domaineLibelle: z.string(), creneaux: z.number(), places: z.number(), placesPrises: z.number(), candidaturesEnAttente: z.number() }),
   ),
 });
 

@@ -255,7 +255,7 @@ describe('statistics', () => {
     const res = await envoyer('get', '/creneaux/statistiques?campagne=creteil-2027', undefined, 'saio');
     expect(res.status).toBe(200);
     const metallerie = (res.body.lycees as { uai: string; domaine: string }[]).find((l) => l.uai === LYCEE && l.domaine === 'metallerie');
-    expect(metallerie).toEqual({ uai: LYCEE, domaine: 'metallerie', creneaux: 40, places: 40, placesPrises: 40, candidaturesEnAttente: 10 });
+    expect(metallerie).toEqual({ uai: LYCEE, domaine: 'metallerie', domaineLibelle: 'Métallerie', creneaux: 40, places: 40, placesPrises: 40, candidaturesEnAttente: 10 });
   });
 });
 

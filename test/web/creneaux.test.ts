@@ -76,3 +76,12 @@ it('places the pupils to plan all at once: three convoked, their convocations se
   expect(lignes.map((c) => c.entretienLieu)).toEqual(['Atelier B12', 'Atelier B12', 'Atelier B12']);
   await espace.stack.smtp.waitFor((m) => /convocation de Léa Martin/.test(m.subject ?? ''), 3);
 }, 60_000);
+
+it("shows the SAIO, on its dashboard, each lycée's créneaux offered and taken and the candidatures waiting", async () => {
+  const saio = await seConnecter(browser, espace, 'chef-0941918z', '/saio/tableau-de-bord?campagne=creteil-2027');
+  page = saio;
+  const table = page.getByRole('table', { name: /Créneaux par lycée et domaine/ });
+  const ligne = table.getByRole('row').filter({ hasText: 'Métallerie' });
+  expect(await ligne.getByRole('cell').allInnerTexts()).toEqual([expect.stringContaining('Gabriel Péri'), 'Métallerie', '4', '4', '3', '0']);
+  await verifierPage('saio-tableau-de-bord-creneaux');
+}, 60_000);
