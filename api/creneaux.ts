@@ -47,8 +47,8 @@ export type CreneauSaisie = Lieu & Horaire & { lieu: string; mode: Mode; capacit
 export type SerieSaisie = Lieu & { du: string; au: string; jours: number[]; debut: string; fin: string; dureeMinutes: number; lieu: string; mode: Mode; capacite: number };
 export type ModificationCreneau = Partial<Horaire & { lieu: string; mode: Mode; capacite: number }>;
 
-export interface CreneauVu {
-  id: number;
+interface LigneCreneau {
+  id: bigint;
   campagneId: string;
   uai: string;
   domaine: string;
@@ -58,10 +58,11 @@ export interface CreneauVu {
   lieu: string;
   mode: Mode;
   capacite: number;
-  placesPrises: number;
-  annule: boolean;
-  candidatures: string[];
+  annuleLe: Date | null;
 }
+
+/** A créneau as its lists show it: the places taken, the candidatures placed. */
+export type CreneauVu = Omit<LigneCreneau, 'id' | 'annuleLe'> & { id: number; placesPrises: number; annule: boolean; candidatures: string[] };
 
 /** Who may publish and place: whoever may plan an interview. */
 const rolesCreneaux = autorisations.entretien.roles;
@@ -79,20 +80,6 @@ const placeTenue = Prisma.sql`((k."entretienStatut" <> 'annule' AND k."entretien
 const VERROU_ELEVE = 1919;
 
 const transaction = { maxWait: 60_000, timeout: 60_000 };
-
-interface LigneCreneau {
-  id: bigint;
-  campagneId: string;
-  uai: string;
-  domaine: string;
-  date: string;
-  heure: string;
-  dureeMinutes: number;
-  lieu: string;
-  mode: Mode;
-  capacite: number;
-  annuleLe: Date | null;
-}
 
 interface Candidature {
   id: string;
