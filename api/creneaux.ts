@@ -13,6 +13,7 @@ import { campagnes } from '../domain/campaigns';
 import { chevauche, CreneauRefuse, creneauxDeSerie, intervalle, verifierHoraire, type Horaire } from '../domain/creneaux';
 import type { Database } from '../platform/database';
 import { libelleEtablissement } from '../presentation/etablissements';
+import { DUREE_ENTRETIEN_MINUTES } from '../presentation/ics';
 import { appelant, exigerRoles, type Appelant } from './auth';
 import type { Candidatures } from './candidatures';
 import { ApiError } from './errors';
@@ -218,8 +219,9 @@ export function createCreneaux(deps: CreneauxDeps) {
 
   /**
    * Reserves a place: the créneau's row is locked (concurrent placements in it wait), its places held are
-   * counted, then the pupil's other interviews are read under a lock of the pupil's own (two lycées placing
-   * them at once wait for each other) and one that overlaps, travel included, refuses the place.
+   * counted, then the pupil's other interviews — in créneaux, or typed by hand (booked as long as their
+   * invitation says) — are read under a lock of the pupil's own (two lycées placing them at once wait for each
+   * other) and one that overlaps, travel included, refuses the place.
    */
   async function reserver(k: Candidature, creneau: LigneCreneau): Promise<Reservation> {
     const marge = campagnes[k.campagneId].delais.margeDeplacementMinutes;
@@ -236,7 +238,12 @@ export function createCreneaux(deps: CreneauxDeps) {
       const autres = await tx.$queryRaw<(Horaire & { uai: string; domaineLibelle: string | null; domaine: string })[]>`
         SELECT cr.date, cr.heure, cr."dureeMinutes", cr.uai, k.domaine, k."domaineLibelle" FROM "Placement" p
         JOIN "Creneau" cr ON cr.id = p."creneauId" JOIN "Candidature" k ON k.id = p."candidatureId"
-        WHERE k.ine = ${k.ine} AND k."campagneId" = ${k.campagneId} AND p."candidatureId" <> ${k.id} AND ${placeTenue}`;
+        WHERE k.ine = ${k.ine} AND k."campagneId" = ${k.campagneId} AND p."candidatureId" <> ${k.id} AND ${placeTenue}
+        UNION ALL
+        SELECT k."entretienDate", k."entretienHeure", ${DUREE_ENTRETIEN_MINUTES}::int, k."uaiAccueil", k.domaine, k."domaineLibelle" FROM "Candidature" k
+        WHERE k.ine = ${k.ine} AND k."campagneId" = ${k.campagneId} AND k.id <> ${k.id} AND k."entretienStatut" = 'planifie'
+          AND NOT EXISTS (SELECT 1 FROM "Placement" p JOIN "Creneau" cr ON cr.id = p."creneauId"
+            WHERE p."candidatureId" = k.id AND cr.date = k."entretienDate" AND cr.heure = k."entretienHeure")`;
       const conflit = autres.find((a) => chevauche(intervalle(a), intervalle(creneau), marge));
       if (conflit) {
         const raison =

@@ -186,6 +186,16 @@ describe('placing', () => {
     expect(await stack.db.prisma.placement.count({ where: { candidatureId: aAutre } })).toBe(0);
 
     expect((await envoyer('post', `/creneaux/${plusTard.body.id}/placements`, { candidatureId: aAutre }, 'accueil_chef', true)).status).toBe(200);
+    // An interview typed by hand counts too: 14:00 on the 15th at the other lycée, 14:45 here is too soon.
+    const autre = eleve();
+    const tape = await inscrire({ ...autreLycee, eleve: autre });
+    const ici2 = await inscrire({ ...electricite, eleve: autre });
+    const planifie = await envoyer('post', `/candidatures/${encodeURIComponent(tape)}/entretien`, { date: '2027-04-15', heure: '14:00', lieu: 'Atelier', mode: 'presentiel' }, 'accueil_chef', true);
+    expect(planifie.status).toBe(200);
+    const proche = await envoyer('post', '/creneaux', creneau({ domaine: 'electricite', date: '2027-04-15', heure: '14:45' }));
+    const refusTape = await envoyer('post', `/creneaux/${proche.body.id}/placements`, { candidatureId: ici2 });
+    expect([refusTape.status, refusTape.body.erreur.code]).toEqual([409, 'chevauchement']);
+    expect(refusTape.body.erreur.message).toContain('15 avril 2027 à 14:00 (30 min)');
     // Another lycée's créneau or candidature is not found.
     expect((await envoyer('post', `/creneaux/${plusTard.body.id}/placements`, { candidatureId: aAutre })).status).toBe(404);
   }, 60_000);
