@@ -77,6 +77,15 @@ it('places the pupils to plan all at once: three convoked, their convocations se
   await espace.stack.smtp.waitFor((m) => /convocation de Léa Martin/.test(m.subject ?? ''), 3);
 }, 60_000);
 
+it('records the choice of giving a freed place at once to the next candidature waiting', async () => {
+  await cocher('placement-automatique');
+  await page.getByRole('button', { name: 'Enregistrer ce choix' }).click();
+  await page.waitForURL(/fait=/);
+  expect(await page.getByRole('heading', { name: 'Les places libérées seront données d’office.' }).count()).toBe(1);
+  expect(await page.isChecked('#placement-automatique')).toBe(true);
+  expect(await espace.stack.db.prisma.reglageCreneaux.findUnique({ where: { uai: LYCEE } })).toMatchObject({ placementAutomatique: true, modifiePar: expect.any(String) });
+});
+
 it("shows the SAIO, on its dashboard, each lycée's créneaux offered and taken and the candidatures waiting", async () => {
   const saio = await seConnecter(browser, espace, 'chef-0941918z', '/saio/tableau-de-bord?campagne=creteil-2027');
   page = saio;

@@ -56,6 +56,7 @@ export function routesCreneauxLycee(router: Router, deps: EspaceDeps): void {
           }),
         ])
       : [[], []];
+    const reglage = await prisma.reglageCreneaux.findUnique({ where: { uai } });
     const libres = creneaux.filter((c) => !c.annule && c.placesPrises < c.capacite);
     const idChamp = refus?.champ ? `serie-${refus.champ.replace(/^body\./, '')}` : undefined;
     const surUnChamp = idChamp && champsSerie.some((c) => `serie-${c.name}` === idChamp) ? idChamp : undefined;
@@ -110,6 +111,13 @@ export function routesCreneauxLycee(router: Router, deps: EspaceDeps): void {
           empty: 'Aucun créneau publié dans ce domaine.',
         },
         aPlanifier: aPlanifier.length,
+        automatique: {
+          id: 'placement-automatique',
+          name: 'placementAutomatique',
+          label: 'Placer d’office la candidature suivante en attente dans une place libérée',
+          hint: 'Sinon, la place libérée vous est signalée dans le récapitulatif quotidien.',
+          checked: reglage?.placementAutomatique ?? false,
+        },
         placement: {
           candidature: {
             id: 'placement-candidature',
@@ -172,6 +180,16 @@ export function routesCreneauxLycee(router: Router, deps: EspaceDeps): void {
       } catch (error) {
         await afficher(p, domaine, f, refusDeFormulaire(error));
       }
+    }),
+  );
+
+  router.post(
+    '/lycee/creneaux/reglage',
+    page(async (p) => {
+      const f = p.req.body as Formulaire;
+      const domaine = champ(f, 'domaine');
+      const { placementAutomatique } = await deps.creneaux.regler(p.qui, { placementAutomatique: champ(f, 'placementAutomatique') === 'oui' });
+      p.res.redirect(303, retour(domaine, placementAutomatique ? 'Les places libérées seront données d’office.' : 'Les places libérées vous seront signalées.'));
     }),
   );
 
