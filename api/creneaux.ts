@@ -94,6 +94,8 @@ interface Candidature {
 
 const horaireLibelle = (h: { date: string; heure: string }) => `le ${libelleDate(h.date)} à ${h.heure}`;
 
+const creneauExistant = () => new ApiError(409, 'creneau_existant', 'un créneau existe déjà à cette heure, en ce lieu, pour ce domaine');
+
 function refuse(error: unknown): never {
   if (error instanceof CreneauRefuse) throw new ApiError(422, 'creneau_refuse', error.message, `body.${error.champ}`);
   throw error;
@@ -171,9 +173,7 @@ export function createCreneaux(deps: CreneauxDeps) {
       const crees = await prisma.creneau.createManyAndReturn({ data: lignes, select: { id: true } });
       return vus(Prisma.sql`cr.id IN (${Prisma.join(crees.map((c) => c.id))})`);
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-        throw new ApiError(409, 'creneau_existant', 'un créneau existe déjà à cette heure, en ce lieu, pour ce domaine');
-      }
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw creneauExistant();
       throw error;
     }
   }
@@ -224,7 +224,6 @@ export function createCreneaux(deps: CreneauxDeps) {
    * other) and one that overlaps, travel included, refuses the place.
    */
   async function reserver(k: Candidature, creneau: LigneCreneau): Promise<Reservation> {
-    const marge = campagnes[k.campagneId].delais.margeDeplacementMinutes;
     return prisma.$transaction(async (tx) => {
       const [verrouille] = await tx.$queryRaw<{ capacite: number; annuleLe: Date | null }[]>`
         SELECT capacite, "annuleLe" FROM "Creneau" WHERE id = ${creneau.id} FOR UPDATE`;
@@ -234,8 +233,24 @@ export function createCreneaux(deps: CreneauxDeps) {
         JOIN "Creneau" cr ON cr.id = p."creneauId" JOIN "Candidature" k ON k.id = p."candidatureId"
         WHERE p."creneauId" = ${creneau.id} AND p."candidatureId" <> ${k.id} AND ${placeTenue}`;
       if (prises >= verrouille.capacite) return { ok: false, raison: 'ce créneau est complet', complet: true };
-      await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(${VERROU_ELEVE}::int, hashtext(${k.ine}))) AS verrou`;
-      const autres = await tx.$queryRaw<(Horaire & { uai: string; domaineLibelle: string | null; domaine: string })[]>`
+      const raison = await conflit(tx, k, creneau);
+      if (raison) return { ok: false, raison, complet: false };
+      const [ancien] = await tx.$queryRaw<{ creneauId: bigint }[]>`SELECT "creneauId" FROM "Placement" WHERE "candidatureId" = ${k.id}`;
+      await tx.$executeRaw`
+        INSERT INTO "Placement" ("candidatureId", "creneauId", "placeLe") VALUES (${k.id}, ${creneau.id}, now() AT TIME ZONE 'UTC')
+        ON CONFLICT ("candidatureId") DO UPDATE SET "creneauId" = EXCLUDED."creneauId", "placeLe" = EXCLUDED."placeLe"`;
+      return { ok: true, ancien: ancien && ancien.creneauId !== creneau.id ? ancien.creneauId : null };
+    }, transaction);
+  }
+
+  /**
+   * Why the pupil may not be at an interview at `horaire`, or null: another of their interviews overlaps it,
+   * travel included. Takes the pupil's lock until the transaction ends.
+   */
+  async function conflit(tx: Prisma.TransactionClient, k: Pick<Candidature, 'id' | 'ine' | 'campagneId'>, horaire: Horaire): Promise<string | null> {
+    const marge = campagnes[k.campagneId].delais.margeDeplacementMinutes;
+    await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(${VERROU_ELEVE}::int, hashtext(${k.ine}))) AS verrou`;
+    const autres = await tx.$queryRaw<(Horaire & { uai: string; domaineLibelle: string | null; domaine: string })[]>`
         SELECT cr.date, cr.heure, cr."dureeMinutes", cr.uai, k.domaine, k."domaineLibelle" FROM "Placement" p
         JOIN "Creneau" cr ON cr.id = p."creneauId" JOIN "Candidature" k ON k.id = p."candidatureId"
         WHERE k.ine = ${k.ine} AND k."campagneId" = ${k.campagneId} AND p."candidatureId" <> ${k.id} AND ${placeTenue}
@@ -244,19 +259,11 @@ export function createCreneaux(deps: CreneauxDeps) {
         WHERE k.ine = ${k.ine} AND k."campagneId" = ${k.campagneId} AND k.id <> ${k.id} AND k."entretienStatut" = 'planifie'
           AND NOT EXISTS (SELECT 1 FROM "Placement" p JOIN "Creneau" cr ON cr.id = p."creneauId"
             WHERE p."candidatureId" = k.id AND cr.date = k."entretienDate" AND cr.heure = k."entretienHeure")`;
-      const conflit = autres.find((a) => chevauche(intervalle(a), intervalle(creneau), marge));
-      if (conflit) {
-        const raison =
-          `l'élève a déjà un entretien ${horaireLibelle(conflit)} (${conflit.dureeMinutes} min) au ${libelleEtablissement(conflit.uai)}, ` +
-          `domaine ${conflit.domaineLibelle ?? conflit.domaine} : il chevauche ce créneau, ${marge} min de trajet comprises`;
-        return { ok: false, raison, complet: false };
-      }
-      const [ancien] = await tx.$queryRaw<{ creneauId: bigint }[]>`SELECT "creneauId" FROM "Placement" WHERE "candidatureId" = ${k.id}`;
-      await tx.$executeRaw`
-        INSERT INTO "Placement" ("candidatureId", "creneauId", "placeLe") VALUES (${k.id}, ${creneau.id}, now() AT TIME ZONE 'UTC')
-        ON CONFLICT ("candidatureId") DO UPDATE SET "creneauId" = EXCLUDED."creneauId", "placeLe" = EXCLUDED."placeLe"`;
-      return { ok: true, ancien: ancien && ancien.creneauId !== creneau.id ? ancien.creneauId : null };
-    }, transaction);
+    const autre = autres.find((a) => chevauche(intervalle(a), intervalle(horaire), marge));
+    return autre
+      ? `l'élève a déjà un entretien ${horaireLibelle(autre)} (${autre.dureeMinutes} min) au ${libelleEtablissement(autre.uai)}, ` +
+          `domaine ${autre.domaineLibelle ?? autre.domaine} : il chevauche ce créneau, ${marge} min de trajet comprises`
+      : null;
   }
 
   /** The convocation for the créneau, by the candidature's workflow; refused, the place is given back. */
@@ -417,15 +424,30 @@ export function createCreneaux(deps: CreneauxDeps) {
         refuse(error);
       }
     }
-    const { candidatures } = await vu(avant.id);
-    if (apres.capacite < candidatures.length) {
-      throw new ApiError(409, 'creneau_complet', `${candidatures.length} élèves y sont placés : la capacité ne peut descendre en dessous`, 'body.capacite');
-    }
-    await prisma.$transaction(async (tx) => {
-      await tx.creneau.update({ where: { id: avant.id }, data: { ...m, ...(horaireChange ? intervalle(apres) : {}) } });
-      // The places stay held while the pupils are convoked at the new time.
-      await tx.placement.updateMany({ where: { creneauId: avant.id, candidatureId: { in: candidatures } }, data: { placeLe: new Date() } });
-    }, transaction);
+    // Under the créneau's lock, as a placement: the places taken cannot change meanwhile.
+    const candidatures = await prisma
+      .$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM "Creneau" WHERE id = ${avant.id} FOR UPDATE`;
+        const placees = await tx.$queryRaw<Pick<Candidature, 'id' | 'ine' | 'campagneId'>[]>`
+          SELECT k.id, k.ine, k."campagneId" FROM "Placement" p
+          JOIN "Creneau" cr ON cr.id = p."creneauId" JOIN "Candidature" k ON k.id = p."candidatureId"
+          WHERE p."creneauId" = ${avant.id} AND ${placeTenue} ORDER BY p."placeLe"`;
+        if (apres.capacite < placees.length) {
+          throw new ApiError(409, 'creneau_complet', `${placees.length} élèves y sont placés : la capacité ne peut descendre en dessous`, 'body.capacite');
+        }
+        for (const k of horaireChange ? placees : []) {
+          const raison = await conflit(tx, k, apres);
+          if (raison) throw new ApiError(409, 'chevauchement', `à ce nouvel horaire, ${raison}`);
+        }
+        await tx.creneau.update({ where: { id: avant.id }, data: { ...m, ...(horaireChange ? intervalle(apres) : {}) } });
+        // The places stay held while the pupils are convoked at the new time.
+        await tx.placement.updateMany({ where: { creneauId: avant.id, candidatureId: { in: placees.map((k) => k.id) } }, data: { placeLe: new Date() } });
+        return placees.map((k) => k.id);
+      }, transaction)
+      .catch((error: unknown) => {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw creneauExistant();
+        throw error;
+      });
     const refus: { candidatureId: string; raison: string }[] = [];
     const convocationChange = horaireChange || m.lieu !== undefined || m.mode !== undefined;
     for (const candidatureId of convocationChange ? candidatures : []) {

@@ -186,6 +186,14 @@ describe('placing', () => {
     expect(await stack.db.prisma.placement.count({ where: { candidatureId: aAutre } })).toBe(0);
 
     expect((await envoyer('post', `/creneaux/${plusTard.body.id}/placements`, { candidatureId: aAutre }, 'accueil_chef', true)).status).toBe(200);
+    // Moving a créneau onto a pupil's other interview is refused too, and changes nothing.
+    const deplace = await envoyer('patch', `/creneaux/${ici.body.id}`, { heure: '15:00' });
+    expect([deplace.status, deplace.body.erreur.code]).toEqual([409, 'chevauchement']);
+    expect(deplace.body.erreur.message).toContain('13 avril 2027 à 15:30');
+    expect(await stack.db.prisma.creneau.findUnique({ where: { id: BigInt(ici.body.id as number) } })).toMatchObject({ heure: '14:00' });
+    // Onto another créneau's time and place: refused as a duplicate.
+    const doublon = await envoyer('patch', `/creneaux/${laBas.body.id}`, { heure: '15:30' }, 'accueil_chef', true);
+    expect([doublon.status, doublon.body.erreur.code]).toEqual([409, 'creneau_existant']);
     // An interview typed by hand counts too: 14:00 on the 15th at the other lycée, 14:45 here is too soon.
     const autre = eleve();
     const tape = await inscrire({ ...autreLycee, eleve: autre });
