@@ -377,8 +377,10 @@ export function createCreneaux(deps: CreneauxDeps) {
     const reglage = await prisma.reglageCreneaux.findUnique({ where: { uai: creneau.uai } });
     if (reglage?.placementAutomatique) {
       const lycee: Appelant = { role: 'accueil_personnel', uai: creneau.uai, nom: `Placement automatique (choisi par ${reglage.modifiePar})` };
+      // Emptied once the place is found taken after all.
+      const offert = [creneau];
       for (const k of attente) {
-        if ('creneauId' in (await placerDansLePremier(lycee, k, [creneau]))) return;
+        if (offert.length === 0 || 'creneauId' in (await placerDansLePremier(lycee, k, offert))) return;
       }
       return;
     }
