@@ -41,6 +41,7 @@ export const libellesRappel: Readonly<Record<string, string>> = {
   escalade_compte_rendu: 'Compte rendu en retard (escalade)',
   affelnet: 'Confirmation AFFELNET à faire',
   affelnet_echu: 'Échéance AFFELNET passée sans confirmation',
+  creneau_libere: 'Place libérée dans un créneau',
 };
 
 /**

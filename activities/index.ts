@@ -6,7 +6,7 @@ import type { Database } from '../platform/database';
 import type { CandidatureState } from '../domain/candidature';
 import type { Courriel, Destinataires, Rappel } from '../domain/procedure';
 import { sendDigests } from './digest';
-import { calendrierEntretien } from '../presentation/ics';
+import { calendrierEntretien, DUREE_ENTRETIEN_MINUTES } from '../presentation/ics';
 import type { Attachment, Mailer } from '../platform/smtp';
 import { createRenderer, type RenderedMail } from '../presentation/mail';
 import { noterEnvoi } from './mail';
@@ -46,9 +46,6 @@ export interface IncidentDemande {
   annulee: boolean;
   survenuLe: string;
 }
-
-/** Interviews are booked for this long in the calendar invitation. */
-const DUREE_ENTRETIEN_MINUTES = 30;
 
 export function createActivities(deps: ActivityDeps) {
   const render = createRenderer();

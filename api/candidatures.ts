@@ -27,6 +27,8 @@ export interface CandidaturesDeps {
   client: Client;
   db: Database;
   taskQueue: string;
+  /** After a désistement: the candidature's place in a créneau is given back (api/creneaux.ts). */
+  liberer?: (candidatureId: string) => Promise<void>;
 }
 
 const introuvable = () => new ApiError(404, 'candidature_introuvable', 'candidature introuvable');
@@ -153,6 +155,7 @@ export function createCandidatures(deps: CandidaturesDeps) {
     if (nouveaux.length > 0) await verifierVoeuxAjoutes(deps.db.prisma, JSON.parse(etat) as CandidatureState, nouveaux);
     const args = { ...saisie, acteur } as Arguments[A];
     await updateCandidature(deps.client, id, (h) => h.executeUpdate(updates[action], { args: [args] }));
+    if (action === 'desistement') await deps.liberer?.(id);
     // Written by the workflow before it answered.
     return etatVisible(id, acteur);
   }

@@ -2,13 +2,25 @@
 // `z.toJSONSchema`: OpenAPI 3.1 schemas are JSON Schema 2020-12). Served at /openapi.json, shown at /docs.
 import { z } from 'zod';
 import { actions } from './actions';
+import { autorisations } from '../domain/autorisations';
 import { ajouteDesVoeux } from './candidatures';
 import { colonnesImport, LIMITE_IMPORT, MAX_LIGNES_IMPORT } from './import';
 import { revocationReponseSchema, revocationSchema } from './jetons';
 import { colonnesAffelnet, colonnesRetards, exportAffelnetQuery, exportRetardsQuery } from './exports';
 import {
   candidatureEtatSchema,
+  creneauReponseSchema,
+  creneauSchema,
+  creneauxQuery,
   erreurSchema,
+  modificationCreneauSchema,
+  placementGroupeReponseSchema,
+  placementGroupeSchema,
+  placementSchema,
+  reglageCreneauxSchema,
+  serieSchema,
+  statistiquesCreneauxQuery,
+  statistiquesCreneauxSchema,
   ficheEleveQuery,
   ficheQuery,
   importQuery,
@@ -101,6 +113,115 @@ const fiche = {
 };
 const ficheNonPrete = erreur("la fiche n'est pas encore prête : compte rendu et avis d'accueil pas encore saisis (`fiche_non_prete`)");
 const formatNonDisponible = erreur('ni HTML ni PDF acceptés par `Accept` (`format_non_disponible`) : utilisez `?format=`');
+
+const rolesCreneaux = roles(autorisations.entretien.roles);
+const creneauParameter = { name: 'id', in: 'path', required: true, description: 'identifiant du créneau', schema: { type: 'string', pattern: '^[1-9]\\d{0,17}$' } };
+const creneauIntrouvable = erreur("créneau inconnu, ou d'un autre lycée (`creneau_introuvable`)");
+const creneauRefuse = erreur(
+  "horaire refusé (`creneau_refuse` : week-end, jour férié, hors des entretiens de la campagne, passé), ou domaine que le lycée n'offre pas (`hors_catalogue`)",
+);
+const unCreneau = (description: string) => ({ description, ...json(ref('Creneau')) });
+const lesCreneaux = (description: string) => ({ description, ...json({ type: 'object', properties: { creneaux: { type: 'array', items: ref('Creneau') } } }) });
+
+function pathsCreneaux(): Record<string, Json> {
+  return {
+    '/creneaux': {
+      get: {
+        summary: "Les créneaux d'un lycée, par ordre chronologique, avec les places prises et les candidatures placées",
+        description: `${rolesCreneaux} Le SAIO nomme le lycée (\`uai\`).`,
+        parameters: queryParameters(creneauxQuery).map((p) => (p.name === 'campagne' ? { ...p, required: true } : p)),
+        responses: { 200: lesCreneaux('les créneaux'), 400: erreursCommunes[400], 401: erreursCommunes[401], 403: erreursCommunes[403] },
+      },
+      post: {
+        summary: "Publier un créneau d'entretien : date, heure, durée, lieu (ou lien), mode, capacité (1 : entretien individuel ; N : séance collective)",
+        description: `${rolesCreneaux} Le lycée publie pour lui-même ; le SAIO nomme le lycée (\`uai\`).`,
+        requestBody: { required: true, ...json(ref('CreneauDemande')) },
+        responses: { 201: unCreneau('créneau publié'), ...erreursCommunes, 409: erreur('un créneau existe déjà à cette heure, en ce lieu (`creneau_existant`)'), 422: creneauRefuse },
+      },
+    },
+    '/creneaux/series': {
+      post: {
+        summary: 'Publier une série de créneaux : chaque jour choisi de la période, des créneaux consécutifs de `debut` à `fin`',
+        description: `${rolesCreneaux} Les week-ends, les jours fériés et les jours hors des entretiens de la campagne sont sautés. Tous ou aucun : un créneau déjà publié refuse la série.`,
+        requestBody: { required: true, ...json(ref('SerieDemande')) },
+        responses: { 201: lesCreneaux('créneaux publiés'), ...erreursCommunes, 409: erreur('un créneau de la série existe déjà (`creneau_existant`)'), 422: creneauRefuse },
+      },
+    },
+    '/creneaux/placements': {
+      post: {
+        summary: "Placer toutes les candidatures « à planifier » d'un domaine, par ordre d'inscription, dans les premiers créneaux libres",
+        description: `${rolesCreneaux} Chaque placement est une convocation (courriel et \`.ics\`). Celles qui restent en attente disent pourquoi (plus de place, chevauchement).`,
+        requestBody: { required: true, ...json(ref('PlacementGroupe')) },
+        responses: { 200: { description: 'placées et en attente', ...json(ref('PlacementGroupeRapport')) }, ...erreursCommunes },
+      },
+    },
+    '/creneaux/reglage': {
+      put: {
+        summary: "Choisir ce que devient une place libérée : donnée d'office à la candidature suivante en attente, ou signalée dans le récapitulatif quotidien",
+        description: rolesCreneaux,
+        requestBody: { required: true, ...json(ref('ReglageCreneaux')) },
+        responses: { 200: { description: 'le réglage', ...json({ type: 'object', properties: { uai: { type: 'string' }, placementAutomatique: { type: 'boolean' } } }) }, ...erreursCommunes },
+      },
+    },
+    '/creneaux/statistiques': {
+      get: {
+        summary: 'Par lycée et domaine : créneaux et places offerts, places prises, candidatures en attente sans créneau',
+        description: roles(['saio']),
+        parameters: queryParameters(statistiquesCreneauxQuery).map((p) => ({ ...p, required: true })),
+        responses: { 200: { description: 'les comptes', ...json(ref('StatistiquesCreneaux')) }, 400: erreursCommunes[400], 401: erreursCommunes[401], 403: erreursCommunes[403] },
+      },
+    },
+    '/creneaux/{id}': {
+      patch: {
+        summary: 'Modifier un créneau : ses élèves sont convoqués de nouveau (courriel, `.ics` de SEQUENCE supérieure)',
+        description: `${rolesCreneaux} La capacité ne descend pas sous les places prises. La réponse nomme les candidatures reconvoquées et celles qui l'ont refusé.`,
+        parameters: [creneauParameter],
+        requestBody: { required: true, ...json(ref('CreneauModification')) },
+        responses: { 200: { description: 'le créneau et les reconvocations' }, ...erreursCommunes, 404: creneauIntrouvable, 409: erreur('créneau annulé, ou capacité sous les places prises'), 422: creneauRefuse },
+      },
+    },
+    '/creneaux/{id}/annulation': {
+      post: {
+        summary: "Annuler un créneau sans élève (placez d'abord ailleurs ceux qui y sont)",
+        description: rolesCreneaux,
+        parameters: [creneauParameter],
+        responses: { 200: unCreneau('créneau annulé'), 401: erreursCommunes[401], 403: erreursCommunes[403], 404: creneauIntrouvable, 409: erreur('des élèves y sont placés (`creneau_occupe`)') },
+      },
+    },
+    '/calendriers/abonnement': {
+      post: {
+        summary: "L'adresse d'abonnement au calendrier des entretiens de l'établissement de l'appelant (`.ics`, jeton secret)",
+        description:
+          `${roles(['origine_personnel', 'origine_chef', 'accueil_personnel', 'accueil_chef'])} Une nouvelle adresse révoque la précédente. ` +
+          "Le calendrier nomme les élèves par leurs initiales.",
+        responses: { 201: { description: "l'adresse", ...json({ type: 'object', properties: { url: { type: 'string' } } }) }, 401: erreursCommunes[401], 403: erreursCommunes[403] },
+      },
+    },
+    '/calendriers/{fichier}': {
+      get: {
+        summary: "Le calendrier des entretiens d'un établissement (iCalendar, METHOD:PUBLISH), à l'adresse secrète de son abonnement",
+        security: [],
+        parameters: [{ name: 'fichier', in: 'path', required: true, description: '`<jeton>.ics`', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}\\.ics$' } }],
+        responses: { 200: { description: 'le calendrier', content: { 'text/calendar': { schema: { type: 'string' } } } }, 404: erreur('adresse inconnue ou révoquée (`calendrier_introuvable`)') },
+      },
+    },
+    '/creneaux/{id}/placements': {
+      post: {
+        summary: 'Placer une candidature dans ce créneau (ou l\'y déplacer) : sa convocation part',
+        description: `${rolesCreneaux} Refusé quand le créneau est complet, ou quand l'élève a un autre entretien qui le chevauche, trajet compris (marge de la campagne).`,
+        parameters: [creneauParameter],
+        requestBody: { required: true, ...json(ref('Placement')) },
+        responses: {
+          200: unCreneau('candidature placée et convoquée'),
+          ...erreursCommunes,
+          404: erreur('créneau ou candidature inconnus, ou d\'un autre lycée'),
+          409: erreur('créneau complet (`creneau_complet`), chevauchement avec un autre entretien de l\'élève, nommé (`chevauchement`), ou candidature à une autre étape'),
+          422: erreur("créneau d'un autre domaine ou d'une autre campagne que la candidature (`creneau_refuse`)"),
+        },
+      },
+    },
+  };
+}
 
 export function buildOpenApi(): Json {
   const paths: Record<string, Json> = {
@@ -296,6 +417,7 @@ export function buildOpenApi(): Json {
         },
       },
     },
+    ...pathsCreneaux(),
     '/openapi.json': { get: { summary: 'Ce document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
     '/docs': { get: { summary: 'Swagger UI de ce document', security: [], responses: { 200: { description: 'page HTML' } } } },
   };
@@ -313,6 +435,15 @@ export function buildOpenApi(): Json {
     ImportRefuse: schema(importRefusSchema, 'output'),
     Revocation: schema(revocationSchema, 'input'),
     RevocationEnregistree: schema(revocationReponseSchema, 'output'),
+    CreneauDemande: schema(creneauSchema, 'input'),
+    SerieDemande: schema(serieSchema, 'input'),
+    CreneauModification: schema(modificationCreneauSchema, 'input'),
+    Creneau: schema(creneauReponseSchema, 'output'),
+    Placement: schema(placementSchema, 'input'),
+    PlacementGroupe: schema(placementGroupeSchema, 'input'),
+    PlacementGroupeRapport: schema(placementGroupeReponseSchema, 'output'),
+    ReglageCreneaux: schema(reglageCreneauxSchema, 'input'),
+    StatistiquesCreneaux: schema(statistiquesCreneauxSchema, 'output'),
   };
   for (const a of actions) {
     const nom = `Action_${a.path.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase())}`;

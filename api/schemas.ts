@@ -308,3 +308,77 @@ export const offresReponseSchema = z.object({ offres: z.array(offreSchema) });
 export const importRefusSchema = erreurSchema.extend({ rapport: importRapportSchema });
 
 export const santeReponseSchema = z.object({ statut: z.enum(['ok', 'indisponible']), composants: z.record(z.string(), z.string()).optional() });
+
+// ---- créneaux (api/creneaux.ts) ----
+
+const dateIso = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ').refine(isIsoDate, 'date attendue au format AAAA-MM-JJ');
+const heure = z.string().regex(/^\d{2}:\d{2}$/, 'heure attendue au format HH:MM').refine(isHeure, 'heure attendue au format HH:MM');
+const dureeMinutes = z.number().int().min(5).max(480);
+/** The room on site, or the link of a remote interview. */
+const lieuCreneau = texte(300);
+const modeCreneau = z.enum(['presentiel', 'distanciel']);
+const capacite = z.number().int().min(1).max(500);
+
+/** Where a créneau is published: the caller's lycée, or the one the SAIO names. */
+const lycee = { campagneId, domaine: codeDomaine, uai: uai.optional() };
+
+export const creneauSchema = z.strictObject({ ...lycee, date: dateIso, heure, dureeMinutes, lieu: lieuCreneau, mode: modeCreneau, capacite });
+
+export const serieSchema = z.strictObject({
+  ...lycee,
+  du: dateIso,
+  au: dateIso,
+  /** Weekdays, 0 = dimanche … 6 = samedi (weekends and public holidays are skipped anyway). */
+  jours: z.array(z.number().int().min(0).max(6)).min(1).max(7),
+  debut: heure,
+  fin: heure,
+  dureeMinutes,
+  lieu: lieuCreneau,
+  mode: modeCreneau,
+  capacite,
+});
+
+/** What changes; the pupils placed are convoked again. */
+export const modificationCreneauSchema = z
+  .strictObject({ date: dateIso, heure, dureeMinutes, lieu: lieuCreneau, mode: modeCreneau, capacite })
+  .partial()
+  .refine((m) => Object.keys(m).length > 0, 'au moins un champ à modifier');
+
+export const placementSchema = z.strictObject({ candidatureId: z.string().regex(/^[\x21-\x7E]{1,200}$/, 'identifiant de candidature invalide') });
+
+export const placementGroupeSchema = z.strictObject(lycee);
+
+export const reglageCreneauxSchema = z.strictObject({ placementAutomatique: z.boolean(), uai: uai.optional() });
+
+export const creneauxQuery = z.strictObject({ campagne: campagneId, domaine: codeDomaine.optional(), uai: uai.optional() });
+
+export const creneauIdParam = z.string().regex(/^[1-9]\d{0,17}$/, 'identifiant de créneau invalide');
+
+export const creneauReponseSchema = z.object({
+  id: z.number(),
+  campagneId: z.string(),
+  uai: z.string(),
+  domaine: z.string(),
+  date: z.string(),
+  heure: z.string(),
+  dureeMinutes: z.number(),
+  lieu: z.string(),
+  mode: modeCreneau,
+  capacite: z.number(),
+  placesPrises: z.number(),
+  annule: z.boolean(),
+  candidatures: z.array(z.string()),
+});
+
+export const placementGroupeReponseSchema = z.object({
+  placees: z.array(z.object({ candidatureId: z.string(), creneauId: z.number() })),
+  enAttente: z.array(z.object({ candidatureId: z.string(), raison: z.string() })),
+});
+
+export const statistiquesCreneauxSchema = z.object({
+  lycees: z.array(
+    z.object({ uai: z.string(), domaine: z.string(), domaineLibelle: z.string(), creneaux: z.number(), places: z.number(), placesPrises: z.number(), candidaturesEnAttente: z.number() }),
+  ),
+});
+
+export const statistiquesCreneauxQuery = z.strictObject({ campagne: campagneId });

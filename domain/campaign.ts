@@ -57,6 +57,8 @@ const delaisSchema = z.strictObject({
   rappelAffelnetJoursAvant: jours,
   /** Paris wall time at which dated reminders fall. */
   heureRappels: z.string().refine(isHeure, 'heure attendue au format HH:MM'),
+  /** Minutes a pupil needs between two interviews (another lycée may be across the département). */
+  margeDeplacementMinutes: z.number().int().min(0),
 });
 
 const matriceSchema = z.strictObject({

@@ -22,6 +22,9 @@ export interface EntretienCalendrier {
   horodatage: Date;
 }
 
+/** Interviews are booked for this long in the calendar invitation (the entretien carries no length). */
+export const DUREE_ENTRETIEN_MINUTES = 30;
+
 const CRLF = '\r\n';
 const LIGNE_MAX_OCTETS = 75;
 
@@ -96,5 +99,33 @@ export function calendrierEntretien(p: EntretienCalendrier): string {
     'END:VEVENT',
     'END:VCALENDAR',
   ];
+  return lignes.map(plierLigne).join(CRLF) + CRLF;
+}
+
+/** One interview of a school's calendar feed. */
+export type EvenementFlux = Pick<EntretienCalendrier, 'uid' | 'sequence' | 'debut' | 'dureeMinutes' | 'lieu' | 'resume' | 'description' | 'horodatage'>;
+
+/**
+ * A school's interviews as a subscribed calendar (PUBLISH, RFC 5546): the same UID and SEQUENCE as the
+ * convocations' invitations, so that a calendar holding both shows each interview once.
+ */
+export function calendrierFlux(nom: string, evenements: EvenementFlux[]): string {
+  const lignes = ['BEGIN:VCALENDAR', 'PRODID:-//Passpro//Entretiens//FR', 'VERSION:2.0', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${echapperTexte(nom)}`];
+  for (const e of evenements) {
+    lignes.push(
+      'BEGIN:VEVENT',
+      `UID:${echapperTexte(e.uid)}`,
+      `SEQUENCE:${e.sequence}`,
+      `DTSTAMP:${dateUtc(e.horodatage)}`,
+      `DTSTART:${dateUtc(e.debut)}`,
+      `DTEND:${dateUtc(new Date(e.debut.getTime() + e.dureeMinutes * 60_000))}`,
+      `SUMMARY:${echapperTexte(e.resume)}`,
+      `LOCATION:${echapperTexte(e.lieu)}`,
+      `DESCRIPTION:${echapperTexte(e.description)}`,
+      'STATUS:CONFIRMED',
+      'END:VEVENT',
+    );
+  }
+  lignes.push('END:VCALENDAR');
   return lignes.map(plierLigne).join(CRLF) + CRLF;
 }

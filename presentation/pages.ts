@@ -60,6 +60,7 @@ export const navigationParRole: Record<Personne['role'], EntreeNavigation[]> = (
   const lycee = [
     { libelle: 'À traiter', href: '/lycee/a-traiter' },
     { libelle: 'Candidatures', href: '/lycee/candidatures' },
+    { libelle: 'Créneaux', href: '/lycee/creneaux' },
   ];
   return {
     origine_chef: college,

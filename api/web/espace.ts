@@ -5,10 +5,12 @@ import type { Role } from '../../domain/candidature';
 import type { Database } from '../../platform/database';
 import type { Appelant } from '../auth';
 import type { Candidatures } from '../candidatures';
+import type { Creneaux } from '../creneaux';
 import { ApiError } from '../errors';
 import type { ImportDeps } from '../import';
 import type { ConnexionWeb } from './connexion';
 import { routesCollege } from './espace/college';
+import { routesCreneauxLycee } from './espace/creneaux';
 import { routesDossier } from './espace/dossier';
 import { routesLycee } from './espace/lycee';
 import { routesSaio } from './espace/saio';
@@ -17,6 +19,7 @@ import { rendrePage, type DonneesPage } from './pages';
 export interface EspaceDeps {
   web: ConnexionWeb;
   candidatures: Candidatures;
+  creneaux: Creneaux;
   db: Database;
   /** The CSV import of `POST /candidatures/import`, which the collège's page calls too. */
   imports: ImportDeps;
@@ -87,6 +90,7 @@ export function routesEspace(app: Express, deps: EspaceDeps): void {
   espace.get('/espace', (req, res) => res.redirect(303, accueilParRole[req.appelant!.role]));
   routesCollege(espace, deps);
   routesLycee(espace, deps);
+  routesCreneauxLycee(espace, deps);
   routesSaio(espace, deps);
   routesDossier(espace, deps);
   app.use(espace);

@@ -19,7 +19,7 @@ describe('vueLayout', () => {
 
   it('gives each role its navigation', () => {
     expect(libelles('origine_chef')).toEqual(['Candidatures', 'Inscrire un élève', 'Importer une liste', 'Fiches']);
-    expect(libelles('accueil_personnel')).toEqual(['À traiter', 'Candidatures']);
+    expect(libelles('accueil_personnel')).toEqual(['À traiter', 'Candidatures', 'Créneaux']);
     expect(libelles('saio')).toEqual(['Tableau de bord', 'Candidatures', 'Exports']);
   });
 

@@ -44,10 +44,10 @@ const lienDossier = (id: string) => `/dossiers/${encodeURIComponent(id)}`;
 const lienAction = (id: string, action: string) => `/college/candidatures/${encodeURIComponent(id)}/${action}`;
 
 /**
- * The campaign a collège works in: of its académie, the latest whose inscriptions have opened (once they
- * close, its inscription refuses with the date, which says more than an empty page).
+ * The campaign a school works in: of its académie, the latest whose inscriptions have opened (once they
+ * close, a collège's inscription refuses with the date, which says more than an empty page).
  */
-function campagneDuCollege(uai: string, now = new Date()): Campagne | undefined {
+export function campagneDeLEtablissement(uai: string, now = new Date()): Campagne | undefined {
   const academie = academieOfUai(uai);
   return Object.values(campagnes)
     .filter((c) => c.academie === academie && ouvertureInscriptions(c).getTime() <= now.getTime())
@@ -190,7 +190,7 @@ export function routesCollege(router: Router, deps: EspaceDeps): void {
 
   // ---- inscription: the domaine first (a GET), then the pupil, the formations and the lycée ----
   async function formulaireInscription({ qui, rendre }: Page, domaine: string | undefined, saisie: Formulaire, refus?: RefusAffiche) {
-    const campagne = campagneDuCollege(qui.uai!);
+    const campagne = campagneDeLEtablissement(qui.uai!);
     const offres = campagne ? await offresOuvertes(prisma, campagne.academie) : [];
     const domaines = [...new Map(offres.map((o) => [o.formation.domaine.code, o.formation.domaine.libelle])).entries()]
       .map(([value, label]) => ({ value, label }))
@@ -286,7 +286,7 @@ export function routesCollege(router: Router, deps: EspaceDeps): void {
     page(async (p) => {
       const f = p.req.body as Formulaire;
       const domaine = champTexte(f, 'domaine');
-      const campagne = campagneDuCollege(p.qui.uai!);
+      const campagne = campagneDeLEtablissement(p.qui.uai!);
       try {
         if (!campagne) throw new ApiError(409, 'inscriptions_closes', "aucune campagne de votre académie n'a ouvert ses inscriptions");
         const offres = await offresOuvertes(prisma, campagne.academie);
@@ -337,7 +337,7 @@ export function routesCollege(router: Router, deps: EspaceDeps): void {
       {
         titre: 'Importer une liste',
         fil: [{ libelle: 'Importer une liste' }],
-        campagne: campagneDuCollege(p.qui.uai!)?.libelle,
+        campagne: campagneDeLEtablissement(p.qui.uai!)?.libelle,
         colonnes: colonnesImport.map((c) => ({ nom: c.nom, description: c.description })),
         entete: colonnesImport.map((c) => c.nom).join(';'),
         ...donnees,
@@ -372,7 +372,7 @@ export function routesCollege(router: Router, deps: EspaceDeps): void {
     lireEnvoi,
     page(async (p) => {
       const octets = p.res.locals.fichier as Buffer | undefined;
-      const campagne = campagneDuCollege(p.qui.uai!);
+      const campagne = campagneDeLEtablissement(p.qui.uai!);
       try {
         if (!octets) throw new ApiError(400, 'fichier_manquant', 'choisissez un fichier CSV à importer', 'body.fichier');
         if (octets.length > parseInt(LIMITE_IMPORT, 10) * 1024) throw new ApiError(413, 'fichier_trop_gros', `fichier trop gros : au plus ${LIMITE_IMPORT.replace('kb', ' ko')}`, 'body.fichier');

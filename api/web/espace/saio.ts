@@ -139,7 +139,7 @@ export function routesSaio(router: Router, deps: EspaceDeps): void {
         rendre('saio-tableau-de-bord', { titre, fil, alertes: [{ type: 'error', title: 'Campagne inconnue', message: refus.message }], campagnes: optionsChoisies(tous('Toutes les campagnes', optionsCampagnes), undefined) }, refus.status);
         return;
       }
-      const stats = await statistiques(prisma, campagne);
+      const [stats, creneaux] = await Promise.all([statistiques(prisma, campagne), campagne ? deps.creneaux.statistiques(campagne) : undefined]);
       rendre('saio-tableau-de-bord', {
         titre,
         fil,
@@ -147,6 +147,19 @@ export function routesSaio(router: Router, deps: EspaceDeps): void {
         libelleCampagne: campagne && campagnes[campagne]?.libelle,
         campagnes: optionsChoisies(tous('Toutes les campagnes', optionsCampagnes), campagne),
         stats: vueTableauDeBord(stats, campagne, deps.temporalUiUrl),
+        creneaux: creneaux && {
+          caption: 'Créneaux par lycée et domaine : offerts, pris, et candidatures à planifier sans créneau',
+          headers: ["Lycée d'accueil", 'Domaine', 'Créneaux', 'Places', 'Places prises', 'En attente sans créneau'],
+          rows: creneaux.lycees.map((l) => [
+            { text: libelleEtablissement(l.uai) },
+            { text: l.domaineLibelle },
+            { text: String(l.creneaux) },
+            { text: String(l.places) },
+            { text: String(l.placesPrises) },
+            { text: String(l.candidaturesEnAttente) },
+          ]),
+          empty: 'Aucun créneau publié, aucune candidature à planifier.',
+        },
       });
     }),
   );
