@@ -17,6 +17,7 @@ import { errorHandler, notFound } from './errors';
 import { routesExports } from './exports';
 import { routesFiches } from './fiches';
 import { routesImport } from './import';
+import { routesJournal } from './journal';
 import type { Inscription } from './inscription';
 import { createLogger, httpLogger, type Logger } from './logging';
 import { buildOpenApi } from './openapi';
@@ -72,7 +73,7 @@ export function buildApp(deps: AppDeps): express.Express {
   if (web) routesEspace(app, { web, candidatures, db: deps.db, imports, temporalUiUrl: deps.temporalUiUrl });
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
   const authentification = authentifier(deps.jwtSecret, revocationsEnBase(deps.db));
-  const authentifiees = ['/candidatures', '/statistiques', '/eleves', '/catalogue', '/exports', '/jetons', '/health/composants'];
+  const authentifiees = ['/candidatures', '/statistiques', '/eleves', '/catalogue', '/exports', '/journal', '/jetons', '/health/composants'];
   app.use(authentifiees, authentification.middleware);
   if (deps.limites) app.use(authentifiees, limiteur(parPersonne(deps.limites.requetesParPersonne)));
   app.use(express.json({ limit: '100kb' }));
@@ -141,7 +142,7 @@ export function buildApp(deps: AppDeps): express.Express {
     '/candidatures/:id',
     handle(async (req, res) => {
       const id = parse(candidatureIdParam, req.params.id, 'params.id');
-      res.type('json').send(await candidatures.etatVisibleJson(id, appelant(req)));
+      res.type('json').send(await candidatures.etatVisibleJson(id, appelant(req), 'candidature'));
     }),
   );
 
@@ -175,6 +176,7 @@ export function buildApp(deps: AppDeps): express.Express {
   );
 
   routesExports(app, { prisma: deps.db.prisma });
+  routesJournal(app, { prisma: deps.db.prisma });
   routesJetons(app, { db: deps.db, authentification });
   app.use(notFound);
   app.use(errorHandler(deps.logError));
