@@ -18,6 +18,7 @@ import { routesExports } from './exports';
 import { routesFiches } from './fiches';
 import { routesImport } from './import';
 import { routesJournal } from './journal';
+import { createPurges, routesPurges } from './purges';
 import type { Inscription } from './inscription';
 import { createLogger, httpLogger, type Logger } from './logging';
 import { buildOpenApi } from './openapi';
@@ -56,6 +57,7 @@ export interface AppDeps {
 
 export function buildApp(deps: AppDeps): express.Express {
   const candidatures = createCandidatures(deps);
+  const purges = createPurges(deps);
   const app = express();
   app.disable('x-powered-by');
   // States change with every action and are read once: no ETag (a hash of every answer) to revalidate them.
@@ -70,10 +72,10 @@ export function buildApp(deps: AppDeps): express.Express {
   const web = deps.connexion ? creerConnexionWeb(deps.db.prisma, deps.connexion, deps.logError) : undefined;
   if (web) app.use(web.routes);
   const imports = { client: deps.client, prisma: deps.db.prisma, inscrire: candidatures.inscrire, logError: deps.logError, importsParHeure: deps.limites?.importsParHeure };
-  if (web) routesEspace(app, { web, candidatures, db: deps.db, imports, temporalUiUrl: deps.temporalUiUrl });
+  if (web) routesEspace(app, { web, candidatures, purges, db: deps.db, imports, temporalUiUrl: deps.temporalUiUrl });
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
   const authentification = authentifier(deps.jwtSecret, revocationsEnBase(deps.db));
-  const authentifiees = ['/candidatures', '/statistiques', '/eleves', '/catalogue', '/exports', '/journal', '/jetons', '/health/composants'];
+  const authentifiees = ['/candidatures', '/statistiques', '/eleves', '/catalogue', '/exports', '/journal', '/purges', '/jetons', '/health/composants'];
   app.use(authentifiees, authentification.middleware);
   if (deps.limites) app.use(authentifiees, limiteur(parPersonne(deps.limites.requetesParPersonne)));
   app.use(express.json({ limit: '100kb' }));
@@ -177,6 +179,7 @@ export function buildApp(deps: AppDeps): express.Express {
 
   routesExports(app, { prisma: deps.db.prisma });
   routesJournal(app, { prisma: deps.db.prisma });
+  routesPurges(app, purges);
   routesJetons(app, { db: deps.db, authentification });
   app.use(notFound);
   app.use(errorHandler(deps.logError));

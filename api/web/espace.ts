@@ -7,16 +7,20 @@ import type { Appelant } from '../auth';
 import type { Candidatures } from '../candidatures';
 import { ApiError } from '../errors';
 import type { ImportDeps } from '../import';
+import type { Purges } from '../purges';
 import type { ConnexionWeb } from './connexion';
 import { routesCollege } from './espace/college';
 import { routesDossier } from './espace/dossier';
 import { routesLycee } from './espace/lycee';
+import { routesPurgesSaio } from './espace/purges';
 import { routesSaio } from './espace/saio';
 import { rendrePage, type DonneesPage } from './pages';
 
 export interface EspaceDeps {
   web: ConnexionWeb;
   candidatures: Candidatures;
+  /** The SAIO's early purge of a campaign (api/purges.ts). */
+  purges: Purges;
   db: Database;
   /** The CSV import of `POST /candidatures/import`, which the collège's page calls too. */
   imports: ImportDeps;
@@ -88,6 +92,7 @@ export function routesEspace(app: Express, deps: EspaceDeps): void {
   routesCollege(espace, deps);
   routesLycee(espace, deps);
   routesSaio(espace, deps);
+  routesPurgesSaio(espace, deps);
   routesDossier(espace, deps);
   app.use(espace);
 }
