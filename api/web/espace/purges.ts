@@ -11,8 +11,8 @@ import { parse } from '../../validation';
 import { page, refusDeFormulaire, type EspaceDeps, type Page } from '../espace';
 import { optionsCampagnes } from './saio';
 
-/** What each count of a purge is, in the order the pages show them. */
-const libellesComptes: [string, string][] = [
+/** What each count of a dry run is, in the order the page shows them. */
+const libellesBilan: [keyof BilanPurge, string][] = [
   ['candidatures', 'Candidatures'],
   ['eleves', 'Élèves'],
   ['voeux', 'Vœux et leurs avis'],
@@ -20,9 +20,6 @@ const libellesComptes: [string, string][] = [
   ['rappels', 'Rappels et escalades'],
   ['courriels', 'Courriels (boîte d’envoi)'],
   ['incidents', 'Incidents'],
-  ['historiquesSupprimes', 'Historiques Temporal supprimés'],
-  ['historiquesDejaEffaces', 'Historiques Temporal déjà effacés par la rétention'],
-  ['lectures', 'Lignes du journal des accès'],
 ];
 
 /** A record's counts as its table's columns: pupils and candidatures apart, the rows that went with them summed. */
@@ -79,9 +76,7 @@ export function routesPurgesSaio(router: Router, deps: EspaceDeps): void {
         bilan: {
           caption: 'Ce que la purge supprimerait (simulation : rien n’est supprimé)',
           headers: ['Données', 'Nombre'],
-          rows: libellesComptes
-            .filter(([cle]) => cle in bilan)
-            .map(([cle, libelle]) => [{ text: libelle }, { text: String(bilan[cle as keyof BilanPurge]) }]),
+          rows: libellesBilan.map(([cle, libelle]) => [{ text: libelle }, { text: String(bilan[cle]) }]),
         },
         possible: !ouverte && bilan.candidatures > 0,
         confirmation: {
