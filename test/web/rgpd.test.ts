@@ -1,8 +1,9 @@
 // The access journal and the SAIO's early purge, real from end to end (dev server, worker, PGlite, the
 // development identity provider, Chromium): every read of a candidature or a fiche, by the API or a page, is a
 // row (who, what, when), an export one row with its filters and count; the SAIO exports the journal, runs a
-// purge's dry run and confirms it: the campaign's rows are gone, and Temporal was asked to delete each closed
-// candidature's workflow (the server deletes asynchronously; the dev server keeps them past the test's end).
+// purge's dry run and confirms it: the campaign's rows are gone, and so are its candidatures' workflows in
+// Temporal (the server deletes them asynchronously: the dev server within a minute).
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Browser, Page } from 'playwright-core';
 import { parisDateOf } from '../../domain/calendar';
 import { PURGE_SCHEDULE_ID, planifierPurges } from '../../worker/planification';
@@ -144,6 +145,14 @@ it('lets the SAIO alone run a purge early, after its dry run, once every candida
   expect(await prisma.candidature.count()).toBe(0);
   expect(await prisma.eleve.count()).toBe(0);
   expect(await prisma.courriel.count({ where: { candidatureId: { not: null } } })).toBe(0);
+  for (const { id } of autres) {
+    const erreur = await eventually(
+      () => espace.stack.env.client.workflow.getHandle(id).describe().then(() => null, (e: unknown) => e),
+      (e) => e instanceof WorkflowNotFoundError,
+      90_000,
+    );
+    expect(erreur).toBeInstanceOf(WorkflowNotFoundError);
+  }
   await saio.goto(`${espace.url}/saio/purges`);
   const ligne = saio.locator('table', { hasText: 'Purges effectuées' }).locator('tbody tr').first();
   const c = records[0].comptes as Record<string, number>;
@@ -156,7 +165,7 @@ it('lets the SAIO alone run a purge early, after its dry run, once every candida
   expect(encore.status).toBe(202);
   await espace.stack.env.client.workflow.getHandle(((await encore.json()) as { workflowId: string }).workflowId).result();
   expect(await prisma.purge.count()).toBe(1);
-}, 120_000);
+}, 240_000);
 
 it('creates the nightly purge Schedule once, visible in Temporal', async () => {
   const { client } = espace.stack.env;
