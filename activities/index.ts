@@ -11,6 +11,7 @@ import type { Attachment, Mailer } from '../platform/smtp';
 import { createRenderer, type RenderedMail } from '../presentation/mail';
 import { noterEnvoi } from './mail';
 import { saveCandidature, saveRappel } from './persistence';
+import { bilanPurge, campagnesEchues, enregistrerPurge, purgerJournal, purgerLot, type PurgeRecord } from './purge';
 import { libelleEtablissement } from '../presentation/etablissements';
 import { libelleEcheance, presenterEntretien, presenterVoeux } from '../presentation/labels';
 
@@ -151,6 +152,27 @@ export function createActivities(deps: ActivityDeps) {
     /** The day's digest: one mail per recipient listing every reminder recorded for it. */
     async sendDigests({ jour, maintenant }: { jour: string; maintenant: string }): Promise<{ digests: number; rappels: number }> {
       return sendDigests(deps, jour, new Date(maintenant));
+    },
+
+    // The purge (activities/purge.ts): its dry run, its batches, its record.
+    async bilanPurge(campagne: string) {
+      return bilanPurge(deps.db.prisma, campagne);
+    },
+
+    async campagnesEchues(maintenant: string): Promise<string[]> {
+      return campagnesEchues(deps.db.prisma, new Date(maintenant));
+    },
+
+    async purgerLot({ campagne, taille }: { campagne: string; taille: number }) {
+      return purgerLot(deps.db.prisma, campagne, taille);
+    },
+
+    async purgerJournal(avant: string): Promise<number> {
+      return purgerJournal(deps.db.prisma, new Date(avant));
+    },
+
+    async enregistrerPurge(purge: PurgeRecord): Promise<void> {
+      await enregistrerPurge(deps.db.prisma, purge);
     },
   };
 }

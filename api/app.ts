@@ -19,6 +19,8 @@ import { errorHandler, notFound } from './errors';
 import { routesExports } from './exports';
 import { routesFiches } from './fiches';
 import { routesImport } from './import';
+import { routesJournal } from './journal';
+import { createPurges, routesPurges } from './purges';
 import type { Inscription } from './inscription';
 import { createLogger, httpLogger, type Logger } from './logging';
 import { buildOpenApi } from './openapi';
@@ -60,6 +62,7 @@ export function buildApp(deps: AppDeps): express.Express {
   const liberer = (id: string) => creneaux.liberer(id).catch(deps.logError);
   const candidatures = createCandidatures({ ...deps, liberer });
   const creneaux = createCreneaux({ db: deps.db, candidatures });
+  const purges = createPurges(deps);
   const app = express();
   app.disable('x-powered-by');
   // States change with every action and are read once: no ETag (a hash of every answer) to revalidate them.
@@ -74,10 +77,10 @@ export function buildApp(deps: AppDeps): express.Express {
   const web = deps.connexion ? creerConnexionWeb(deps.db.prisma, deps.connexion, deps.logError) : undefined;
   if (web) app.use(web.routes);
   const imports = { client: deps.client, prisma: deps.db.prisma, inscrire: candidatures.inscrire, logError: deps.logError, importsParHeure: deps.limites?.importsParHeure };
-  if (web) routesEspace(app, { web, candidatures, creneaux, db: deps.db, imports, temporalUiUrl: deps.temporalUiUrl });
+  if (web) routesEspace(app, { web, candidatures, creneaux, purges, db: deps.db, imports, temporalUiUrl: deps.temporalUiUrl });
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
   const authentification = authentifier(deps.jwtSecret, revocationsEnBase(deps.db));
-  const authentifiees = ['/candidatures', '/creneaux', '/calendriers/abonnement', '/statistiques', '/eleves', '/catalogue', '/exports', '/jetons', '/health/composants'];
+  const authentifiees = ['/candidatures', '/creneaux', '/calendriers/abonnement', '/statistiques', '/eleves', '/catalogue', '/exports', '/journal', '/purges', '/jetons', '/health/composants'];
   app.use(authentifiees, authentification.middleware);
   if (deps.limites) app.use(authentifiees, limiteur(parPersonne(deps.limites.requetesParPersonne)));
   app.use(express.json({ limit: '100kb' }));
@@ -146,7 +149,7 @@ export function buildApp(deps: AppDeps): express.Express {
     '/candidatures/:id',
     handle(async (req, res) => {
       const id = parse(candidatureIdParam, req.params.id, 'params.id');
-      res.type('json').send(await candidatures.etatVisibleJson(id, appelant(req)));
+      res.type('json').send(await candidatures.etatVisibleJson(id, appelant(req), 'candidature'));
     }),
   );
 
@@ -182,6 +185,8 @@ export function buildApp(deps: AppDeps): express.Express {
   );
 
   routesExports(app, { prisma: deps.db.prisma });
+  routesJournal(app, { prisma: deps.db.prisma });
+  routesPurges(app, purges);
   routesJetons(app, { db: deps.db, authentification });
   app.use(notFound);
   app.use(errorHandler(deps.logError));

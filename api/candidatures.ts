@@ -21,6 +21,7 @@ import { peutVoir, type Appelant } from './auth';
 import { verifierInscriptionAuCatalogue, verifierVoeuxAjoutes } from './catalogue';
 import { libelleEtablissement } from '../presentation/etablissements';
 import { ApiError } from './errors';
+import { noterLectures, type NatureLecture } from './journal';
 import { autreCollegeDeLEleve, candidatureExistante, eleveDUnAutreCollege, verifierInscription, type Inscription } from './inscription';
 
 export interface CandidaturesDeps {
@@ -79,8 +80,16 @@ export function createCandidatures(deps: CandidaturesDeps) {
    * one. Read from the query side, where the workflow writes it before answering any action (one indexed row
    * instead of a round trip through Temporal to the worker), and passed on as PostgreSQL gives it: the hottest
    * read of the API neither parses nor serialises it. From the workflow itself until its first write.
+   * `lecture`: what the caller is shown (the JSON state, a page), recorded in the access journal before it is
+   * sent; none when the state only serves an action's checks or a document recorded by its own read.
    */
-  async function etatVisibleJson(id: string, qui: Appelant): Promise<string> {
+  async function etatVisibleJson(id: string, qui: Appelant, lecture?: NatureLecture): Promise<string> {
+    const etat = await etatSiVisible(id, qui);
+    if (lecture) await noterLectures(deps.db.prisma, qui, lecture, [id]);
+    return etat;
+  }
+
+  async function etatSiVisible(id: string, qui: Appelant): Promise<string> {
     if (!parseCandidatureWorkflowId(id)) throw introuvable();
     const [ligne] = await deps.db.preparee<{ etat: string | null; uaiOrigine: string; uaiAccueil: string }>(
       'etat_candidature',
@@ -96,7 +105,7 @@ export function createCandidatures(deps: CandidaturesDeps) {
     return JSON.stringify(state);
   }
 
-  const etatVisible = async (id: string, qui: Appelant) => JSON.parse(await etatVisibleJson(id, qui)) as CandidatureState;
+  const etatVisible = async (id: string, qui: Appelant, lecture?: NatureLecture) => JSON.parse(await etatVisibleJson(id, qui, lecture)) as CandidatureState;
 
   /**
    * One inscription (or recensement): the checks, then the workflow started or joined. For `POST /candidatures`

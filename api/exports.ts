@@ -1,32 +1,18 @@
 // CSV exports for the SAIO, from the query side: the avis final and bonus of every vœu for AFFELNET, and
-// the candidatures that are late or stalled. One implementation for the API (`GET /exports/…`, SAIO only)
-// and the command line (runtime/export.ts).
-//
-// The files are for a spreadsheet or AFFELNET: semicolon-separated as AFFELNET's extractions, UTF-8 with
-// a byte-order mark (without it a French Excel misreads the accents), CRLF line ends, times in Paris.
-import type { Express, Response } from 'express';
+// the candidatures that are late or stalled. One implementation for the API (`GET /exports/…`, SAIO only),
+// the SAIO's page and the command line (runtime/export.ts); the API's and the page's are recorded in the
+// access journal (api/journal.ts).
+import type { Express } from 'express';
 import { z } from 'zod';
-import { parisDateOf, parisTimeOf } from '../domain/calendar';
+import { csv, envoyerCsv, heureParis } from '../presentation/csv';
 import type { PrismaClient } from '../platform/database';
-import { exigerRoles } from './auth';
+import { exigerRoles, type Appelant } from './auth';
+import { noterExport } from './journal';
 import { campagneId } from './schemas';
 import { parse } from './validation';
 
 export const exportAffelnetQuery = z.strictObject({ campagne: campagneId });
 export const exportRetardsQuery = z.strictObject({ campagne: campagneId.optional() });
-
-/** A cell that a spreadsheet would read as a formula gets a leading quote (CSV injection). */
-function cellule(valeur: string | number | null): string {
-  const texte = valeur === null ? '' : String(valeur);
-  const sur = /^[=+\-@\t\r]/.test(texte) ? `'${texte}` : texte;
-  return /[;"\r\n]/.test(sur) ? `"${sur.replace(/"/g, '""')}"` : sur;
-}
-
-function csv(colonnes: readonly string[], lignes: (string | number | null)[][]): string {
-  return `\uFEFF${[colonnes, ...lignes].map((ligne) => ligne.map(cellule).join(';')).join('\r\n')}\r\n`;
-}
-
-const heureParis = (d: Date | null) => (d ? `${parisDateOf(d)} ${parisTimeOf(d)}` : null);
 
 /**
  * One row per vœu of every registered candidature that is not désistée. `Rang du voeu` numbers the pupil's
@@ -52,7 +38,13 @@ export const colonnesAffelnet = [
   'Avec barème ?',
 ] as const;
 
-export async function exportAffelnet(prisma: PrismaClient, campagne: string): Promise<string> {
+/** A file and how many rows it holds (the access journal records the count). */
+export interface Export {
+  contenu: string;
+  lignes: number;
+}
+
+export async function exportAffelnet(prisma: PrismaClient, campagne: string): Promise<Export> {
   const candidatures = await prisma.candidature.findMany({
     where: { campagneId: campagne, inscritLe: { not: null }, etape: { not: 'desistee' } },
     include: { eleve: { select: { nom: true, prenom: true } }, voeux: { orderBy: { rang: 'asc' } } },
@@ -82,7 +74,7 @@ export async function exportAffelnet(prisma: PrismaClient, campagne: string): Pr
       ];
     }),
   );
-  return csv(colonnesAffelnet, lignes);
+  return { contenu: csv(colonnesAffelnet, lignes), lignes: lignes.length };
 }
 
 /** The candidatures with an open lateness (as `PassproEnRetard`), the longest stuck first. */
@@ -101,13 +93,13 @@ export const colonnesRetards = [
   'Échéance (heure de Paris)',
 ] as const;
 
-export async function exportRetards(prisma: PrismaClient, campagne?: string): Promise<string> {
+export async function exportRetards(prisma: PrismaClient, campagne?: string): Promise<Export> {
   const candidatures = await prisma.candidature.findMany({
     where: { enRetard: true, ...(campagne ? { campagneId: campagne } : {}) },
     include: { eleve: { select: { nom: true, prenom: true } } },
     orderBy: [{ etapeDepuis: 'asc' }, { id: 'asc' }],
   });
-  return csv(
+  const contenu = csv(
     colonnesRetards,
     candidatures.map((c) => [
       c.id,
@@ -124,20 +116,32 @@ export async function exportRetards(prisma: PrismaClient, campagne?: string): Pr
       heureParis(c.echeance),
     ]),
   );
+  return { contenu, lignes: candidatures.length };
 }
+
+/** The files as the SAIO downloads them (API and page): each download recorded with its filters and count. */
+export const telechargements = {
+  async affelnet(prisma: PrismaClient, acteur: Appelant, q: z.infer<typeof exportAffelnetQuery>): Promise<{ nom: string; contenu: string }> {
+    const { contenu, lignes } = await exportAffelnet(prisma, q.campagne);
+    await noterExport(prisma, acteur, 'export_affelnet', q, lignes);
+    return { nom: `affelnet-${q.campagne}.csv`, contenu };
+  },
+  async retards(prisma: PrismaClient, acteur: Appelant, q: z.infer<typeof exportRetardsQuery>): Promise<{ nom: string; contenu: string }> {
+    const { contenu, lignes } = await exportRetards(prisma, q.campagne);
+    await noterExport(prisma, acteur, 'export_retards', q, lignes);
+    return { nom: `retards${q.campagne ? `-${q.campagne}` : ''}.csv`, contenu };
+  },
+};
 
 /** `GET /exports/affelnet.csv?campagne=` and `GET /exports/retards.csv[?campagne=]`, for the SAIO (authenticated by the app). */
 export function routesExports(app: Express, deps: { prisma: PrismaClient }): void {
   const saio = exigerRoles(['saio']);
-  const envoyer = (res: Response, nom: string, contenu: string) => {
-    res.type('text/csv; charset=utf-8').attachment(nom).send(contenu);
-  };
   app.get('/exports/affelnet.csv', saio, async (req, res) => {
-    const { campagne } = parse(exportAffelnetQuery, req.query, 'query');
-    envoyer(res, `affelnet-${campagne}.csv`, await exportAffelnet(deps.prisma, campagne));
+    const { nom, contenu } = await telechargements.affelnet(deps.prisma, req.appelant!, parse(exportAffelnetQuery, req.query, 'query'));
+    envoyerCsv(res, nom, contenu);
   });
   app.get('/exports/retards.csv', saio, async (req, res) => {
-    const { campagne } = parse(exportRetardsQuery, req.query, 'query');
-    envoyer(res, `retards${campagne ? `-${campagne}` : ''}.csv`, await exportRetards(deps.prisma, campagne));
+    const { nom, contenu } = await telechargements.retards(deps.prisma, req.appelant!, parse(exportRetardsQuery, req.query, 'query'));
+    envoyerCsv(res, nom, contenu);
   });
 }

@@ -1,12 +1,14 @@
 // The fiche récapitulative (DOMAIN.md step 9) for staff, as HTML or PDF, by the renderers of
 // presentation/fiche.ts: per candidature, and per pupil across his domaines of one campaign. Scoped as every
-// read: another school's candidature or pupil is as unknown as a missing one (404).
+// read: another school's candidature or pupil is as unknown as a missing one (404). Every fiche sent, by the
+// API or a page, is recorded in the access journal, one row per candidature it shows (`documentFiches`).
 import type { Express, Request, Response } from 'express';
-import { ficheHtml, fichePdf } from '../presentation/fiche';
+import { ficheHtml, fichesPdf } from '../presentation/fiche';
 import type { PrismaClient } from '../platform/database';
 import type { CandidatureState } from '../domain/candidature';
 import { appelant, filtrePerimetre, type Appelant } from './auth';
 import { ApiError } from './errors';
+import { noterLectures } from './journal';
 import { candidatureIdParam, ficheEleveQuery, ficheQuery, ine } from './schemas';
 import { parse } from './validation';
 
@@ -16,7 +18,7 @@ export interface FichesDeps {
   etatVisible: (id: string, qui: Appelant) => Promise<CandidatureState>;
 }
 
-type Format = 'html' | 'pdf';
+export type FormatFiche = 'html' | 'pdf';
 
 const nonPrete = () =>
   new ApiError(
@@ -27,7 +29,7 @@ const nonPrete = () =>
 const eleveIntrouvable = () => new ApiError(404, 'eleve_introuvable', 'élève introuvable');
 
 /** `?format=` first; else what the caller accepts, HTML when anything goes. */
-function choisirFormat(req: Request, demande: Format | undefined): Format {
+function choisirFormat(req: Request, demande: FormatFiche | undefined): FormatFiche {
   if (demande) return demande;
   switch (req.accepts(['text/html', 'application/pdf'])) {
     case 'text/html':
@@ -39,15 +41,21 @@ function choisirFormat(req: Request, demande: Format | undefined): Format {
   }
 }
 
-async function envoyer(res: Response, format: Format, etats: CandidatureState[], nomFichier: string): Promise<void> {
-  // Personal data: no cache along the way keeps it.
-  res.set('Cache-Control', 'no-store').vary('Accept');
-  if (format === 'pdf') {
-    const pdf = await fichePdf(etats);
-    res.type('application/pdf').set('Content-Disposition', `inline; filename="${nomFichier}.pdf"`).send(pdf);
-  } else {
-    res.type('html').send(ficheHtml(etats));
-  }
+/**
+ * The document of one or more pupils' fiches (one pupil's candidatures each: the PDF of all a collège's fiches
+ * holds many, the HTML one), recorded in the access journal before it is sent: one row per candidature shown.
+ */
+export async function documentFiches(prisma: PrismaClient, qui: Appelant, format: FormatFiche, parEleve: CandidatureState[][]): Promise<{ type: string; corps: string | Buffer }> {
+  const corps = format === 'pdf' ? await fichesPdf(parEleve) : ficheHtml(parEleve[0]);
+  await noterLectures(prisma, qui, format === 'pdf' ? 'fiche_pdf' : 'fiche_html', parEleve.flat().map((e) => e.id));
+  return { type: format === 'pdf' ? 'application/pdf' : 'html', corps };
+}
+
+/** Sends a document of fiches (`nomFichier`: the PDF's name), which no cache along the way keeps: personal data. */
+export function envoyerFiches(res: Response, { type, corps }: { type: string; corps: string | Buffer }, nomFichier: string): void {
+  res.set('Cache-Control', 'no-store').type(type);
+  if (type === 'application/pdf') res.set('Content-Disposition', `inline; filename="${nomFichier}.pdf"`);
+  res.send(corps);
 }
 
 export function routesFiches(app: Express, deps: FichesDeps): void {
@@ -55,9 +63,11 @@ export function routesFiches(app: Express, deps: FichesDeps): void {
     const id = parse(candidatureIdParam, req.params.id, 'params.id');
     const { format } = parse(ficheQuery, req.query, 'query');
     const choix = choisirFormat(req, format);
-    const etat = await deps.etatVisible(id, appelant(req));
+    const qui = appelant(req);
+    const etat = await deps.etatVisible(id, qui);
     if (etat.ficheRecapitulativeLe === null) throw nonPrete();
-    await envoyer(res, choix, [etat], `fiche-${etat.eleve.ine}-${etat.domaine.code}`);
+    res.vary('Accept');
+    envoyerFiches(res, await documentFiches(deps.prisma, qui, choix, [[etat]]), `fiche-${etat.eleve.ine}-${etat.domaine.code}`);
   });
 
   app.get('/eleves/:ine/fiche', async (req, res) => {
@@ -77,6 +87,7 @@ export function routesFiches(app: Express, deps: FichesDeps): void {
     // Interest only (recensement) is no application: it has no place on the fiche.
     const inscrites = etats.filter((e) => e.etape !== 'recensement');
     if (!inscrites.some((e) => e.ficheRecapitulativeLe !== null)) throw nonPrete();
-    await envoyer(res, choix, inscrites, `fiche-${ineEleve}-${campagne}`);
+    res.vary('Accept');
+    envoyerFiches(res, await documentFiches(deps.prisma, qui, choix, [inscrites]), `fiche-${ineEleve}-${campagne}`);
   });
 }

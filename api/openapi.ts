@@ -7,6 +7,8 @@ import { ajouteDesVoeux } from './candidatures';
 import { colonnesImport, LIMITE_IMPORT, MAX_LIGNES_IMPORT } from './import';
 import { revocationReponseSchema, revocationSchema } from './jetons';
 import { colonnesAffelnet, colonnesRetards, exportAffelnetQuery, exportRetardsQuery } from './exports';
+import { colonnesJournal, journalQuery } from './journal';
+import { purgeCorps } from './purges';
 import {
   candidatureEtatSchema,
   creneauReponseSchema,
@@ -366,6 +368,46 @@ export function buildOpenApi(): Json {
         },
       },
     },
+    '/journal/acces.csv': {
+      get: {
+        summary: "Journal des accès : chaque lecture d'une candidature, d'une fiche ou d'un export — qui, quoi, quand (CSV, séparateur « ; »)",
+        description: `${roles(['saio'])} Période en jours de Paris, bornes incluses (\`du\`, \`au\` : AAAA-MM-JJ) ; \`candidature\` : les seules lectures de celle-ci. Colonnes : ${colonnesJournal.join(' ; ')}. Cet export est lui-même journalisé.`,
+        parameters: queryParameters(journalQuery),
+        responses: {
+          200: { description: 'le fichier CSV (UTF-8)', content: { 'text/csv': { schema: { type: 'string' } } } },
+          400: erreursCommunes[400],
+          401: erreursCommunes[401],
+          403: erreursCommunes[403],
+        },
+      },
+    },
+    '/purges': {
+      get: {
+        summary: 'Les purges RGPD effectuées (quoi, combien, quand, par qui), la plus récente en premier',
+        description: roles(['saio']),
+        responses: { 200: { description: 'les purges', ...json({ type: 'object', properties: { purges: { type: 'array', items: { type: 'object' } } } }) }, 401: erreursCommunes[401], 403: erreursCommunes[403] },
+      },
+      post: {
+        summary: "Purger une campagne par anticipation : le workflow de purge est lancé (202) ; son enregistrement suit quand il se termine",
+        description: `${roles(['saio'])} Refusée (409 \`purge_refusee\`) tant qu'une candidature de la campagne n'est pas clôturée ou désistée : rien n'est supprimé.`,
+        requestBody: { required: true, ...json(ref('Purge')) },
+        responses: {
+          202: { description: 'la purge est lancée : son workflow et la simulation qui la précède', ...json({ type: 'object' }) },
+          400: erreursCommunes[400],
+          401: erreursCommunes[401],
+          403: erreursCommunes[403],
+          409: erreur('des candidatures de la campagne sont encore en cours (`purge_refusee`)'),
+        },
+      },
+    },
+    '/purges/simulation': {
+      post: {
+        summary: "Simulation d'une purge : ce qu'elle supprimerait (comptes), sans rien supprimer",
+        description: roles(['saio']),
+        requestBody: { required: true, ...json(ref('Purge')) },
+        responses: { 200: { description: 'les comptes', ...json({ type: 'object' }) }, 400: erreursCommunes[400], 401: erreursCommunes[401], 403: erreursCommunes[403] },
+      },
+    },
     '/statistiques': {
       get: {
         summary: 'Comptes par étape, par lycée, par collège, et les candidatures en retard (où et depuis quand)',
@@ -444,6 +486,7 @@ export function buildOpenApi(): Json {
     PlacementGroupeRapport: schema(placementGroupeReponseSchema, 'output'),
     ReglageCreneaux: schema(reglageCreneauxSchema, 'input'),
     StatistiquesCreneaux: schema(statistiquesCreneauxSchema, 'output'),
+    Purge: schema(purgeCorps, 'input'),
   };
   for (const a of actions) {
     const nom = `Action_${a.path.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase())}`;

@@ -44,6 +44,12 @@ const ORDRE_CALENDRIER: readonly [keyof Calendrier, keyof Calendrier][] = [
   ['finAffelnet', 'cloture'],
 ];
 
+/**
+ * How long the campaign's personal data is kept after its closure: until the end of the `moisApresCloture`-th
+ * month after the closure's month (then the purge deletes it, workflows/purge.ts).
+ */
+const conservationSchema = z.strictObject({ moisApresCloture: z.number().int().min(1).max(120) });
+
 const delaisSchema = z.strictObject({
   /** Days after the interview to enter compte rendu and avis d'accueil (deadline: end of that Paris day). */
   compteRenduJours: z.number().int().min(1),
@@ -86,6 +92,7 @@ const campagneObjetSchema = z.strictObject({
   academie: z.enum(['creteil', 'paris', 'versailles']),
   libelle: z.string().min(1),
   calendrier: calendrierSchema,
+  conservation: conservationSchema,
   delais: delaisSchema,
   avisOrigine: z.array(codeAvis(avisOrigineCodes)).min(1),
   avisAccueil: z.array(codeAvis(avisAccueilCodes)).min(1),

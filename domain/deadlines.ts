@@ -64,3 +64,26 @@ export function echeanceAffelnet(c: Campagne): Date {
 export function cloture(c: Campagne): Date {
   return endOfParisDay(c.calendrier.cloture);
 }
+
+/**
+ * The campaign's personal data is kept until this instant (campaign data `conservation`): the end of the last
+ * day of the `moisApresCloture`-th month after the closure's month, Paris time.
+ */
+export function finConservation(c: Campagne): Date {
+  const [annee, mois] = c.calendrier.cloture.split('-').map(Number);
+  const rang = annee * 12 + (mois - 1) + c.conservation.moisApresCloture;
+  // The month after the last kept one, its first day: the day before is the last kept.
+  const suivant = rang + 1;
+  const premier = `${Math.floor(suivant / 12)}-${String((suivant % 12) + 1).padStart(2, '0')}-01` as IsoDate;
+  return endOfParisDay(addDays(premier, -1));
+}
+
+/** How long the access journal keeps its rows (CNIL: six months to a year for access logs). */
+export const CONSERVATION_JOURNAL_MOIS = 12;
+
+/** The access journal's rows older than this instant are past their retention at `maintenant`. */
+export function limiteJournal(maintenant: Date): Date {
+  const limite = new Date(maintenant.getTime());
+  limite.setUTCMonth(limite.getUTCMonth() - CONSERVATION_JOURNAL_MOIS);
+  return limite;
+}

@@ -71,6 +71,7 @@ export const navigationParRole: Record<Personne['role'], EntreeNavigation[]> = (
       { libelle: 'Tableau de bord', href: '/saio/tableau-de-bord' },
       { libelle: 'Candidatures', href: '/saio/candidatures' },
       { libelle: 'Exports', href: '/saio/exports' },
+      { libelle: 'Purges RGPD', href: '/saio/purges' },
     ],
   };
 })();

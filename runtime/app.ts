@@ -12,6 +12,7 @@ import { optionsConnexionTemporal } from '../platform/connexion-temporal';
 import { openMigratedDatabase, type Database } from '../platform/database';
 import { descriptionErreur } from '../platform/masquage';
 import { createWorker } from '../worker';
+import { planifierPurges } from '../worker/planification';
 import { seedSiVide } from './seed';
 import { DIGEST_WORKFLOW_ID, digestQuotidienWorkflow } from '../workflows/digest';
 
@@ -81,6 +82,7 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
       args: [{ heure: config.DIGEST_HEURE }],
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
+    await planifierPurges(client, config.TEMPORAL_TASK_QUEUE);
   }
 
   let server: Server | undefined;

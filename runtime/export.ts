@@ -4,7 +4,7 @@
 // stop `npm start` first, or ask the running API (`GET /exports/…`).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { exportAffelnet, exportAffelnetQuery, exportRetards, exportRetardsQuery } from '../api/exports';
+import { exportAffelnet, exportAffelnetQuery, exportRetards, exportRetardsQuery, type Export } from '../api/exports';
 import { parse } from '../api/validation';
 import { openMigratedDatabase, type PrismaClient } from '../platform/database';
 import { configOrExit } from './process';
@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<void> {
   if ((quoi !== 'affelnet' && quoi !== 'retards') || reste.length > 0) throw new Error(usage);
   // The API's own query schemas: the same checks and messages (an unknown campagne is named).
   const query = { ...(values.campagne === undefined ? {} : { campagne: values.campagne }) };
-  let produire: (prisma: PrismaClient) => Promise<string>;
+  let produire: (prisma: PrismaClient) => Promise<Export>;
   if (quoi === 'affelnet') {
     const { campagne } = parse(exportAffelnetQuery, query, 'option');
     produire = (prisma) => exportAffelnet(prisma, campagne);
@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<void> {
   const config = configOrExit();
   const db = await openMigratedDatabase(config.DATABASE_URL);
   try {
-    const contenu = await produire(db.prisma);
+    const { contenu } = await produire(db.prisma);
     if (values.sortie) {
       writeFileSync(values.sortie, contenu);
       console.error(`écrit ${values.sortie}`);

@@ -8,11 +8,13 @@ import type { Candidatures } from '../candidatures';
 import type { Creneaux } from '../creneaux';
 import { ApiError } from '../errors';
 import type { ImportDeps } from '../import';
+import type { Purges } from '../purges';
 import type { ConnexionWeb } from './connexion';
 import { routesCollege } from './espace/college';
 import { routesCreneauxLycee } from './espace/creneaux';
 import { routesDossier } from './espace/dossier';
 import { routesLycee } from './espace/lycee';
+import { routesPurgesSaio } from './espace/purges';
 import { routesSaio } from './espace/saio';
 import { rendrePage, type DonneesPage } from './pages';
 
@@ -20,6 +22,8 @@ export interface EspaceDeps {
   web: ConnexionWeb;
   candidatures: Candidatures;
   creneaux: Creneaux;
+  /** The SAIO's early purge of a campaign (api/purges.ts). */
+  purges: Purges;
   db: Database;
   /** The CSV import of `POST /candidatures/import`, which the collège's page calls too. */
   imports: ImportDeps;
@@ -92,6 +96,7 @@ export function routesEspace(app: Express, deps: EspaceDeps): void {
   routesLycee(espace, deps);
   routesCreneauxLycee(espace, deps);
   routesSaio(espace, deps);
+  routesPurgesSaio(espace, deps);
   routesDossier(espace, deps);
   app.use(espace);
 }

@@ -318,7 +318,7 @@ async function demo(running: Running, config: Config, { eleves, graine, quitter 
     prisma.rappel.groupBy({ by: ['type'], where: { candidatureId: { startsWith: prefixe } }, _count: { _all: true }, orderBy: { type: 'asc' } }),
     exportAffelnet(prisma, id),
   ]);
-  const lignesAffelnet = affelnet.trim().split('\r\n').slice(1);
+  const lignesAffelnet = affelnet.contenu.trim().split('\r\n').slice(1);
   console.log(`\nCourriels envoyés : ${courriels.map((g) => `${g.gabarit} ${g._count._all}`).join(', ') || 'aucun'}`);
   // Under the labels the digest uses (a type's qualifier, as `avis_origine_veille/<date>`, falls under its label).
   const parType = new Map<string, number>();

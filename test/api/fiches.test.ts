@@ -3,8 +3,7 @@
 // read (another school's: 404); 409 until the lycée's compte rendu is in.
 import pdfParse from 'pdf-parse';
 import request from 'supertest';
-import { parisDateOf, parisTimeOf } from '../../domain/calendar';
-import { bearer, corpsInscription, eventually, startStack, type Stack } from './harness';
+import { bearer, corpsInscription, eventually, rendreFichePrete, startStack, type Stack } from './harness';
 
 let stack: Stack;
 const chemin = (id: string, suite = '') => `/candidatures/${encodeURIComponent(id)}${suite}`;
@@ -21,34 +20,6 @@ async function inscrire(overrides: Record<string, unknown> = {}): Promise<{ id: 
   return { id: res.body.id as string, ine: res.body.eleve.ine as string };
 }
 
-async function action(id: string, nom: string, role: Parameters<typeof bearer>[0], corps: object): Promise<void> {
-  const res = await request(stack.app).post(chemin(id, `/${nom}`)).set('authorization', await bearer(role)).send(corps);
-  expect([nom, res.status, res.body.erreur]).toEqual([nom, 200, undefined]);
-}
-
-/** Avis d'origine, an interview today, held, then the compte rendu: the fiche is ready (on the real clock). */
-async function rendreFichePrete(id: string): Promise<void> {
-  await action(id, 'avis-origine', 'origine_chef', {
-    avis: [
-      { codeFormation: '24025401', avis: 'favorable', commentaire: 'Élève motivée, stage réussi.' },
-      { codeFormation: '50025415', avis: 'assez_favorable', commentaire: 'Projet à préciser.' },
-    ],
-  });
-  // At the next minute, any day of the week (dérogation): it may be recorded from its time on.
-  const instant = new Date(Math.ceil((Date.now() + 2_000) / 60_000) * 60_000);
-  const date = parisDateOf(instant);
-  await action(id, 'entretien', 'accueil_chef', { date, heure: parisTimeOf(instant), lieu: 'Atelier B12', mode: 'presentiel', derogation: true, motifDerogation: 'Entretien ce jour-là pour le test' });
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, instant.getTime() - Date.now())));
-  await action(id, 'constat-entretien', 'accueil_chef', { present: true });
-  await action(id, 'compte-rendu', 'accueil_chef', {
-    texte: COMPTE_RENDU,
-    avis: [
-      { codeFormation: '24025401', avis: 'favorable' },
-      { codeFormation: '50025415', avis: 'reserve' },
-    ],
-  });
-}
-
 beforeAll(async () => {
   stack = await startStack('fiches');
   const metallerie = await inscrire();
@@ -59,7 +30,7 @@ beforeAll(async () => {
     await inscrire({ eleve: { ...corps.eleve, ine }, domaine: { code: 'electricite', libelle: 'Électricité' }, voeux: [{ codeFormation: '40025510', libelle: 'CAP électricien' }] })
   ).id;
   ({ id: ids.seule, ine: ineSeule } = await inscrire());
-  await rendreFichePrete(ids.metallerie);
+  await rendreFichePrete(stack.app, ids.metallerie, COMPTE_RENDU);
   // The pupil's fiche finds his candidatures in the database, which follows the workflows within moments.
   await eventually(
     () => stack.db.prisma.candidature.count({ where: { ine: { in: [ine, ineSeule] } } }),

@@ -2,6 +2,8 @@
 // server costs seconds to start), the app built as runtime/app.ts builds it, and tokens for every role.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
+import request from 'supertest';
+import { parisDateOf, parisTimeOf } from '../../domain/calendar';
 import { createWorker } from '../../worker';
 import { createSmtpMailer, type Mailer } from '../../platform/smtp';
 import { buildApp } from '../../api/app';
@@ -95,4 +97,33 @@ export async function eventually<T>(read: () => Promise<T>, ready: (value: T) =>
     value = await read();
   }
   return value;
+}
+
+/** A staff action through the API, which must be taken (200). */
+export async function agir(app: Express, id: string, nom: string, role: RolePersonne, corps: object): Promise<void> {
+  const res = await request(app).post(`/candidatures/${encodeURIComponent(id)}/${nom}`).set('authorization', await bearer(role)).send(corps);
+  expect([nom, res.status, res.body.erreur]).toEqual([nom, 200, undefined]);
+}
+
+/** Avis d'origine, an interview today, held, then the compte rendu: the fiche is ready (on the real clock). */
+export async function rendreFichePrete(app: Express, id: string, compteRendu = 'Élève curieuse. Conseil : un mini-stage.'): Promise<void> {
+  await agir(app, id, 'avis-origine', 'origine_chef', {
+    avis: [
+      { codeFormation: '24025401', avis: 'favorable', commentaire: 'Élève motivée, stage réussi.' },
+      { codeFormation: '50025415', avis: 'assez_favorable', commentaire: 'Projet à préciser.' },
+    ],
+  });
+  // At the next minute, any day of the week (dérogation): it may be recorded from its time on.
+  const instant = new Date(Math.ceil((Date.now() + 2_000) / 60_000) * 60_000);
+  const date = parisDateOf(instant);
+  await agir(app, id, 'entretien', 'accueil_chef', { date, heure: parisTimeOf(instant), lieu: 'Atelier B12', mode: 'presentiel', derogation: true, motifDerogation: 'Entretien ce jour-là pour le test' });
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, instant.getTime() - Date.now())));
+  await agir(app, id, 'constat-entretien', 'accueil_chef', { present: true });
+  await agir(app, id, 'compte-rendu', 'accueil_chef', {
+    texte: compteRendu,
+    avis: [
+      { codeFormation: '24025401', avis: 'favorable' },
+      { codeFormation: '50025415', avis: 'reserve' },
+    ],
+  });
 }

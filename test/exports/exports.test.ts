@@ -121,7 +121,7 @@ afterAll(async () => {
 
 describe('AFFELNET export', () => {
   it('has the documented columns, semicolon-separated, with a byte-order mark and CRLF line ends', async () => {
-    const csv = await exportAffelnet(stack.db.prisma, 'creteil-2018');
+    const csv = (await exportAffelnet(stack.db.prisma, 'creteil-2018')).contenu;
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(csv.split('\r\n')[0]).toBe(`\uFEFF${colonnesAffelnet.join(';')}`);
     expect(colonnesAffelnet).toEqual(
@@ -130,7 +130,7 @@ describe('AFFELNET export', () => {
   });
 
   it('gives one row per vœu of the registered, not withdrawn candidatures of the campaign, ranked per pupil', async () => {
-    const lignes = lire(await exportAffelnet(stack.db.prisma, 'creteil-2018'));
+    const lignes = lire((await exportAffelnet(stack.db.prisma, 'creteil-2018')).contenu);
     expect(lignes.map((l) => [l.INE, l['Rang du voeu'], l['Code MEF'], l['Code UAI étab. origine'], l['Code UAI étab. Accueil']])).toEqual([
       ['300000001AB', '1', msm.code, COLLEGE, LYCEE],
       ['300000001AB', '2', serrurier.code, COLLEGE, LYCEE],
@@ -142,7 +142,7 @@ describe('AFFELNET export', () => {
   });
 
   it("grants Créteil 2018's points by avis final, only when confirmed before the deadline; none while undecided", async () => {
-    const lignes = lire(await exportAffelnet(stack.db.prisma, 'creteil-2018'));
+    const lignes = lire((await exportAffelnet(stack.db.prisma, 'creteil-2018')).contenu);
     expect(lignes.map((l) => [l.INE, l['Code MEF'], l["Avis d'origine"], l["Avis d'accueil"], l['Avis final'], l.Bonus, l['Avec barème ?']])).toEqual([
       ['300000001AB', msm.code, 'favorable', 'favorable', 'tres_favorable', '3000', 'O'],
       ['300000001AB', serrurier.code, 'assez_favorable', 'favorable', 'favorable', '2000', 'O'],
@@ -154,9 +154,9 @@ describe('AFFELNET export', () => {
   });
 
   it('grants nothing in Créteil 2021, and 2500 points for a favourable avis final in Paris 2023', async () => {
-    const creteil = lire(await exportAffelnet(stack.db.prisma, 'creteil-2021'));
+    const creteil = lire((await exportAffelnet(stack.db.prisma, 'creteil-2021')).contenu);
     expect(creteil.map((l) => [l['Avis final'], l.Bonus, l['Avec barème ?']])).toEqual([['tres_favorable', '0', 'N']]);
-    const paris = lire(await exportAffelnet(stack.db.prisma, 'paris-2023'));
+    const paris = lire((await exportAffelnet(stack.db.prisma, 'paris-2023')).contenu);
     expect(paris.map((l) => [l['Code MEF'], l['Avis final'], l.Bonus, l['Avec barème ?']])).toEqual([
       [msm.code, 'tres_favorable', '2500', 'O'],
       [serrurier.code, 'reserve', '0', 'N'],
@@ -166,7 +166,7 @@ describe('AFFELNET export', () => {
 
 describe('export of late candidatures', () => {
   it('lists the candidatures with an open lateness, where they are stuck and since when (Paris time)', async () => {
-    const lignes = lireRetards(await exportRetards(stack.db.prisma));
+    const lignes = lireRetards((await exportRetards(stack.db.prisma)).contenu);
     expect(lignes).toEqual([
       expect.objectContaining({
         Candidature: 'passpro:creteil-2018:300000006AB:metallerie',
@@ -178,7 +178,7 @@ describe('export of late candidatures', () => {
         'Échéance (heure de Paris)': '2026-05-11 23:59',
       }),
     ]);
-    expect(lireRetards(await exportRetards(stack.db.prisma, 'creteil-2021'))).toEqual([]);
+    expect(lireRetards((await exportRetards(stack.db.prisma, 'creteil-2021')).contenu)).toEqual([]);
   });
 });
 
@@ -188,9 +188,9 @@ describe('GET /exports/*.csv', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename=affelnet-creteil-2018.csv');
-    expect(res.text).toBe(await exportAffelnet(stack.db.prisma, 'creteil-2018'));
+    expect(res.text).toBe((await exportAffelnet(stack.db.prisma, 'creteil-2018')).contenu);
     const retards = await request(stack.app).get('/exports/retards.csv').set('authorization', await bearer('saio'));
-    expect([retards.status, retards.text]).toEqual([200, await exportRetards(stack.db.prisma)]);
+    expect([retards.status, retards.text]).toEqual([200, (await exportRetards(stack.db.prisma)).contenu]);
   });
 
   it.each(['origine_personnel', 'origine_chef', 'accueil_personnel', 'accueil_chef'] as const)('refuses %s (403)', async (role) => {

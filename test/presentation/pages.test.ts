@@ -20,7 +20,7 @@ describe('vueLayout', () => {
   it('gives each role its navigation', () => {
     expect(libelles('origine_chef')).toEqual(['Candidatures', 'Inscrire un élève', 'Importer une liste', 'Fiches']);
     expect(libelles('accueil_personnel')).toEqual(['À traiter', 'Candidatures', 'Créneaux']);
-    expect(libelles('saio')).toEqual(['Tableau de bord', 'Candidatures', 'Exports']);
+    expect(libelles('saio')).toEqual(['Tableau de bord', 'Candidatures', 'Exports', 'Purges RGPD']);
   });
 
   it('marks the entry of the current path and below it, titles the page, and starts the breadcrumb at home', () => {

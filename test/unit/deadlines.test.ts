@@ -9,6 +9,7 @@ import {
   echeanceFicheRecapitulative,
   echeanceInscription,
   escaladePlanification,
+  finConservation,
   ouvertureInscriptions,
   rappelAffelnet,
   rappelCompteRendu,
@@ -30,6 +31,7 @@ describe('échéances de campagne (Créteil 2018)', () => {
     ['rappel de planification (J-10, 8 h)', rappelPlanification, '2018-05-01T06:00:00.000Z'],
     ['escalade de planification (J-5, 8 h)', escaladePlanification, '2018-05-06T06:00:00.000Z'],
     ['rappel AFFELNET (J-3, 8 h)', rappelAffelnet, '2018-05-20T06:00:00.000Z'],
+    ['fin de conservation (fin du 14e mois après la clôture : 31 août 2019)', finConservation, '2019-08-31T21:59:59.999Z'],
   ] as [string, (c: Campagne) => Date, string][])('%s : %s', (_nom, echeance, attendu) => {
     expect(iso(echeance(creteil2018))).toBe(attendu);
   });
@@ -89,5 +91,16 @@ describe.each(Object.keys(campagnes))('%s : les échéances se suivent', (id) =>
     const dernier = c.calendrier.finEntretiens;
     expect(rappelCompteRendu(c, dernier).getTime()).toBeLessThan(echeanceCompteRendu(c, dernier).getTime());
     expect(echeanceCompteRendu(c, dernier).getTime()).toBeLessThanOrEqual(cloture(c).getTime());
+  });
+});
+
+describe('fin de conservation', () => {
+  it('tombe à la fin du mois, en hiver comme en été, et passe le changement d’année', () => {
+    const avec = (cloture: string, moisApresCloture: number) =>
+      iso(finConservation({ ...creteil2018, calendrier: { ...creteil2018.calendrier, cloture }, conservation: { moisApresCloture } }));
+    expect(avec('2027-06-30', 14)).toBe('2028-08-31T21:59:59.999Z');
+    expect(avec('2021-05-28', 1)).toBe('2021-06-30T21:59:59.999Z');
+    expect(avec('2023-06-30', 6)).toBe('2023-12-31T22:59:59.999Z');
+    expect(avec('2023-11-15', 3)).toBe('2024-02-29T22:59:59.999Z');
   });
 });

@@ -13,7 +13,6 @@ import { niveaux } from '../../../domain/eligibility';
 import { academieOfUai } from '../../../domain/identifiers';
 import { actionsPossibles } from '../../../domain/procedure';
 import { libelleDate, parisDateOf } from '../../../domain/calendar';
-import { fichesPdf } from '../../../presentation/fiche';
 import { badgeEtape, badgeRetard, idDuChamp, libelleEncodage, messageDuChamp, optionsEtapes, resultatsImport } from '../../../presentation/college';
 import { libelleEtape } from '../../../presentation/libelles';
 import { libelleEtablissement } from '../../../presentation/etablissements';
@@ -22,6 +21,7 @@ import { optionsChoisies, pagination, resumeErreurs, type ErreurChamp } from '..
 import { filtrePerimetre, type Appelant } from '../../auth';
 import { offresOuvertes } from '../../catalogue';
 import { ApiError } from '../../errors';
+import { documentFiches, envoyerFiches } from '../../fiches';
 import { colonnesImport, importerCsv, LIMITE_IMPORT } from '../../import';
 import { importsParEtablissement, limiteur } from '../../limites';
 import { listerCandidatures } from '../../reads';
@@ -518,7 +518,7 @@ export function routesCollege(router: Router, deps: EspaceDeps): void {
     try {
       if (!estActionCollege(action)) throw new ApiError(404, 'page_introuvable', "cette page n'existe pas");
       const id = parse(candidatureIdParam, p.req.params.id, 'params.id');
-      return { action, etat: await deps.candidatures.etatVisible(id, p.qui) };
+      return { action, etat: await deps.candidatures.etatVisible(id, p.qui, 'dossier') };
     } catch (error) {
       const refus = refusDeFormulaire(error);
       p.rendre('college-erreur', { titre: 'Candidature introuvable', message: "Cette candidature n'existe pas, ou elle n'est pas suivie par votre établissement.", detail: refus.message }, 404);
@@ -565,9 +565,7 @@ export function routesCollege(router: Router, deps: EspaceDeps): void {
 
   const envoyerPdf = async (res: Response, qui: Appelant, groupes: Awaited<ReturnType<typeof fichesPretes>>, nom: string) => {
     const etats = await Promise.all(groupes.map((g) => Promise.all(g.map((l) => deps.candidatures.etatVisible(l.id, qui)))));
-    const pdf = await fichesPdf(etats);
-    // Personal data: no cache along the way keeps it.
-    res.set('Cache-Control', 'no-store').type('application/pdf').set('Content-Disposition', `inline; filename="${nom}.pdf"`).send(pdf);
+    envoyerFiches(res, await documentFiches(prisma, qui, 'pdf', etats), nom);
   };
 
   router.get(

@@ -220,7 +220,7 @@ function introuvable(rendre: Page['rendre']): void {
 async function lire(deps: EspaceDeps, { req, qui, rendre }: Page): Promise<CandidatureState | null> {
   try {
     const id = parse(candidatureIdParam, req.params.id, 'params.id');
-    return await deps.candidatures.etatVisible(id, qui);
+    return await deps.candidatures.etatVisible(id, qui, 'dossier');
   } catch (error) {
     if (error instanceof ApiError && (error.status === 404 || error.status === 400)) {
       introuvable(rendre);

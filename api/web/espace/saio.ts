@@ -1,6 +1,6 @@
 // The SAIO's pages: the campaign's dashboard, every candidature, the exports. They read through the same
 // functions as the JSON API (`GET /statistiques`, `GET /candidatures`, `GET /exports/…`).
-import type { Response, Router } from 'express';
+import type { Router } from 'express';
 import type { z } from 'zod';
 import { campagnes } from '../../../domain/campaigns/index';
 import { catalogue } from '../../../domain/catalogue/index';
@@ -10,14 +10,16 @@ import { libelleEcheance } from '../../../presentation/labels';
 import { optionsChoisies, pagination, type Option } from '../../../presentation/pages';
 import { libelleEtape, libelleRetard, libellesEtape } from '../../../presentation/libelles';
 import { lienListe, lienTemporal, type Selection } from '../../../presentation/suivi';
-import { exportAffelnet, exportAffelnetQuery, exportRetards, exportRetardsQuery } from '../../exports';
+import { envoyerCsv } from '../../../presentation/csv';
+import { exportAffelnetQuery, exportRetardsQuery, telechargements } from '../../exports';
+import { exportJournal, journalQuery, nomFichierJournal } from '../../journal';
 import { listerCandidatures, statistiques } from '../../reads';
 import { etapes, listeQuery, statistiquesQuery } from '../../schemas';
 import { parse } from '../../validation';
-import { page, refusDeFormulaire, type EspaceDeps } from '../espace';
+import { page, refusDeFormulaire, type EspaceDeps, type Page } from '../espace';
 
 // The latest campaign first: the one a SAIO exports by default.
-const optionsCampagnes: Option[] = Object.values(campagnes)
+export const optionsCampagnes: Option[] = Object.values(campagnes)
   .sort((a, b) => b.calendrier.ouvertureInscriptions.localeCompare(a.calendrier.ouvertureInscriptions) || a.id.localeCompare(b.id))
   .map((c) => ({ value: c.id, label: c.libelle }));
 const optionsEtapes: Option[] = etapes.map((e) => ({ value: e, label: libellesEtape[e] }));
@@ -117,10 +119,6 @@ function vueTableauDeBord(stats: Statistiques, campagne: string | undefined, tem
       },
     },
   };
-}
-
-function envoyerCsv(res: Response, nom: string, contenu: string): void {
-  res.type('text/csv; charset=utf-8').attachment(nom).send(contenu);
 }
 
 export function routesSaio(router: Router, deps: EspaceDeps): void {
@@ -224,31 +222,54 @@ export function routesSaio(router: Router, deps: EspaceDeps): void {
     }),
   );
 
-  router.get(
-    '/saio/exports',
-    page(async ({ rendre }) => {
-      rendre('saio-exports', {
+  const pageExports = (rendre: Page['rendre'], journal: { du?: string; au?: string; candidature?: string; erreurs?: Record<string, string> } = {}, status = 200) =>
+    rendre(
+      'saio-exports',
+      {
         titre: 'Exports',
         fil: [{ libelle: 'Exports' }],
         campagnesAffelnet: optionsChoisies(optionsCampagnes, optionsCampagnes[0]?.value),
         campagnesRetards: optionsChoisies(tous('Toutes les campagnes', optionsCampagnes), undefined),
-      });
-    }),
+        journal,
+      },
+      status,
+    );
+
+  router.get(
+    '/saio/exports',
+    page(async ({ rendre }) => pageExports(rendre)),
   );
 
   // The same files as `GET /exports/…` of the JSON API, behind the session.
   router.get(
     '/saio/exports/affelnet.csv',
-    page(async ({ req, res }) => {
-      const { campagne } = parse(exportAffelnetQuery, req.query, 'query');
-      envoyerCsv(res, `affelnet-${campagne}.csv`, await exportAffelnet(prisma, campagne));
+    page(async ({ req, res, qui }) => {
+      const { nom, contenu } = await telechargements.affelnet(prisma, qui, parse(exportAffelnetQuery, req.query, 'query'));
+      envoyerCsv(res, nom, contenu);
     }),
   );
   router.get(
     '/saio/exports/retards.csv',
-    page(async ({ req, res }) => {
-      const { campagne } = parse(exportRetardsQuery, sansVides(req.query), 'query');
-      envoyerCsv(res, `retards${campagne ? `-${campagne}` : ''}.csv`, await exportRetards(prisma, campagne));
+    page(async ({ req, res, qui }) => {
+      const { nom, contenu } = await telechargements.retards(prisma, qui, parse(exportRetardsQuery, sansVides(req.query), 'query'));
+      envoyerCsv(res, nom, contenu);
+    }),
+  );
+  // The access journal as `GET /journal/acces.csv`; a bad filter comes back on its field of the exports page.
+  router.get(
+    '/saio/exports/journal.csv',
+    page(async ({ req, res, qui, rendre }) => {
+      const brut = sansVides(req.query);
+      let q: z.infer<typeof journalQuery>;
+      try {
+        q = parse(journalQuery, brut, 'query');
+      } catch (error) {
+        const refus = refusDeFormulaire(error);
+        const champ = refus.champ?.replace(/^query\./, '') ?? 'du';
+        pageExports(rendre, { ...brut, erreurs: { [champ]: refus.message } }, refus.status);
+        return;
+      }
+      envoyerCsv(res, nomFichierJournal(q), await exportJournal(prisma, qui, q));
     }),
   );
 }
