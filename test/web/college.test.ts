@@ -110,7 +110,7 @@ it('finds the pupil by name or INE, and not otherwise', async () => {
 
 it("enters the avis d'origine, one per vœu on the campaign's scale with its comment", async () => {
   await page.goto(`${espace.url}/college/candidatures?q=${pupil.ine}`);
-  await page.getByRole('link', { name: /^Avis d'origine/ }).click();
+  await page.getByRole('link', { name: /^Saisir l'avis d'origine/ }).click();
   expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe("Avis d'origine");
   // The campaign's scale, in words.
   expect(await page.locator('#avis-0-avis label').allInnerTexts()).toEqual(['favorable', 'assez favorable', 'réservé']);

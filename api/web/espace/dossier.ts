@@ -337,8 +337,11 @@ async function lire(deps: EspaceDeps, { req, qui, rendre }: Page): Promise<Candi
 export const actionsOffertes = (etat: CandidatureState, qui: Appelant) =>
   Object.hasOwn(campagnes, etat.campagneId) ? actionsPossibles(etat, qui, new Date(), campagnes[etat.campagneId]).filter((a) => a in formulaires) : [];
 
-/** The link to an action's form, and its name as the forms' titles say it. */
-export const lienAction = (etat: CandidatureState, action: Action) => ({ href: lien(etat.id, `/${action}`), label: formulaires[action]?.titre(etat) ?? libellesAction[action] });
+/** The link to an action's form, named by what it does (the form's title where that depends on the step). */
+export const lienAction = (etat: CandidatureState, action: Action) => ({
+  href: lien(etat.id, `/${action}`),
+  label: action === 'entretien' || action === 'inscription' ? formulaires[action]!.titre(etat) : libellesAction[action],
+});
 
 /** Why an action is not offered now, in the words of the procedure. */
 function pourquoiIndisponible(action: Action, etat: CandidatureState, qui: Appelant): string {
