@@ -139,7 +139,7 @@ export function routesSaio(router: Router, deps: EspaceDeps): void {
         rendre('saio-tableau-de-bord', { titre, fil, alertes: [{ type: 'error', title: 'Campagne inconnue', message: refus.message }], campagnes: optionsChoisies(tous('Toutes les campagnes', optionsCampagnes), undefined) }, refus.status);
         return;
       }
-      const stats = await statistiques(prisma, campagne);
+      const stats = await statistiques(prisma, campagne, EN_RETARD_AFFICHEES);
       rendre('saio-tableau-de-bord', {
         titre,
         fil,
