@@ -9,7 +9,7 @@ import { libelleEtablissement } from '../../../presentation/etablissements';
 import { libelleEcheance } from '../../../presentation/labels';
 import { optionsChoisies, pagination, type Option } from '../../../presentation/pages';
 import { libelleEtape, libelleRetard, libellesEtape } from '../../../presentation/libelles';
-import { lienListe, lienTemporal, type Selection } from '../../../presentation/suivi';
+import { lienListe, lienTemporal, lienVersTemporal, type Selection } from '../../../presentation/suivi';
 import { exportAffelnet, exportAffelnetQuery, exportRetards, exportRetardsQuery } from '../../exports';
 import { listerCandidatures, statistiques } from '../../reads';
 import { etapes, listeQuery, statistiquesQuery } from '../../schemas';
@@ -53,7 +53,7 @@ interface Compte {
 }
 
 function compte(n: number, selection: Selection, objet: string, temporalUiUrl: string | undefined): Compte {
-  return { n, liste: lienListe(selection), temporal: temporalUiUrl && lienTemporal(temporalUiUrl, selection), objet };
+  return { n, liste: lienListe(selection), temporal: temporalUiUrl && lienVersTemporal(selection), objet };
 }
 
 /** The dashboard shows the longest stuck; their list and the export give them all. */
@@ -125,6 +125,18 @@ function envoyerCsv(res: Response, nom: string, contenu: string): void {
 
 export function routesSaio(router: Router, deps: EspaceDeps): void {
   const prisma = deps.db.prisma;
+
+  // A count's way to the Temporal UI: the same selection as its list, as a visibility query there. A bad
+  // parameter is a 400 naming it; without a Temporal UI the dashboard has no such link, and this is a 404.
+  router.get('/saio/temporal', (req, res, next) => {
+    if (!deps.temporalUiUrl) return next();
+    try {
+      const q = parse(listeQuery, sansVides(req.query), 'query');
+      res.redirect(303, lienTemporal(deps.temporalUiUrl, { campagne: q.campagne, etape: q.etape, uaiAccueil: q.uaiAccueil, uaiOrigine: q.uaiOrigine, enRetard: q.enRetard }));
+    } catch (error) {
+      next(error);
+    }
+  });
 
   router.get(
     '/saio/tableau-de-bord',
