@@ -109,6 +109,14 @@ it('takes one candidature from inscription to the AFFELNET entry, each role in i
   // Its page offers the avis d'origine, one per vœu with its comment.
   await college.locator(`#liste a.fr-link[href="/dossiers/${encodeURIComponent(id)}"]`).click();
   await verifier(college, 'college-dossier-inscrite');
+  // Vœux may still be added from it: the lycée's other formations of the domaine; none ticked is said on the field.
+  await college.getByRole('link', { name: 'Ajouter des vœux' }).click();
+  expect(await college.locator('#voeux input[value="50025416"]').count()).toBe(1);
+  expect(await college.locator('#voeux input[value="24025401"]').count()).toBe(0);
+  await college.getByRole('button', { name: 'Enregistrer les vœux' }).click();
+  expect(await college.locator('#voeux-messages').innerText()).toBe('Cochez au moins une formation.');
+  await verifier(college, 'college-ajouter-voeux-refus');
+  await college.goto(dossier());
   await college.getByRole('link', { name: "Saisir l'avis d'origine" }).click();
   await cocher(college, 'avis-0-avis-0');
   await college.locator('#avis-0-commentaire').fill('Élève motivée, stage de 3e en serrurerie.');
