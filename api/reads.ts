@@ -99,7 +99,8 @@ export async function listerCandidatures(
 /** How many late candidatures the SAIO's answer lists in full (the count is always exact). */
 export const MAX_EN_RETARD = 500;
 
-export async function statistiques(prisma: PrismaClient, campagne: string | undefined): Promise<z.infer<typeof statistiquesReponseSchema>> {
+/** `enRetardListees`: how many of the late candidatures are listed (the count stays exact). */
+export async function statistiques(prisma: PrismaClient, campagne: string | undefined, enRetardListees = MAX_EN_RETARD): Promise<z.infer<typeof statistiquesReponseSchema>> {
   const where: Prisma.CandidatureWhereInput = campagne ? { campagneId: campagne } : {};
   // The three counts in one scan of the campaign's rows (grouping sets) rather than one scan each.
   const [groupes, retardTotal, retards, incidentTotal, incidents] = await Promise.all([
@@ -113,7 +114,7 @@ export async function statistiques(prisma: PrismaClient, campagne: string | unde
       where: { ...where, enRetard: true },
       select: { id: true, ine: true, domaine: true, uaiOrigine: true, uaiAccueil: true, etape: true, etapeDepuis: true, retards: true, echeance: true },
       orderBy: [{ etapeDepuis: 'asc' }, { id: 'asc' }],
-      take: MAX_EN_RETARD,
+      take: enRetardListees,
     }),
     prisma.incident.count({ where: campagne ? { campagneId: campagne } : {} }),
     prisma.incident.findMany({ where: campagne ? { campagneId: campagne } : {}, orderBy: { id: 'desc' }, take: MAX_EN_RETARD }),

@@ -30,8 +30,8 @@ export function requeteTemporal(s: Selection): string {
 export const lienTemporal = (temporalUiUrl: string, s: Selection): string =>
   `${temporalUiUrl.replace(/\/$/, '')}/namespaces/default/workflows?query=${encodeURIComponent(requeteTemporal(s))}`;
 
-/** The staff's list of the same selection. */
-export function lienListe(s: Selection): string {
+/** A selection as the list's query string (the list and the way to Temporal read the same parameters). */
+function parametres(s: Selection): string {
   const params = new URLSearchParams();
   if (s.campagne !== undefined) params.set('campagne', s.campagne);
   if (s.etape !== undefined) params.set('etape', s.etape);
@@ -39,5 +39,14 @@ export function lienListe(s: Selection): string {
   if (s.uaiOrigine !== undefined) params.set('uaiOrigine', s.uaiOrigine);
   if (s.enRetard !== undefined) params.set('enRetard', String(s.enRetard));
   const q = params.toString();
-  return q ? `/saio/candidatures?${q}` : '/saio/candidatures';
+  return q ? `?${q}` : '';
 }
+
+/** The staff's list of the same selection. */
+export const lienListe = (s: Selection): string => `/saio/candidatures${parametres(s)}`;
+
+/**
+ * The way to the selection's workflows in the Temporal UI through Passpro (`/saio/temporal`, which redirects to
+ * `lienTemporal`): a dashboard holds hundreds of counts, and the query in full would make most of its bytes.
+ */
+export const lienVersTemporal = (s: Selection): string => `/saio/temporal${parametres(s)}`;

@@ -15,6 +15,7 @@ import { exportAffelnet } from '../../api/exports';
 import { addDays, checkDateEntretien, parisDateOf, parisTimeOf } from '../../domain/calendar';
 import { campagnes } from '../../domain/campaigns';
 import { catalogue } from '../../domain/catalogue/index';
+import { comptesDeveloppement, UAI_SAIO } from '../../platform/comptes-developpement';
 import type { Running } from '../../runtime/app';
 import type { Config } from '../../platform/config';
 import { demarrerPile, ouSontLesParties, shutdown } from '../../runtime/stack';
@@ -339,8 +340,35 @@ async function demo(running: Running, config: Config, { eleves, graine, quitter 
   if (echecs.length > 0) console.log(`\n${echecs.length} actions refusées par l'API :\n  ${echecs.slice(0, 10).join('\n  ')}`);
   const ok = echecs.length === 0 && concorde(api) && concorde(temporal);
   console.log(`\n${ok ? 'Les trois comptes concordent.' : 'Les comptes ne concordent pas : voir ci-dessus.'}`);
+  console.log(['', ...connexions(config, acceptees, quitter)].join('\n'));
   if (!quitter) console.log(['', 'La pile reste ouverte :', ...ouSontLesParties(config, running), 'Ctrl-C pour tout arrêter.'].join('\n'));
   return ok;
+}
+
+/**
+ * Who to sign in as to see the demo's candidatures in the pages: the development provider's accounts of the
+ * demo's collèges, of the lycées that receive the most of them, and of the SAIO (each also has a staff account).
+ */
+function connexions(config: Config, candidatures: readonly CandidatureDemo[], quitter: boolean): string[] {
+  const comptes = new Map(comptesDeveloppement().map((c) => [c.id, c]));
+  const parLycee = new Map<string, number>();
+  for (const c of candidatures) parLycee.set(c.uaiAccueil, (parLycee.get(c.uaiAccueil) ?? 0) + 1);
+  const lycees = [...parLycee].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  const ligne = (uai: string, suite = '') => {
+    const compte = comptes.get(`chef-${uai.toLowerCase()}`);
+    return compte ? `    « ${compte.nom} » (chef-${uai.toLowerCase()})${suite}` : `    ${uai} : pas de compte au fournisseur`;
+  };
+  const colleges = [...new Set(candidatures.map((c) => c.eleve.uaiOrigine))].sort();
+  return [
+    `Pour voir ces candidatures dans les pages${quitter ? ' (après npm start, qui reprend la même pile)' : ''} : ${config.PUBLIC_URL}/connexion, « Se connecter », puis l'un de ces comptes du fournisseur d'identité :`,
+    '  collèges de la démo :',
+    ...colleges.map((uai) => ligne(uai)),
+    '  lycées qui reçoivent le plus de candidatures :',
+    ...lycees.map(([uai, n]) => ligne(uai, ` — ${n} candidature${n > 1 ? 's' : ''}`)),
+    '  SAIO :',
+    ligne(UAI_SAIO),
+    '  (chaque établissement a aussi un compte de secrétariat, personnel-<uai>)',
+  ];
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
 // The collège's pages in a real browser, on the real stack: a head registers a pupil from the catalogue, sees a
-// refusal on its field with the values kept, enters the avis d'origine, imports a class list with a bad line.
+// refusal on its field with the values kept, enters the avis d'origine from its list (the candidature's own form),
+// imports a class list with a bad line.
 import pdfParse from 'pdf-parse';
 import type { Browser, Page } from 'playwright-core';
 import { expectAccessible, launchBrowser, screenshot } from '../support/browser';
@@ -100,7 +101,7 @@ it('registers a pupil with two vœux of Métallerie at the lycée, chosen from t
 it('finds the pupil by name or INE, and not otherwise', async () => {
   for (const [q, n] of [[pupil.nom.toLowerCase(), 1], [pupil.ine.slice(0, 6), 1], ['Zzyzx', 0]] as const) {
     await page.goto(`${espace.url}/college/candidatures?q=${encodeURIComponent(q)}`);
-    expect([q, await page.locator('#liste tbody tr a.fr-link[href^="/dossiers/"]').count()]).toEqual([q, n]);
+    expect([q, await page.locator('#liste tbody tr a.fr-link:not(.fr-link--sm)[href^="/dossiers/"]').count()]).toEqual([q, n]);
   }
   await page.goto(`${espace.url}/college/candidatures?etape=a_planifier&enRetard=true`);
   expect(await page.locator('#liste caption').innerText()).toBe('0 candidature');
@@ -109,7 +110,7 @@ it('finds the pupil by name or INE, and not otherwise', async () => {
 
 it("enters the avis d'origine, one per vœu on the campaign's scale with its comment", async () => {
   await page.goto(`${espace.url}/college/candidatures?q=${pupil.ine}`);
-  await page.getByRole('link', { name: /^Avis d'origine/ }).click();
+  await page.getByRole('link', { name: /^Saisir l'avis d'origine/ }).click();
   expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe("Avis d'origine");
   // The campaign's scale, in words.
   expect(await page.locator('#avis-0-avis label').allInnerTexts()).toEqual(['favorable', 'assez favorable', 'réservé']);
@@ -120,8 +121,8 @@ it("enters the avis d'origine, one per vœu on the campaign's scale with its com
   await cocher('#avis-1-avis input[value="assez_favorable"]');
   await page.getByLabel('Commentaire sur la motivation').first().fill('Élève motivé, stage réussi en serrurerie.');
   await page.getByRole('button', { name: 'Enregistrer les avis' }).click();
-  expect(await messageDe('avis-1-commentaire')).toBe('Ce champ est obligatoire');
-  expect(await page.locator('#resume-erreurs a[href="#avis-1-commentaire"]').innerText()).toBe('Vœu 2, commentaire : ce champ est obligatoire');
+  expect(await messageDe('avis-1-commentaire')).toBe('Ce champ est obligatoire.');
+  expect(await page.locator('#resume-erreurs a[href="#avis-1-commentaire"]').innerText()).toBe("Commentaire sur la motivation et l'implication de l'élève (vœu 2) : ce champ est obligatoire.");
   expect(await page.locator('#avis-0-commentaire').inputValue()).toBe('Élève motivé, stage réussi en serrurerie.');
   expect(await page.locator('#avis-1-avis input[value="assez_favorable"]').isChecked()).toBe(true);
   await verifier('avis-origine-refus');
@@ -137,21 +138,22 @@ it("enters the avis d'origine, one per vœu on the campaign's scale with its com
   expect(voeux.map((v) => v.avisOrigine)).toEqual(['favorable', 'assez_favorable']);
 
   // Shown again, the form holds what was entered.
-  await page.goto(`${espace.url}/college/candidatures/${encodeURIComponent(id)}/avis-origine`);
+  await page.goto(`${espace.url}/dossiers/${encodeURIComponent(id)}/avis-origine`);
   expect(await page.locator('#avis-1-commentaire').inputValue()).toBe('Projet à préciser.');
 });
 
 it('offers the désistement with its motif, and says when an action is not possible at this step', async () => {
   const id = encodeURIComponent(`passpro:creteil-2027:${pupil.ine}:metallerie`);
-  await page.goto(`${espace.url}/college/candidatures/${id}/desistement`);
+  await page.goto(`${espace.url}/dossiers/${id}/desistement`);
   expect(await page.getByLabel('Motif du désistement').count()).toBe(1);
   await verifier('desistement');
-  await page.goto(`${espace.url}/college/candidatures/${id}/saisie-affelnet`);
-  expect(await page.getByRole('heading', { name: 'Action indisponible' }).count()).toBe(1);
+  const indisponible = await page.goto(`${espace.url}/dossiers/${id}/saisie-affelnet`);
+  expect(indisponible?.status()).toBe(409);
+  expect(await page.getByRole('heading', { name: 'Action impossible' }).count()).toBe(1);
   expect(await page.getByText("Saisie dans AFFELNET : cette action n'est pas possible à l'étape « Entretien à planifier ».").count()).toBe(1);
   expect(await page.getByRole('button', { name: 'Enregistrer la saisie AFFELNET' }).count()).toBe(0);
   await verifier('affelnet-indisponible');
-  const ailleurs = await page.goto(`${espace.url}/college/candidatures/${encodeURIComponent('passpro:creteil-2027:000000000AB:metallerie')}/desistement`);
+  const ailleurs = await page.goto(`${espace.url}/dossiers/${encodeURIComponent('passpro:creteil-2027:000000000AB:metallerie')}/desistement`);
   expect(ailleurs?.status()).toBe(404);
 });
 
@@ -184,11 +186,11 @@ it('imports a class list with one bad line: nothing is inscribed, and the report
 
   // The pupil renounces: the désistement asks for its motif, then ends the candidature.
   const id = `passpro:creteil-2027:${bon.ine}:metallerie`;
-  await page.goto(`${espace.url}/college/candidatures/${encodeURIComponent(id)}/desistement`);
-  await page.getByRole('button', { name: 'Désister l’élève' }).click();
-  expect(await messageDe('motif')).toBe('Ce champ est obligatoire');
+  await page.goto(`${espace.url}/dossiers/${encodeURIComponent(id)}/desistement`);
+  await page.getByRole('button', { name: 'Enregistrer le désistement' }).click();
+  expect(await messageDe('motif')).toBe('Ce champ est obligatoire.');
   await page.getByLabel('Motif du désistement').fill('La famille déménage en Bretagne.');
-  await page.getByRole('button', { name: 'Désister l’élève' }).click();
+  await page.getByRole('button', { name: 'Enregistrer le désistement' }).click();
   await page.waitForURL((u) => u.pathname === `/dossiers/${encodeURIComponent(id)}` && u.searchParams.get('fait') === 'desistement');
   expect((await espace.stack.db.prisma.candidature.findUniqueOrThrow({ where: { id } })).etape).toBe('desistee');
 });

@@ -31,6 +31,13 @@ async function total(): Promise<number> {
   return Number(/^\d+/.exec(texte)![0]);
 }
 
+/** Where a count's Temporal link leads: Passpro's redirect to the Temporal UI's query. */
+async function versTemporal(href: string | null): Promise<URL> {
+  const reponse = await page.request.get(`${espace.url}${href}`, { maxRedirects: 0 });
+  expect(reponse.status()).toBe(303);
+  return new URL(reponse.headers().location);
+}
+
 /** The Gabriel Péri row (the fixtures' lycée) of the per-lycée table. */
 const ligneLycee = () => page.locator('table', { hasText: "Candidatures par lycée d'accueil" }).locator('tr', { hasText: 'Lycée Gabriel Péri' });
 
@@ -58,7 +65,7 @@ it('lands the SAIO on the dashboard, which counts the candidatures registered an
 it('links a count to its list, which shows the candidature, and to the same query in the Temporal UI', async () => {
   const nouvelle = await inscrire();
   await page.goto(`${espace.url}/saio/tableau-de-bord?campagne=${CAMPAGNE}`);
-  const temporal = new URL(await ligneLycee().getByRole('link', { name: /^Temporal/ }).first().getAttribute('href') ?? '');
+  const temporal = await versTemporal(await ligneLycee().getByRole('link', { name: /^Temporal/ }).first().getAttribute('href'));
   expect(`${temporal.origin}${temporal.pathname}`).toBe('http://127.0.0.1:8233/namespaces/default/workflows');
   expect(temporal.searchParams.get('query')).toBe(`PassproCampagne = "${CAMPAGNE}" AND PassproUaiAccueil = "${LYCEE}"`);
 
@@ -113,7 +120,7 @@ it('lists a late candidature with why and since when, and links it to its list a
   const ligne = page.locator('tr', { hasText: ine });
   expect(await ligne.innerText()).toMatch(/Métallerie.*Entretien à planifier : Entretien non planifié\s+\p{L}+ \d+(er)? \p{L}+ \d{4}/u);
   expect(await ligne.getByRole('link').getAttribute('href')).toBe(`/dossiers/${encodeURIComponent(id)}`);
-  const temporal = new URL((await page.getByRole('link', { name: 'dans Temporal' }).nth(1).getAttribute('href')) ?? '');
+  const temporal = await versTemporal(await page.getByRole('link', { name: 'dans Temporal' }).nth(1).getAttribute('href'));
   expect(temporal.searchParams.get('query')).toBe(`PassproCampagne = "${CAMPAGNE}" AND PassproEnRetard = true`);
   await page.getByRole('link', { name: '1 candidature', exact: true }).click();
   await page.waitForURL(/enRetard=true/);

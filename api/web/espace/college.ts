@@ -1,20 +1,16 @@
-// The collège's pages (origine): its candidatures, inscription, class list import, its actions on one
-// candidature, fiches. Each form calls the function its JSON route calls (api/candidatures.ts, api/import.ts),
+// The collège's pages (origine): its candidatures (each with the actions of its page, api/web/espace/dossier.ts),
+// inscription, class list import, fiches. Each form calls the function its JSON route calls (api/candidatures.ts, api/import.ts),
 // validated by the same schema, and shows the refusal on its field with the values entered kept.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
-import type { Action } from '../../../domain/autorisations';
 import type { Campagne } from '../../../domain/campaign';
 import { campagnes } from '../../../domain/campaigns';
-import { libelleAvis, isCodeAvis } from '../../../domain/avis';
 import type { CandidatureState } from '../../../domain/candidature';
 import { ouvertureInscriptions } from '../../../domain/deadlines';
 import { niveaux } from '../../../domain/eligibility';
 import { academieOfUai } from '../../../domain/identifiers';
-import { actionsPossibles } from '../../../domain/procedure';
 import { libelleDate, parisDateOf } from '../../../domain/calendar';
 import { badgeEtape, badgeRetard, idDuChamp, libelleEncodage, messageDuChamp, optionsEtapes, resultatsImport } from '../../../presentation/college';
-import { libelleEtape } from '../../../presentation/libelles';
 import { libelleEtablissement } from '../../../presentation/etablissements';
 import { libelleEcheance } from '../../../presentation/labels';
 import { optionsChoisies, pagination, resumeErreurs, type ErreurChamp } from '../../../presentation/pages';
@@ -25,9 +21,10 @@ import { documentFiches, envoyerFiches } from '../../fiches';
 import { colonnesImport, importerCsv, LIMITE_IMPORT } from '../../import';
 import { importsParEtablissement, limiteur } from '../../limites';
 import { listerCandidatures } from '../../reads';
-import { avisOrigineSchema, candidatureIdParam, desistementSchema, inscriptionSchema, listeQuery, saisieAffelnetSchema, sansCorpsSchema } from '../../schemas';
+import { inscriptionSchema, listeQuery } from '../../schemas';
 import { parse } from '../../validation';
 import { page, refusDeFormulaire, type EspaceDeps, type Page } from '../espace';
+import { actionsOffertes, lienAction } from './dossier';
 
 type Formulaire = Record<string, string | string[] | undefined>;
 
@@ -41,7 +38,6 @@ const champListe = (f: Formulaire, nom: string): string[] => {
 };
 
 const lienDossier = (id: string) => `/dossiers/${encodeURIComponent(id)}`;
-const lienAction = (id: string, action: string) => `/college/candidatures/${encodeURIComponent(id)}/${action}`;
 
 /**
  * The campaign a school works in: of its académie, the latest whose inscriptions have opened (once they
@@ -96,33 +92,6 @@ function erreursDuRefus(error: unknown, idDe: (champ: string) => string | undefi
   return id ? refusAffiche(refus.status, [{ id, message }]) : refusAffiche(refus.status, [], message);
 }
 
-/** The collège's actions on one candidature, each a page of its own; the others are the lycée's. */
-const actionsCollege = ['avis-origine', 'desistement', 'confirmation-famille', 'saisie-affelnet'] as const satisfies readonly Action[];
-type ActionCollege = (typeof actionsCollege)[number];
-
-const titresActions: Record<ActionCollege, string> = {
-  'avis-origine': "Avis d'origine",
-  desistement: 'Désistement',
-  'confirmation-famille': 'Confirmation de la famille',
-  'saisie-affelnet': 'Saisie dans AFFELNET',
-};
-
-const possibles = (etat: CandidatureState, qui: Appelant) =>
-  Object.hasOwn(campagnes, etat.campagneId) ? actionsPossibles(etat, qui, new Date(), campagnes[etat.campagneId]) : [];
-
-/** Why the action is not offered now, in the words of the procedure. */
-function pourquoiIndisponible(action: ActionCollege, etat: CandidatureState, campagne: Campagne | undefined): string {
-  if (action === 'avis-origine' && etat.modalite !== 'individuel') return "Pas d'avis d'origine pour une séance d'information collective.";
-  if (action === 'confirmation-famille' && etat.confirmationFamille) return `La confirmation de la famille est enregistrée depuis le ${libelleDate(parisDateOf(new Date(etat.confirmationFamille.le)))}.`;
-  if (action === 'saisie-affelnet') {
-    if (etat.saisieAffelnet) return `La saisie AFFELNET est enregistrée depuis le ${libelleDate(parisDateOf(new Date(etat.saisieAffelnet.le)))}.`;
-    if (etat.etape === 'confirmation_attendue' && !etat.confirmationFamille) return "La famille doit d'abord confirmer le choix de l'élève.";
-    if (etat.etape === 'confirmation_attendue' && campagne) return `La saisie AFFELNET ouvre le ${libelleDate(campagne.calendrier.ouvertureAffelnet)}.`;
-  }
-  return `${titresActions[action]} : cette action n'est pas possible à l'étape « ${libelleEtape(etat.etape)} ».`;
-}
-
-const estActionCollege = (a: string): a is ActionCollege => (actionsCollege as readonly string[]).includes(a);
 
 export function routesCollege(router: Router, deps: EspaceDeps): void {
   const { prisma } = deps.db;
@@ -148,7 +117,7 @@ export function routesCollege(router: Router, deps: EspaceDeps): void {
       const etatDe = new Map(etats.map((e) => [e.id, e.etat as CandidatureState | null]));
       const lignes = liste.elements.map((c) => {
         const etat = etatDe.get(c.id);
-        const actions = etat ? possibles(etat, qui).filter(estActionCollege) : [];
+        const actions = etat ? actionsOffertes(etat, qui).map((a) => lienAction(etat, a)) : [];
         return {
           lien: lienDossier(c.id),
           eleve: `${c.eleve.prenom} ${c.eleve.nom}`,
@@ -158,7 +127,7 @@ export function routesCollege(router: Router, deps: EspaceDeps): void {
           etape: badgeEtape(c.etape),
           echeance: c.echeance ? libelleEcheance(new Date(c.echeance)) : '—',
           retard: badgeRetard(c.enRetard, c.retards),
-          actions: actions.map((a) => ({ href: lienAction(c.id, a), label: titresActions[a] })),
+          actions,
         };
       });
       const nombrePages = Math.max(1, Math.ceil(liste.total / liste.taille));
@@ -399,153 +368,6 @@ export function routesCollege(router: Router, deps: EspaceDeps): void {
       } catch (error) {
         const refus = erreursDuRefus(error, (champ) => (champ === 'fichier' || champ === 'body' ? 'fichier' : undefined));
         pageImport(p, { resume: refus.resume ?? resumeErreurs([{ id: 'fichier', message: refus.general! }]), erreurFichier: refus.parChamp.fichier ?? refus.general }, refus.status);
-      }
-    }),
-  );
-
-  // ---- the collège's actions on one candidature ----
-  /** `saisie` null: the form shown for the first time, filled with what is already recorded (an avis entered before). */
-  async function formulaireAction(p: Page, action: ActionCollege, etat: CandidatureState, saisie: Formulaire | null, refus?: RefusAffiche) {
-    const campagne = campagnes[etat.campagneId];
-    const erreur = (id: string) => refus?.parChamp[id];
-    const voeux = [...etat.voeux].sort((a, b) => a.rang - b.rang);
-    const possible = possibles(etat, p.qui).includes(action);
-    const premiere = saisie === null;
-    const f = saisie ?? {};
-    const avis = voeux.map((v, i) => ({
-      legende: `Vœu ${v.rang} : ${v.libelle} (${v.codeFormation})`,
-      radios: {
-        id: `avis-${i}-avis`,
-        name: `avis_${i}`,
-        legend: 'Avis',
-        inline: true,
-        required: true,
-        options: optionsChoisies(
-          (campagne?.avisOrigine ?? []).map((code) => ({ value: code, label: isCodeAvis(code) ? libelleAvis(code) : code })),
-          premiere ? v.avisOrigine?.avis : champTexte(f, `avis_${i}`),
-        ),
-        error: erreur(`avis-${i}-avis`),
-      },
-      commentaire: {
-        id: `avis-${i}-commentaire`,
-        name: `commentaire_${i}`,
-        label: 'Commentaire sur la motivation et l’implication de l’élève',
-        value: premiere ? v.avisOrigine?.commentaire : champTexte(f, `commentaire_${i}`),
-        error: erreur(`avis-${i}-commentaire`),
-        required: true,
-        maxlength: 2000,
-      },
-    }));
-    const cochees = new Set(premiere ? (etat.saisieAffelnet?.voeux ?? []) : champListe(f, 'voeux'));
-    p.rendre(
-      'college-action',
-      {
-        titre: `${titresActions[action]} — ${etat.eleve.prenom} ${etat.eleve.nom}`,
-        fil: [{ libelle: 'Candidatures', href: '/college/candidatures' }, { libelle: `${etat.eleve.prenom} ${etat.eleve.nom}`, href: lienDossier(etat.id) }, { libelle: titresActions[action] }],
-        alertes: [
-          ...(!possible && !refus ? [{ type: 'info' as const, title: 'Action indisponible', message: pourquoiIndisponible(action, etat, campagne) }] : []),
-          ...(refus?.general ? [{ type: 'error' as const, title: 'Action refusée', message: refus.general }] : []),
-        ],
-        titreAction: titresActions[action],
-        resume: refus?.resume,
-        possible: possible || refus !== undefined,
-        action: lienAction(etat.id, action),
-        dossier: lienDossier(etat.id),
-        candidature: {
-          eleve: `${etat.eleve.prenom} ${etat.eleve.nom}`,
-          ine: etat.eleve.ine,
-          domaine: etat.domaine.libelle,
-          lycee: libelleEtablissement(etat.uaiAccueil),
-          etape: badgeEtape(etat.etape),
-          entretien: etat.entretien ? `${libelleDate(etat.entretien.date)} à ${etat.entretien.heure}` : undefined,
-        },
-        avisOrigine: action === 'avis-origine' ? avis : undefined,
-        desistement:
-          action === 'desistement'
-            ? { id: 'motif', name: 'motif', label: 'Motif du désistement', hint: 'Le lycée est prévenu et le créneau d’entretien libéré.', value: champTexte(f, 'motif'), error: erreur('motif'), required: true, maxlength: 500 }
-            : undefined,
-        confirmation: action === 'confirmation-famille',
-        affelnet:
-          action === 'saisie-affelnet'
-            ? {
-                voeux: voeux.map((v, i) => ({ id: `voeux-${i}`, name: 'voeux', value: v.codeFormation, label: `${v.rang}. ${v.libelle}`, hint: v.avisFinal && isCodeAvis(v.avisFinal) ? `Avis final : ${libelleAvis(v.avisFinal)}` : undefined, checked: cochees.has(v.codeFormation) })),
-                error: erreur('voeux'),
-              }
-            : undefined,
-      },
-      refus?.status,
-    );
-  }
-
-  /** What each action's form sends, in the shape of its JSON route's body. */
-  const corpsDe: Record<ActionCollege, (f: Formulaire, etat: CandidatureState) => unknown> = {
-    'avis-origine': (f, etat) => {
-      exigerRemplis(
-        [...etat.voeux]
-          .sort((a, b) => a.rang - b.rang)
-          .flatMap((v, i) => [
-            { id: `avis-${i}-avis`, libelle: `Vœu ${v.rang}, avis`, valeur: champTexte(f, `avis_${i}`), message: 'Choisissez un avis' },
-            { id: `avis-${i}-commentaire`, libelle: `Vœu ${v.rang}, commentaire`, valeur: champTexte(f, `commentaire_${i}`) },
-          ]),
-      );
-      return parse(
-        avisOrigineSchema,
-        { avis: [...etat.voeux].sort((a, b) => a.rang - b.rang).map((v, i) => ({ codeFormation: v.codeFormation, avis: champTexte(f, `avis_${i}`), commentaire: champTexte(f, `commentaire_${i}`) })) },
-        'body',
-      );
-    },
-    desistement: (f) => {
-      exigerRemplis([{ id: 'motif', libelle: 'Motif', valeur: champTexte(f, 'motif') }]);
-      return parse(desistementSchema, { motif: champTexte(f, 'motif') }, 'body');
-    },
-    'confirmation-famille': () => parse(sansCorpsSchema, {}, 'body'),
-    'saisie-affelnet': (f) => {
-      exigerRemplis([{ id: 'voeux', libelle: 'Vœux', valeur: champListe(f, 'voeux'), message: 'Cochez au moins un vœu saisi dans AFFELNET' }]);
-      return parse(saisieAffelnetSchema, { voeux: champListe(f, 'voeux') }, 'body');
-    },
-  };
-
-  const idAction = (champ: string): string | undefined => {
-    if (/^avis\.\d+\.(avis|commentaire)$/.test(champ)) return idDuChamp(champ);
-    if (champ === 'motif') return 'motif';
-    if (champ.startsWith('voeux')) return 'voeux';
-    return undefined;
-  };
-
-  /** The candidature of the path, if this collège sees it; else the "introuvable" page. */
-  async function candidatureDe(p: Page): Promise<{ action: ActionCollege; etat: CandidatureState } | undefined> {
-    const action = String(p.req.params.action);
-    try {
-      if (!estActionCollege(action)) throw new ApiError(404, 'page_introuvable', "cette page n'existe pas");
-      const id = parse(candidatureIdParam, p.req.params.id, 'params.id');
-      return { action, etat: await deps.candidatures.etatVisible(id, p.qui, 'dossier') };
-    } catch (error) {
-      const refus = refusDeFormulaire(error);
-      p.rendre('college-erreur', { titre: 'Candidature introuvable', message: "Cette candidature n'existe pas, ou elle n'est pas suivie par votre établissement.", detail: refus.message }, 404);
-      return undefined;
-    }
-  }
-
-  router.get(
-    '/college/candidatures/:id/:action',
-    page(async (p) => {
-      const trouvee = await candidatureDe(p);
-      if (trouvee) await formulaireAction(p, trouvee.action, trouvee.etat, null);
-    }),
-  );
-
-  router.post(
-    '/college/candidatures/:id/:action',
-    page(async (p) => {
-      const trouvee = await candidatureDe(p);
-      if (!trouvee) return;
-      const { action, etat } = trouvee;
-      const f = p.req.body as Formulaire;
-      try {
-        await deps.candidatures.agir(p.qui, etat.id, action, corpsDe[action](f, etat) as never);
-        p.res.redirect(303, `${lienDossier(etat.id)}?fait=${action}`);
-      } catch (error) {
-        await formulaireAction(p, action, etat, f, erreursDuRefus(error, idAction));
       }
     }),
   );

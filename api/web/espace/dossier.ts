@@ -3,7 +3,7 @@
 // route's zod schema, and it calls `agir` as the JSON route does, so a page gets the same refusals.
 import type { Router } from 'express';
 import type { z } from 'zod';
-import type { Action } from '../../../domain/autorisations';
+import { autorisations, type Action } from '../../../domain/autorisations';
 import { libelleDate, parisDateOf, parisTimeOf } from '../../../domain/calendar';
 import type { CandidatureState } from '../../../domain/candidature';
 import { campagnes } from '../../../domain/campaigns';
@@ -15,7 +15,7 @@ import { libelleRole, optionsChoisies, resumeErreurs, type Alerte } from '../../
 import type { Appelant } from '../../auth';
 import { offresOuvertes } from '../../catalogue';
 import { ApiError } from '../../errors';
-import { candidatureIdParam, compteRenduSchema, constatEntretienSchema, desistementSchema, planificationSchema, sansCorpsSchema } from '../../schemas';
+import { avisOrigineSchema, candidatureIdParam, compteRenduSchema, constatEntretienSchema, desistementSchema, planificationSchema, saisieAffelnetSchema, sansCorpsSchema, voeuxSchema } from '../../schemas';
 import { parse } from '../../validation';
 import { page, refusDeFormulaire, type EspaceDeps, type Page } from '../espace';
 import type { PrismaClient } from '../../../platform/database';
@@ -24,12 +24,14 @@ type Valeurs = Record<string, string | string[] | undefined>;
 
 /** One field of an action's form, as its partial reads it; `chemins`: the schema paths whose refusal it shows. */
 interface Champ {
-  partial: 'input' | 'textarea' | 'radios' | 'select' | 'checkbox';
+  partial: 'input' | 'textarea' | 'radios' | 'select' | 'checkbox' | 'checkboxes';
   id: string;
   name: string;
   chemins: string[];
   /** Workflow refusals (no path) whose message matches are shown on this field. */
   refus?: RegExp;
+  /** What an empty required field is told (a choice is not "filled"). */
+  vide?: string;
   [cle: string]: unknown;
 }
 
@@ -56,7 +58,16 @@ const texte = (v: Valeurs, nom: string): string => {
 /** An optional field left empty is absent from the action's input. */
 const optionnel = (v: Valeurs, nom: string): string | undefined => texte(v, nom).trim() || undefined;
 
+/** The values posted under a name: none, one, or those of several checkboxes. */
+const liste = (v: Valeurs, nom: string): string[] => {
+  const valeur = v[nom];
+  return valeur === undefined ? [] : Array.isArray(valeur) ? valeur : [valeur];
+};
+/** What a field shows: what was posted, or on a first display what is recorded. */
+const valeur = (v: Valeurs, nom: string, recorded: string | undefined) => (Object.keys(v).length > 0 ? texte(v, nom) : recorded);
+
 const avisOptions = (echelle: readonly string[]) => echelle.map((a) => ({ value: a, label: libelleAvisOuTiret(a) }));
+const voeuxParRang = (etat: CandidatureState) => [...etat.voeux].sort((a, b) => a.rang - b.rang);
 
 /** The formations of the candidature's domaine its lycée offers with its modality, not yet among its vœux. */
 async function offresAAjouter({ etat, prisma }: Contexte) {
@@ -67,6 +78,74 @@ async function offresAAjouter({ etat, prisma }: Contexte) {
 }
 
 const formulaires: Partial<Record<Action, Formulaire>> = {
+  inscription: {
+    titre: (etat) => (etat.etape === 'recensement' ? "Inscrire l'élève" : 'Ajouter des vœux'),
+    intro: "Des formations du domaine que le lycée d'accueil propose : l'élève garde un seul entretien pour tout le domaine.",
+    bouton: 'Enregistrer les vœux',
+    schema: voeuxSchema,
+    champs: async (ctx, v) => {
+      const choisis = new Set(liste(v, 'voeux'));
+      const offres = await offresAAjouter(ctx);
+      return [
+        {
+          partial: 'checkboxes',
+          id: 'voeux',
+          name: 'voeux',
+          legend: 'Formations à ajouter',
+          hint: offres.length === 0 ? 'Le lycée ne propose pas d’autre formation de ce domaine.' : undefined,
+          required: true,
+          vide: 'Cochez au moins une formation.',
+          chemins: ['voeux'],
+          refus: /vœu|formation/i,
+          options: offres.map((o) => ({ value: o.formation.code, label: o.formation.libelle, hint: o.formation.mnemonique, checked: choisis.has(o.formation.code) })),
+        },
+      ];
+    },
+    saisie: async (v, ctx) => {
+      const offres = await offresAAjouter(ctx);
+      // A code not offered is passed on as it came: the catalogue's check (in `agir`) refuses it on its field.
+      return { voeux: liste(v, 'voeux').map((code) => ({ codeFormation: code, libelle: offres.find((o) => o.formation.code === code)?.formation.libelle ?? code })) };
+    },
+  },
+
+  'avis-origine': {
+    titre: () => "Avis d'origine",
+    intro: "Un avis par vœu, sur l'échelle de la campagne, avec un commentaire sur la motivation et l'implication de l'élève. Il est attendu avant l'entretien : le lycée s'en sert.",
+    bouton: 'Enregistrer les avis',
+    schema: avisOrigineSchema,
+    champs: async ({ etat }, v) => {
+      const echelle = avisOptions(campagnes[etat.campagneId].avisOrigine);
+      return voeuxParRang(etat).flatMap((voeu, i): Champ[] => [
+        {
+          partial: 'radios',
+          id: `avis-${i}-avis`,
+          name: `avis_${i}`,
+          legend: `Avis pour le vœu ${voeu.rang} (${voeu.libelle})`,
+          required: true,
+          inline: true,
+          vide: 'Choisissez un avis.',
+          chemins: [`avis.${i}.avis`],
+          refus: new RegExp(voeu.codeFormation),
+          options: optionsChoisies(echelle, valeur(v, `avis_${i}`, voeu.avisOrigine?.avis)),
+        },
+        {
+          partial: 'textarea',
+          id: `avis-${i}-commentaire`,
+          name: `commentaire_${i}`,
+          label: `Commentaire sur la motivation et l'implication de l'élève (vœu ${voeu.rang})`,
+          required: true,
+          rows: 3,
+          maxlength: 2000,
+          value: valeur(v, `commentaire_${i}`, voeu.avisOrigine?.commentaire),
+          chemins: [`avis.${i}.commentaire`],
+        },
+      ]);
+    },
+    saisie: async (v, { etat }) => ({
+      avis: voeuxParRang(etat).map((voeu, i) => ({ codeFormation: voeu.codeFormation, avis: texte(v, `avis_${i}`), commentaire: texte(v, `commentaire_${i}`) })),
+    }),
+  },
+
   entretien: {
     titre: (etat) => (etat.entretien ? "Modifier l'entretien" : "Planifier l'entretien"),
     intro: "La convocation part par courriel au collège et au référent de l'élève dès l'enregistrement.",
@@ -131,7 +210,7 @@ const formulaires: Partial<Record<Action, Formulaire>> = {
       const { etat } = ctx;
       const echelle = avisOptions(campagnes[etat.campagneId].avisAccueil);
       const offres = await offresAAjouter(ctx);
-      const voeux = [...etat.voeux].sort((a, b) => a.rang - b.rang);
+      const voeux = voeuxParRang(etat);
       return [
         { partial: 'textarea', id: 'texte', name: 'texte', label: 'Compte rendu', hint: "Bref : motivation, connaissance de la formation, conseils. Aucune note ni bulletin.", required: true, rows: 6, maxlength: 5000, value: texte(v, 'texte'), chemins: ['texte'], refus: /compte rendu/i },
         ...voeux.map((voeu, i): Champ => ({
@@ -172,7 +251,7 @@ const formulaires: Partial<Record<Action, Formulaire>> = {
       ];
     },
     saisie: async (v, ctx) => {
-      const voeux = [...ctx.etat.voeux].sort((a, b) => a.rang - b.rang);
+      const voeux = voeuxParRang(ctx.etat);
       const code = optionnel(v, 'supplement');
       const offre = code ? (await offresAAjouter(ctx)).find((o) => o.formation.code === code) : undefined;
       return {
@@ -200,6 +279,30 @@ const formulaires: Partial<Record<Action, Formulaire>> = {
     schema: sansCorpsSchema,
     champs: async () => [],
     saisie: async () => ({}),
+  },
+
+  'saisie-affelnet': {
+    titre: () => 'Saisie dans AFFELNET',
+    intro: "Les vœux que le chef d'établissement a saisis dans AFFELNET, après la confirmation de la famille. Avant la fin de la saisie AFFELNET, ils ouvrent droit au bonus de la campagne.",
+    bouton: 'Enregistrer la saisie AFFELNET',
+    schema: saisieAffelnetSchema,
+    champs: async ({ etat }, v) => {
+      const cochees = new Set(Object.keys(v).length > 0 ? liste(v, 'voeux') : (etat.saisieAffelnet?.voeux ?? []));
+      return [
+        {
+          partial: 'checkboxes',
+          id: 'voeux',
+          name: 'voeux',
+          legend: 'Vœux saisis dans AFFELNET',
+          required: true,
+          vide: 'Cochez au moins un vœu saisi dans AFFELNET.',
+          chemins: ['voeux'],
+          refus: /vœu/i,
+          options: voeuxParRang(etat).map((voeu) => ({ value: voeu.codeFormation, label: `${voeu.rang}. ${voeu.libelle}`, hint: voeu.avisFinal ? `Avis final : ${libelleAvisOuTiret(voeu.avisFinal)}` : undefined, checked: cochees.has(voeu.codeFormation) })),
+        },
+      ];
+    },
+    saisie: async (v) => ({ voeux: liste(v, 'voeux') }),
   },
 };
 
@@ -230,13 +333,34 @@ async function lire(deps: EspaceDeps, { req, qui, rendre }: Page): Promise<Candi
   }
 }
 
-/** The actions offered now, those with a form here: what the page shows, and what a form may be opened for. */
-const actionsOffertes = (etat: CandidatureState, qui: Appelant) =>
-  actionsPossibles(etat, qui, new Date(), campagnes[etat.campagneId]).filter((a) => a in formulaires);
+/** The actions offered now, those with a form here: what the pages show, and what a form may be opened for. */
+export const actionsOffertes = (etat: CandidatureState, qui: Appelant) =>
+  Object.hasOwn(campagnes, etat.campagneId) ? actionsPossibles(etat, qui, new Date(), campagnes[etat.campagneId]).filter((a) => a in formulaires) : [];
+
+/** The link to an action's form, named by what it does (the form's title where that depends on the step). */
+export const lienAction = (etat: CandidatureState, action: Action) => ({
+  href: lien(etat.id, `/${action}`),
+  label: action === 'entretien' || action === 'inscription' ? formulaires[action]!.titre(etat) : libellesAction[action],
+});
+
+/** Why an action is not offered now, in the words of the procedure. */
+function pourquoiIndisponible(action: Action, etat: CandidatureState, qui: Appelant): string {
+  const campagne = campagnes[etat.campagneId];
+  const depuis = (iso: string) => libelleDate(parisDateOf(new Date(iso)));
+  if (!autorisations[action].roles.includes(qui.role)) return `Cette action est réservée à : ${autorisations[action].roles.map(libelleActeur).join(', ')}.`;
+  if (action === 'avis-origine' && etat.modalite !== 'individuel') return "Pas d'avis d'origine pour une séance d'information collective.";
+  if (action === 'confirmation-famille' && etat.confirmationFamille) return `La confirmation de la famille est enregistrée depuis le ${depuis(etat.confirmationFamille.le)}.`;
+  if (action === 'saisie-affelnet' && etat.etape === 'confirmation_attendue') {
+    if (etat.saisieAffelnet) return `La saisie AFFELNET est enregistrée depuis le ${depuis(etat.saisieAffelnet.le)}.`;
+    if (!etat.confirmationFamille) return "La famille doit d'abord confirmer le choix de l'élève.";
+    return `La saisie AFFELNET ouvre le ${libelleDate(campagne.calendrier.ouvertureAffelnet)}.`;
+  }
+  return `${formulaires[action]!.titre(etat)} : cette action n'est pas possible à l'étape « ${libellesEtape[etat.etape]} ».`;
+}
 
 function vueDossier(etat: CandidatureState, qui: Appelant) {
   const campagne = campagnes[etat.campagneId];
-  const voeux = [...etat.voeux].sort((a, b) => a.rang - b.rang);
+  const voeux = voeuxParRang(etat);
   const entretien = etat.entretien && presenterEntretien(etat.entretien);
   const statutsEntretien = { planifie: 'Planifié', tenu: 'Tenu', absent: 'Élève absent', annule: 'Annulé' };
   const echeances = [
@@ -296,11 +420,7 @@ function vueDossier(etat: CandidatureState, qui: Appelant) {
       rows: [...etat.historique].reverse().map((h) => [{ text: horodatage(h.survenuLe) }, { text: libelleEvenement(h.type) }, { text: h.acteur.nom }, { text: libelleActeur(h.acteur.role) }]),
       empty: 'Aucun événement.',
     },
-    actions: actionsOffertes(etat, qui).map((a) => ({
-      label: a === 'entretien' && etat.entretien ? "Modifier l'entretien" : libellesAction[a],
-      href: lien(etat.id, `/${a}`),
-      kind: a === 'desistement' ? 'secondary' : undefined,
-    })),
+    actions: actionsOffertes(etat, qui).map((a) => ({ ...lienAction(etat, a), kind: a === 'desistement' ? 'secondary' : undefined })),
   };
 }
 
@@ -310,12 +430,27 @@ function placerRefus(champs: Champ[], refus: { message: string; champ?: string }
   const champ = refus.champ
     ? champs.find((c) => c.chemins.some((p) => refus.champ === p || refus.champ!.startsWith(`${p}.`)))
     : champs.find((c) => c.refus?.test(message));
-  if (!champ) return { champs, general: message };
-  const vide = refus.champ !== undefined && !String(valeurs[champ.name] ?? '').trim();
-  const error = vide ? 'Ce champ est obligatoire.' : message.charAt(0).toUpperCase() + message.slice(1);
-  // The summary names the field: "Ce champ est obligatoire" alone would not say which.
-  const nom = String(champ.label ?? champ.legend);
-  return { champs: champs.map((c) => (c === champ ? { ...c, error } : c)), general: undefined, erreur: { id: champ.id, message: `${nom} : ${error.charAt(0).toLowerCase()}${error.slice(1)}` } };
+  if (!champ) return { champs, general: message, erreurs: [] };
+  const error = refus.champ !== undefined && estVide(champ, valeurs) ? messageVide(champ) : message.charAt(0).toUpperCase() + message.slice(1);
+  return placerErreurs(champs, new Map([[champ, error]]));
+}
+
+const estVide = (champ: Champ, valeurs: Valeurs) => liste(valeurs, champ.name).every((v) => !v.trim());
+const messageVide = (champ: Champ) => champ.vide ?? 'Ce champ est obligatoire.';
+
+/** Each error on its field, and in the summary with the field's name: "Ce champ est obligatoire" alone would not say which. */
+function placerErreurs(champs: Champ[], erreurs: Map<Champ, string>) {
+  return {
+    champs: champs.map((c) => (erreurs.has(c) ? { ...c, error: erreurs.get(c) } : c)),
+    general: undefined,
+    erreurs: [...erreurs].map(([c, error]) => ({ id: c.id, message: `${String(c.label ?? c.legend)} : ${error.charAt(0).toLowerCase()}${error.slice(1)}` })),
+  };
+}
+
+/** The required fields left empty, all said at once (the schema would name only the first). */
+function champsVides(champs: Champ[], valeurs: Valeurs) {
+  const vides = champs.filter((c) => c.required === true && estVide(c, valeurs));
+  return vides.length > 0 ? placerErreurs(champs, new Map(vides.map((c) => [c, messageVide(c)]))) : undefined;
 }
 
 export function routesDossier(router: Router, deps: EspaceDeps): void {
@@ -332,13 +467,17 @@ export function routesDossier(router: Router, deps: EspaceDeps): void {
     }),
   );
 
-  /** The form of an action: empty, or again with what was entered and the refusal on its field. */
+  /**
+   * The form of an action: as recorded, or again with what was entered and the required fields left empty
+   * (`refus` absent) or the refusal (`refus`) on their fields.
+   */
   async function rendreFormulaire(p: Page, etat: CandidatureState, action: Action, valeurs: Valeurs, refus?: { status: number; message: string; champ?: string }) {
     const formulaire = formulaires[action]!;
     const ctx = { etat, qui: p.qui, prisma };
     const tous = await formulaire.champs(ctx, valeurs);
-    const place = refus ? placerRefus(tous, refus, valeurs) : { champs: tous, general: undefined, erreur: undefined };
-    const erreurs = [...(place.erreur ? [place.erreur] : []), ...(place.general ? [{ id: 'formulaire', message: place.general }] : [])];
+    const vides = refus || Object.keys(valeurs).length === 0 ? undefined : champsVides(tous, valeurs);
+    const place = refus ? placerRefus(tous, refus, valeurs) : (vides ?? { champs: tous, general: undefined, erreurs: [] });
+    const erreurs = [...place.erreurs, ...(place.general ? [{ id: 'formulaire', message: place.general }] : [])];
     const titre = formulaire.titre(etat);
     p.rendre(
       'dossier-action',
@@ -355,7 +494,7 @@ export function routesDossier(router: Router, deps: EspaceDeps): void {
         general: place.general,
         champs: place.champs.map((c) => ({ [c.partial]: c })),
       },
-      refus?.status ?? 200,
+      refus?.status ?? (vides ? 400 : 200),
     );
   }
 
@@ -377,7 +516,7 @@ export function routesDossier(router: Router, deps: EspaceDeps): void {
       if (!cible) return;
       const { action, etat } = cible;
       if (!actionsOffertes(etat, p.qui).includes(action)) {
-        p.rendre('dossier-action-impossible', { titre: 'Action impossible', fil: [{ libelle: nomEleve(etat), href: lien(etat.id) }, { libelle: 'Action impossible' }], retour: lien(etat.id), etape: libellesEtape[etat.etape] }, 409);
+        p.rendre('dossier-action-impossible', { titre: 'Action impossible', fil: [{ libelle: nomEleve(etat), href: lien(etat.id) }, { libelle: 'Action impossible' }], retour: lien(etat.id), raison: pourquoiIndisponible(action, etat, p.qui) }, autorisations[action].roles.includes(p.qui.role) ? 409 : 403);
         return;
       }
       await rendreFormulaire(p, etat, action, {});
@@ -392,8 +531,13 @@ export function routesDossier(router: Router, deps: EspaceDeps): void {
       const { action, etat } = cible;
       const valeurs = p.req.body as Valeurs;
       const formulaire = formulaires[action]!;
+      const ctx = { etat, qui: p.qui, prisma };
+      if (champsVides(await formulaire.champs(ctx, valeurs), valeurs)) {
+        await rendreFormulaire(p, etat, action, valeurs);
+        return;
+      }
       try {
-        const saisie = parse(formulaire.schema, await formulaire.saisie(valeurs, { etat, qui: p.qui, prisma }), 'body');
+        const saisie = parse(formulaire.schema, await formulaire.saisie(valeurs, ctx), 'body');
         await deps.candidatures.agir(p.qui, etat.id, action, saisie as never);
       } catch (error) {
         const refus = refusDeFormulaire(error);

@@ -17,10 +17,26 @@ import { page, type EspaceDeps } from '../espace';
 
 const JOUR_MS = 24 * 3600 * 1000;
 
+/** Each section of the inbox lists its most urgent: the lycée's list, by step, gives them all. */
+const LIGNES_PAR_SECTION = 50;
+
 export const lienDossier = (id: string) => `/dossiers/${encodeURIComponent(id)}`;
 
-const avecEleve = { eleve: { select: { nom: true, prenom: true } } } satisfies Prisma.CandidatureInclude;
-type Ligne = Prisma.CandidatureGetPayload<{ include: typeof avecEleve }>;
+/** The columns the inbox shows: not the workflow's whole state (`etat`), which each row also holds. */
+const colonnesBoite = {
+  id: true,
+  etape: true,
+  domaine: true,
+  domaineLibelle: true,
+  uaiOrigine: true,
+  echeance: true,
+  retards: true,
+  entretienDate: true,
+  entretienHeure: true,
+  entretienLieu: true,
+  eleve: { select: { nom: true, prenom: true } },
+} satisfies Prisma.CandidatureSelect;
+type Ligne = Prisma.CandidatureGetPayload<{ select: typeof colonnesBoite }>;
 
 /** The cells every section starts with: the pupil (a link to the candidature's page), the domaine, the collège. */
 const cellulesEleve = (c: Ligne) => [
@@ -59,20 +75,32 @@ export function routesLycee(router: Router, deps: EspaceDeps): void {
       const dimanche = addDays(aujourdhui, (7 - dayOfWeek(aujourdhui)) % 7);
       const lycee = filtrePerimetre(qui);
       const lire = (where: Prisma.CandidatureWhereInput, orderBy: Prisma.CandidatureOrderByWithRelationInput[]) =>
-        prisma.candidature.findMany({ where: { AND: [lycee, where] }, include: avecEleve, orderBy, take: 200 });
-      const [aPlanifier, duJour, deLaSemaine, comptesRendus, enRetard] = await Promise.all([
+        prisma.candidature.findMany({ where: { AND: [lycee, where] }, select: colonnesBoite, orderBy, take: LIGNES_PAR_SECTION });
+      const [[nombres], aPlanifier, duJour, deLaSemaine, comptesRendus, enRetard] = await Promise.all([
+        // Every section's count in one scan of the lycée's rows; each section lists only its most urgent.
+        prisma.$queryRaw<Record<'aPlanifier' | 'duJour' | 'deLaSemaine' | 'comptesRendus' | 'enRetard', number>[]>`
+          SELECT count(*) FILTER (WHERE "etape" = 'a_planifier')::int AS "aPlanifier",
+                 count(*) FILTER (WHERE "etape" = 'convoquee' AND "entretienDate" = ${aujourdhui})::int AS "duJour",
+                 count(*) FILTER (WHERE "etape" = 'convoquee' AND "entretienDate" > ${aujourdhui} AND "entretienDate" <= ${dimanche})::int AS "deLaSemaine",
+                 count(*) FILTER (WHERE "etape" = 'compte_rendu_attendu')::int AS "comptesRendus",
+                 count(*) FILTER (WHERE "enRetard")::int AS "enRetard"
+          FROM "Candidature" WHERE "uaiAccueil" = ${qui.uai}`,
         lire({ etape: 'a_planifier' }, [{ echeance: 'asc' }, { createdAt: 'asc' }]),
         lire({ etape: 'convoquee', entretienDate: aujourdhui }, [{ entretienHeure: 'asc' }]),
         lire({ etape: 'convoquee', entretienDate: { gt: aujourdhui, lte: dimanche } }, [{ entretienDate: 'asc' }, { entretienHeure: 'asc' }]),
         lire({ etape: 'compte_rendu_attendu' }, [{ echeance: 'asc' }]),
         lire({ enRetard: true }, [{ etapeDepuis: 'asc' }]),
       ]);
+      /** A section's count, and what its table holds when it lists only the first of them. */
+      const compte = (n: number, liste: string) => (n > LIGNES_PAR_SECTION ? `${n}, dont les ${LIGNES_PAR_SECTION} ${liste}` : String(n));
       const sections = [
         {
           id: 'a-planifier',
+          nombre: nombres.aPlanifier,
+          suite: '/lycee/candidatures?etape=a_planifier',
           titre: 'Entretiens à planifier',
           table: {
-            caption: `Élèves inscrits sans entretien planifié (${aPlanifier.length})`,
+            caption: `Élèves inscrits sans entretien planifié (${compte(nombres.aPlanifier, 'plus urgents')})`,
             headers: ['Élève', 'Domaine', 'Collège', 'À planifier avant le'],
             rows: aPlanifier.map((c) => [...cellulesEleve(c), { text: c.echeance ? libelleEcheance(c.echeance) : '—' }]),
             empty: 'Aucun entretien à planifier.',
@@ -80,9 +108,11 @@ export function routesLycee(router: Router, deps: EspaceDeps): void {
         },
         {
           id: 'aujourdhui',
+          nombre: nombres.duJour,
+          suite: '/lycee/candidatures?etape=convoquee',
           titre: "Entretiens d'aujourd'hui",
           table: {
-            caption: `Entretiens du ${libelleDate(aujourdhui)} (${duJour.length})`,
+            caption: `Entretiens du ${libelleDate(aujourdhui)} (${compte(nombres.duJour, 'premiers')})`,
             headers: ['Élève', 'Domaine', 'Collège', 'Heure', 'Lieu'],
             rows: duJour.map((c) => [...cellulesEleve(c), { text: c.entretienHeure ?? '—' }, { text: c.entretienLieu ?? '—' }]),
             empty: "Aucun entretien aujourd'hui.",
@@ -90,9 +120,11 @@ export function routesLycee(router: Router, deps: EspaceDeps): void {
         },
         {
           id: 'semaine',
+          nombre: nombres.deLaSemaine,
+          suite: '/lycee/candidatures?etape=convoquee',
           titre: 'Entretiens de la semaine',
           table: {
-            caption: `Entretiens à venir jusqu'au ${libelleDate(dimanche)} (${deLaSemaine.length})`,
+            caption: `Entretiens à venir jusqu'au ${libelleDate(dimanche)} (${compte(nombres.deLaSemaine, 'premiers')})`,
             headers: ['Élève', 'Domaine', 'Collège', 'Entretien', 'Lieu'],
             rows: deLaSemaine.map((c) => [...cellulesEleve(c), { text: entretienDe(c) }, { text: c.entretienLieu ?? '—' }]),
             empty: "Aucun autre entretien d'ici dimanche.",
@@ -100,9 +132,11 @@ export function routesLycee(router: Router, deps: EspaceDeps): void {
         },
         {
           id: 'comptes-rendus',
+          nombre: nombres.comptesRendus,
+          suite: '/lycee/candidatures?etape=compte_rendu_attendu',
           titre: 'Comptes rendus attendus',
           table: {
-            caption: `Entretiens tenus dont le compte rendu est attendu (${comptesRendus.length})`,
+            caption: `Entretiens tenus dont le compte rendu est attendu (${compte(nombres.comptesRendus, 'plus urgents')})`,
             headers: ['Élève', 'Domaine', 'Collège', 'Entretien', 'Délai de 3 jours'],
             rows: comptesRendus.map((c) => [
               ...cellulesEleve(c),
@@ -116,9 +150,10 @@ export function routesLycee(router: Router, deps: EspaceDeps): void {
         },
         {
           id: 'en-retard',
+          nombre: nombres.enRetard,
           titre: 'En retard',
           table: {
-            caption: `Candidatures en retard (${enRetard.length})`,
+            caption: `Candidatures en retard (${compte(nombres.enRetard, 'plus anciennes')})`,
             headers: ['Élève', 'Domaine', 'Collège', 'Retard', 'Étape'],
             rows: enRetard.map((c) => [
               ...cellulesEleve(c),
@@ -132,7 +167,7 @@ export function routesLycee(router: Router, deps: EspaceDeps): void {
       rendre('lycee-a-traiter', {
         titre: 'À traiter',
         fil: [{ libelle: 'À traiter' }],
-        sections: sections.map((s) => ({ ...s, nombre: s.table.rows.length })),
+        sections: sections.map((s) => ({ ...s, suite: s.nombre > LIGNES_PAR_SECTION && 'suite' in s ? s.suite : undefined })),
       });
     }),
   );

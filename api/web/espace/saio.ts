@@ -9,7 +9,7 @@ import { libelleEtablissement } from '../../../presentation/etablissements';
 import { libelleEcheance } from '../../../presentation/labels';
 import { optionsChoisies, pagination, type Option } from '../../../presentation/pages';
 import { libelleEtape, libelleRetard, libellesEtape } from '../../../presentation/libelles';
-import { lienListe, lienTemporal, type Selection } from '../../../presentation/suivi';
+import { lienListe, lienTemporal, lienVersTemporal, type Selection } from '../../../presentation/suivi';
 import { envoyerCsv } from '../../../presentation/csv';
 import { exportAffelnetQuery, exportRetardsQuery, telechargements } from '../../exports';
 import { exportJournal, journalQuery, nomFichierJournal } from '../../journal';
@@ -55,7 +55,7 @@ interface Compte {
 }
 
 function compte(n: number, selection: Selection, objet: string, temporalUiUrl: string | undefined): Compte {
-  return { n, liste: lienListe(selection), temporal: temporalUiUrl && lienTemporal(temporalUiUrl, selection), objet };
+  return { n, liste: lienListe(selection), temporal: temporalUiUrl && lienVersTemporal(selection), objet };
 }
 
 /** The dashboard shows the longest stuck; their list and the export give them all. */
@@ -124,6 +124,18 @@ function vueTableauDeBord(stats: Statistiques, campagne: string | undefined, tem
 export function routesSaio(router: Router, deps: EspaceDeps): void {
   const prisma = deps.db.prisma;
 
+  // A count's way to the Temporal UI: the same selection as its list, as a visibility query there. A bad
+  // parameter is a 400 naming it; without a Temporal UI the dashboard has no such link, and this is a 404.
+  router.get('/saio/temporal', (req, res, next) => {
+    if (!deps.temporalUiUrl) return next();
+    try {
+      const q = parse(listeQuery, sansVides(req.query), 'query');
+      res.redirect(303, lienTemporal(deps.temporalUiUrl, { campagne: q.campagne, etape: q.etape, uaiAccueil: q.uaiAccueil, uaiOrigine: q.uaiOrigine, enRetard: q.enRetard }));
+    } catch (error) {
+      next(error);
+    }
+  });
+
   router.get(
     '/saio/tableau-de-bord',
     page(async ({ req, rendre }) => {
@@ -137,7 +149,7 @@ export function routesSaio(router: Router, deps: EspaceDeps): void {
         rendre('saio-tableau-de-bord', { titre, fil, alertes: [{ type: 'error', title: 'Campagne inconnue', message: refus.message }], campagnes: optionsChoisies(tous('Toutes les campagnes', optionsCampagnes), undefined) }, refus.status);
         return;
       }
-      const [stats, creneaux] = await Promise.all([statistiques(prisma, campagne), campagne ? deps.creneaux.statistiques(campagne) : undefined]);
+      const [stats, creneaux] = await Promise.all([statistiques(prisma, campagne, EN_RETARD_AFFICHEES), campagne ? deps.creneaux.statistiques(campagne) : undefined]);
       rendre('saio-tableau-de-bord', {
         titre,
         fil,
