@@ -10,6 +10,7 @@ import { actions } from './actions';
 import { autorisations } from '../domain/autorisations';
 import { appelant, authentifier, exigerRoles } from './auth';
 import { createCandidatures } from './candidatures';
+import { routesCodec, type CodecDeps } from './codec';
 import { routesCatalogue } from './catalogue';
 import { limiteur, parIp, parPersonne, type Limites } from './limites';
 import { revocationsEnBase, routesJetons } from './jetons';
@@ -51,6 +52,8 @@ export interface AppDeps {
   limites?: Limites;
   /** The SAIO's Temporal UI (config TEMPORAL_UI_URL), which the dashboard links to. */
   temporalUiUrl?: string;
+  /** The codec endpoint for the SAIO's Temporal UI (api/codec.ts); none when absent. */
+  codec?: CodecDeps;
 }
 
 export function buildApp(deps: AppDeps): express.Express {
@@ -72,6 +75,7 @@ export function buildApp(deps: AppDeps): express.Express {
   if (web) routesEspace(app, { web, candidatures, db: deps.db, imports, temporalUiUrl: deps.temporalUiUrl });
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
   const authentification = authentifier(deps.jwtSecret, revocationsEnBase(deps.db));
+  if (deps.codec) routesCodec(app, { ...deps.codec, authentification, appelantDeSession: web?.appelantDeSession });
   const authentifiees = ['/candidatures', '/statistiques', '/eleves', '/catalogue', '/exports', '/jetons', '/health/composants'];
   app.use(authentifiees, authentification.middleware);
   if (deps.limites) app.use(authentifiees, limiteur(parPersonne(deps.limites.requetesParPersonne)));

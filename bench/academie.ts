@@ -23,7 +23,7 @@ import { uaiCheckLetter } from '../domain/identifiers';
 import { openDatabase } from '../platform/database';
 import { campagneDemo } from '../scripts/demo/campagne';
 import { ecartCpu, releverCpu } from './cpu';
-import { demarrerPile, FILE, memoire, SECRET_PILE, type Pile } from './pile';
+import { convertisseurPile, demarrerPile, FILE, memoire, SECRET_PILE, type Pile } from './pile';
 import { mediane } from './statistiques';
 import type { Acteur, CandidatureInput } from '../domain/candidature';
 import { candidatureStartPolicy, candidatureWorkflowId, inscrireUpdate } from '../workflows/definitions';
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   try {
     pile = await demarrerPile('academie');
     const { serveur, worker, api, dossier, urlApi } = pile;
-    const client = new Client({ connection: pile.connection });
+    const client = new Client({ connection: pile.connection, dataConverter: convertisseurPile });
     db = openDatabase(pile.urlBase);
     const prisma = db.prisma;
 

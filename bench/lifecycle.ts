@@ -32,7 +32,7 @@ import { bearer, corpsInscription } from '../test/api/harness';
 import { catalogueDeTest } from '../test/support/catalogue';
 import { testDatabase } from '../test/support/db';
 import { startSmtpReceiver } from '../test/support/smtp';
-import { bundleWorkflows, devServerEnv, uniqueTaskQueue } from '../test/support/temporal';
+import { bundleWorkflows, convertisseurDeTest, devServerEnv, uniqueTaskQueue } from '../test/support/temporal';
 import { ecartCpu, releverCpu } from './cpu';
 import { activitesSocle } from './socle/activities';
 import { mediane } from './statistiques';
@@ -168,6 +168,7 @@ async function main(): Promise<void> {
       namespace: 'default',
       taskQueue: fileNous,
       workflowBundle: bundle,
+      dataConverter: convertisseurDeTest,
       deps: { db, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' },
     });
     async function candidature(): Promise<string> {
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
       return id;
     }
     // ---- baseline: the same calls to Temporal, bare workflows ----
-    const workerSocle = await Worker.create({ connection, namespace: 'default', taskQueue: fileSocle, workflowBundle: bundleSocle, activities: activitesSocle, ...reglagesWorker });
+    const workerSocle = await Worker.create({ connection, namespace: 'default', taskQueue: fileSocle, workflowBundle: bundleSocle, activities: activitesSocle, dataConverter: convertisseurDeTest, ...reglagesWorker });
     let minuteries = 0;
     async function nue(): Promise<string> {
       const workflowId = `socle-${randomUUID()}`;

@@ -13,7 +13,7 @@ import { AUTRE_LYCEE, catalogueDeTest } from '../support/catalogue';
 import { testDatabase, type TestDatabase } from '../support/db';
 import { COLLEGE, inscription, LYCEE } from '../support/fixtures';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp';
-import { bundleWorkflows, devServerEnv, uniqueTaskQueue } from '../support/temporal';
+import { bundleWorkflows, convertisseurDeTest, devServerEnv, uniqueTaskQueue } from '../support/temporal';
 
 /** Schools with real check letters, other than the fixtures' collège and lycée. */
 export const AUTRE_COLLEGE = '0931999T';
@@ -55,6 +55,7 @@ export async function startStack(prefix: string, { logger, logError = console.er
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: bundle,
+    dataConverter: convertisseurDeTest,
     deps: { db, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' },
   });
   const running = worker.run();

@@ -14,7 +14,7 @@ import { testDatabase, type TestDatabase } from '../support/db';
 import { LYCEE } from '../support/fixtures';
 import { bearer, corpsInscription as inscription, SECRET } from '../api/harness';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp';
-import { bundleWorkflows, devServerEnv, uniqueTaskQueue } from '../support/temporal';
+import { bundleWorkflows, convertisseurDeTest, devServerEnv, uniqueTaskQueue } from '../support/temporal';
 
 describe('API end to end on the dev server', () => {
   let env: TestWorkflowEnvironment;
@@ -37,6 +37,7 @@ describe('API end to end on the dev server', () => {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: bundle,
+      dataConverter: convertisseurDeTest,
       activities: createActivities({ db, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' }),
     });
     running = worker.run();

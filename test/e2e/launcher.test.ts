@@ -82,7 +82,7 @@ describe('npm start (embedded defaults)', () => {
 
     const first = await launch(env);
     launched.push(first);
-    expect(first.output()).toContain(`Temporal UI    http://127.0.0.1:${uiPort}`);
+    expect(first.output()).toContain(`Temporal UI    http://localhost:${uiPort}`);
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${mailWeb}/`, { headers: { accept: 'text/html' } })).status).toBe(200);

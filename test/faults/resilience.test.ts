@@ -10,6 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, type Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { convertisseurDonnees } from '../../platform/codec';
+import { loadConfig } from '../../platform/config';
 import { projectRoot } from '../../platform/paths';
 import { argumentsServeurDev, connecterTemporal } from '../../platform/serveur-temporal';
 import { temporalCliPath } from '../../platform/temporal-binaries';
@@ -24,6 +26,8 @@ import { jusqua } from '../support/workflow-env';
 
 const PG_SCRIPT = path.join(projectRoot, 'scripts', 'postgres-test-server.sh');
 const campagne = campagneEn('creteil-2018', 2027);
+/** The worker's codec key (a production role needs one of its own), which the test's client reads with. */
+const clesCodec = `faults:${randomBytes(32).toString('base64')}`;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const postgres = (commande: 'start' | 'stop') => execFileSync('bash', [PG_SCRIPT, commande], { encoding: 'utf8' }).trim();
@@ -85,6 +89,7 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
       PASSPRO_ROLE: 'worker',
       // A production role: a secret of its own (the worker signs nothing, but starts as the deployment's would).
       JWT_SECRET: randomBytes(48).toString('base64'),
+      PASSPRO_CODEC_KEYS: clesCodec,
       DATABASE_URL: baseUrl,
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
       TEMPORAL_TASK_QUEUE: taskQueue,
@@ -111,7 +116,7 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
     temporalPort = await portLibre();
     demarrerTemporal();
     connection = await connecterTemporal(`127.0.0.1:${temporalPort}`);
-    client = new Client({ connection });
+    client = new Client({ connection, dataConverter: convertisseurDonnees(loadConfig({ PASSPRO_CODEC_KEYS: clesCodec }).CODEC) });
     demarrerWorker();
   }, 300_000);
 

@@ -14,7 +14,7 @@ import { type Accuse, candidatureStartPolicy, candidatureWorkflowId, constaterEn
 import { testDatabase, type TestDatabase } from './db';
 import { avisOrigineInput, chefOrigine, ENTRETIEN, personnelAccueil, planificationInput } from './fixtures';
 import { startSmtpReceiver, type SmtpReceiver } from './smtp';
-import { bundleWorkflows, timeSkippingEnv, uniqueTaskQueue } from './temporal';
+import { bundleWorkflows, convertisseurDeTest, timeSkippingEnv, uniqueTaskQueue } from './temporal';
 
 export interface WorkflowTestContext {
   env: TestWorkflowEnvironment;
@@ -61,7 +61,7 @@ export function activitesReelles(ctx: WorkflowTestContext, mailer: Mailer = ctx.
 /** A worker on its own task queue, with the real activities unless a test wraps them. */
 export async function withWorker<T>(ctx: WorkflowTestContext, fn: (taskQueue: string) => Promise<T>, activities = activitesReelles(ctx)): Promise<T> {
   const taskQueue = uniqueTaskQueue('wf');
-  const worker = await Worker.create({ connection: ctx.env.nativeConnection, taskQueue, workflowBundle: ctx.bundle, activities });
+  const worker = await Worker.create({ connection: ctx.env.nativeConnection, taskQueue, workflowBundle: ctx.bundle, activities, dataConverter: convertisseurDeTest });
   return worker.runUntil(async () => {
     const result = await fn(taskQueue);
     await auRepos(worker);
