@@ -42,6 +42,8 @@ export interface AppDeps {
   taskQueue: string;
   /** HS256 key of the callers' tokens (config JWT_SECRET). */
   jwtSecret: string;
+  /** The key of the candidatures' pseudonymous workflow ids (config PASSPRO_ID_KEY). */
+  cleIdentifiants: string;
   health: HealthCheck[];
   logError: (error: unknown) => void;
   /** Request logs (pino); none when absent. */
@@ -71,7 +73,7 @@ export function buildApp(deps: AppDeps): express.Express {
   if (deps.limites) app.use(limiteur(parIp(deps.limites.requetesParIp)));
   const web = deps.connexion ? creerConnexionWeb(deps.db.prisma, deps.connexion, deps.logError) : undefined;
   if (web) app.use(web.routes);
-  const imports = { client: deps.client, prisma: deps.db.prisma, inscrire: candidatures.inscrire, logError: deps.logError, importsParHeure: deps.limites?.importsParHeure };
+  const imports = { client: deps.client, prisma: deps.db.prisma, inscrire: candidatures.inscrire, idCandidature: candidatures.idCandidature, logError: deps.logError, importsParHeure: deps.limites?.importsParHeure };
   if (web) routesEspace(app, { web, candidatures, db: deps.db, imports, temporalUiUrl: deps.temporalUiUrl });
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
   const authentification = authentifier(deps.jwtSecret, revocationsEnBase(deps.db));

@@ -26,6 +26,8 @@ export const FILE = 'passpro';
 export const SECRET_PILE = randomBytes(48).toString('base64');
 /** Their codec's key (PASSPRO_CODEC_KEYS), and the data converter of a client that reads what they write. */
 export const CLES_CODEC_PILE = `bench:${randomBytes(32).toString('base64')}`;
+/** Their key of the workflow ids (PASSPRO_ID_KEY): a client that starts candidatures gives them the same ids. */
+export const CLE_ID_PILE = randomBytes(48).toString('base64');
 export const convertisseurPile = convertisseurDonnees(loadConfig({ PASSPRO_CODEC_KEYS: CLES_CODEC_PILE }).CODEC);
 
 export interface Pile {
@@ -135,6 +137,7 @@ export async function demarrerPile(nom: string, envApi: NodeJS.ProcessEnv = {}):
       LOG_LEVEL: 'warn',
       JWT_SECRET: SECRET_PILE,
       PASSPRO_CODEC_KEYS: CLES_CODEC_PILE,
+      PASSPRO_ID_KEY: CLE_ID_PILE,
       // The benchmarks measure throughput from one address and one token: no rate limit.
       LIMITE_REQUETES_IP: '0',
       LIMITE_REQUETES_PERSONNE: '0',

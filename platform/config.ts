@@ -19,6 +19,12 @@ export const DEV_JWT_SECRET = 'passpro-dev-secret-public-NOT-FOR-PRODUCTION';
 export const DEV_OIDC_CLIENT_SECRET = 'passpro-dev-oidc-secret-public-NOT-FOR-PRODUCTION';
 
 /**
+ * The key of the candidatures' pseudonymous workflow ids (platform/identifiants-candidature.ts) on the embedded
+ * stack: public, so a production start refuses it.
+ */
+export const DEV_ID_KEY = 'passpro-dev-identifiants-public-NOT-FOR-PRODUCTION';
+
+/**
  * The payload codec's key of the embedded stack (`npm start`, tests), `id:base64` as PASSPRO_CODEC_KEYS takes it:
  * public like DEV_JWT_SECRET, so a production start refuses it.
  */
@@ -68,6 +74,11 @@ export const configSchema = z.object({
   TEMPORAL_UI_URL: z.url().optional(),
   /** HS256 key of the API's tokens (`npm run token`): at least 32 characters, 32 bytes of entropy outside the embedded stack. */
   JWT_SECRET: z.string().min(32, 'au moins 32 caractères').default(DEV_JWT_SECRET),
+  /**
+   * HMAC key of the candidatures' workflow ids (the pupil's pseudonym): 32 bytes of entropy outside the embedded
+   * stack. Never changed once candidatures exist: another key gives every pupil another id.
+   */
+  PASSPRO_ID_KEY: z.string().min(32, 'au moins 32 caractères').default(DEV_ID_KEY),
   /** The staff's sign-in (OpenID Connect): the embedded development provider unless another issuer is named. */
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).default('passpro'),
@@ -164,7 +175,10 @@ export function octetsDEntropie(secret: string): number {
 export const OCTETS_SECRET_MIN = 32;
 
 /** The secrets a production start checks, each with its public development value: one entry per secret. */
-const secretsDeProduction: { variable: 'JWT_SECRET'; developpement: string }[] = [{ variable: 'JWT_SECRET', developpement: DEV_JWT_SECRET }];
+const secretsDeProduction: { variable: 'JWT_SECRET' | 'PASSPRO_ID_KEY'; developpement: string }[] = [
+  { variable: 'JWT_SECRET', developpement: DEV_JWT_SECRET },
+  { variable: 'PASSPRO_ID_KEY', developpement: DEV_ID_KEY },
+];
 
 function verifierSecrets(config: Config): string[] {
   if (!estProduction(config)) return [];

@@ -96,6 +96,7 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
       db,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       jwtSecret: config.JWT_SECRET,
+      cleIdentifiants: config.PASSPRO_ID_KEY,
       health: healthChecks(client, db, config),
       logError: (error) => log(`erreur: ${descriptionErreur(error)}`),
       logger: createLogger(config.LOG_LEVEL),

@@ -8,7 +8,7 @@ import { buildApp } from '../../api/app';
 import type { Logger } from '../../api/logging';
 import { emettreJeton, type RolePersonne } from '../../api/auth';
 import { healthChecks } from '../../runtime/app';
-import { DEV_JWT_SECRET, loadConfig } from '../../platform/config';
+import { DEV_ID_KEY, DEV_JWT_SECRET, loadConfig } from '../../platform/config';
 import { AUTRE_LYCEE, catalogueDeTest } from '../support/catalogue';
 import { testDatabase, type TestDatabase } from '../support/db';
 import { COLLEGE, inscription, LYCEE } from '../support/fixtures';
@@ -65,7 +65,7 @@ export async function startStack(prefix: string, { logger, logError = console.er
     client: env.client,
     db,
     taskQueue,
-    jwtSecret: SECRET,
+    jwtSecret: SECRET, cleIdentifiants: DEV_ID_KEY,
     health: healthChecks(env.client, db, config),
     logError,
     logger,

@@ -100,13 +100,13 @@ describe('npm start (embedded defaults)', () => {
       body: JSON.stringify(corps),
     });
     expect(created.status).toBe(201);
-    const { id, eleve } = (await created.json()) as { id: string; eleve: { ine: string } };
+    const { id } = (await created.json()) as { id: string };
     // The SAIO's view: the Temporal CLI finds it by custom search attribute (visibility is eventually consistent).
     let listed = '';
     for (let attempt = 0; attempt < 50 && !listed.includes(id); attempt += 1) {
       listed = execFileSync(temporalCliPath(), [
         'workflow', 'list', '--address', `127.0.0.1:${temporalPort}`,
-        '--query', `PassproIne = '${eleve.ine}' AND PassproEtape = 'a_planifier'`,
+        '--query', `WorkflowId = '${id}' AND PassproEtape = 'a_planifier'`,
       ], { encoding: 'utf8' });
       if (!listed.includes(id)) await new Promise((resolve) => setTimeout(resolve, 200));
     }

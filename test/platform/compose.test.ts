@@ -41,6 +41,7 @@ const { services } = compose;
 const fournis: Record<string, string> = {
   JWT_SECRET: randomBytes(48).toString('base64'),
   PASSPRO_CODEC_KEYS: `2027:${randomBytes(32).toString('base64')}`,
+  PASSPRO_ID_KEY: randomBytes(48).toString('base64'),
   OIDC_ISSUER: 'https://sso.ac-creteil.fr/realms/personnels',
   OIDC_CLIENT_ID: 'passpro',
   OIDC_CLIENT_SECRET: randomBytes(24).toString('base64'),
@@ -186,7 +187,7 @@ describe('no side door', () => {
       expect(config.CODEC.courante).toBe('2027');
     }
     // No default: compose stops with the message when the operator gives none.
-    for (const [name, variable] of [['api', 'JWT_SECRET'], ['worker', 'PASSPRO_CODEC_KEYS'], ['api', 'PASSPRO_CODEC_KEYS'], ['temporal-ui', 'TEMPORAL_AUTH_CLIENT_SECRET'], ['temporal-ui-proxy', 'OAUTH2_PROXY_COOKIE_SECRET']]) {
+    for (const [name, variable] of [['api', 'JWT_SECRET'], ['worker', 'PASSPRO_CODEC_KEYS'], ['api', 'PASSPRO_CODEC_KEYS'], ['api', 'PASSPRO_ID_KEY'], ['temporal-ui', 'TEMPORAL_AUTH_CLIENT_SECRET'], ['temporal-ui-proxy', 'OAUTH2_PROXY_COOKIE_SECRET']]) {
       expect(brut(name, variable)).toMatch(/^\$\{[A-Z_]+:\?.+\}$/);
     }
   });
@@ -203,9 +204,10 @@ describe('encrypted workflow data', () => {
     expect(ui.TEMPORAL_CORS_ORIGINS).toBe(api.TEMPORAL_UI_URL);
   });
 
-  it('encrypts with the same keys in the worker and the API', () => {
+  it('encrypts with the same keys in the worker and the API, and names candidatures with the same key', () => {
     const [worker, api] = [loadConfig(envOf('worker')), loadConfig(envOf('api'))];
     expect(worker.CODEC).toEqual(api.CODEC);
+    expect(worker.PASSPRO_ID_KEY).toBe(api.PASSPRO_ID_KEY);
   });
 });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, DEV_CODEC_KEYS, DEV_JWT_SECRET, estProduction, limitesDeProduction, loadConfig, octetsDEntropie } from '../../platform/config';
+import { ConfigError, DEV_CODEC_KEYS, DEV_ID_KEY, DEV_JWT_SECRET, estProduction, limitesDeProduction, loadConfig, octetsDEntropie } from '../../platform/config';
 import { optionsConnexionTemporal } from '../../platform/connexion-temporal';
 
 describe('configuration', () => {
@@ -37,8 +37,8 @@ describe('configuration', () => {
 
 describe('secrets of a production start', () => {
   const fort = randomBytes(48).toString('base64');
-  /** A production start's own codec key, for the tests of its other secrets. */
-  const codec = { PASSPRO_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}` };
+  /** A production start's own codec key and id key, for the tests of its other secrets. */
+  const codec = { PASSPRO_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}`, PASSPRO_ID_KEY: randomBytes(48).toString('base64') };
 
   it.each([
     [{ NODE_ENV: 'production' }],
@@ -68,6 +68,13 @@ describe('secrets of a production start', () => {
     expect(loadConfig({ NODE_ENV: 'production', PASSPRO_ROLE: 'api', JWT_SECRET: secret, ...codec }).JWT_SECRET).toBe(secret);
   });
 
+  it("refuses the development key of the workflow ids, and one of under 32 bytes of entropy", () => {
+    const autres = { JWT_SECRET: fort, PASSPRO_CODEC_KEYS: codec.PASSPRO_CODEC_KEYS };
+    expect(() => loadConfig({ PASSPRO_ROLE: 'worker', ...autres })).toThrow(/^invalid configuration:\n {2}PASSPRO_ID_KEY: le secret de développement est public/);
+    expect(() => loadConfig({ PASSPRO_ROLE: 'api', ...autres, PASSPRO_ID_KEY: 'x'.repeat(40) })).toThrow(/PASSPRO_ID_KEY: environ 0 octets d'entropie/);
+    expect(loadConfig({}).PASSPRO_ID_KEY).toBe(DEV_ID_KEY);
+  });
+
   it('keeps the development secret for the embedded stack (npm start, tests)', () => {
     expect(loadConfig({}).JWT_SECRET).toBe(DEV_JWT_SECRET);
     expect(estProduction(loadConfig({ NODE_ENV: 'test' }))).toBe(false);
@@ -92,12 +99,12 @@ describe('secrets of a production start', () => {
     [{ PASSPRO_ROLE: 'api', PASSPRO_CODEC_KEYS: `k2:${randomBytes(32).toString('base64')},${DEV_CODEC_KEYS}`, PASSPRO_CODEC_KEY_ID: 'k2' }, /la clé de développement est publique/],
     [{ PASSPRO_ROLE: 'api', PASSPRO_CODEC_KEYS: `k1:${randomBytes(31).toString('base64')}` }, /PASSPRO_CODEC_KEYS: la clé k1 fait 31 octets, 32 attendus/],
   ])('refuses to start without a codec key of its own: %j', (env, message) => {
-    expect(() => loadConfig({ JWT_SECRET: fort, ...env })).toThrow(message);
+    expect(() => loadConfig({ JWT_SECRET: fort, PASSPRO_ID_KEY: codec.PASSPRO_ID_KEY, ...env })).toThrow(message);
   });
 
   it('takes the codec keys of the deployment, the current one encrypting, and the development key on the embedded stack', () => {
     const [ancienne, nouvelle] = [randomBytes(32), randomBytes(32)];
-    const config = loadConfig({ PASSPRO_ROLE: 'api', JWT_SECRET: fort, PASSPRO_CODEC_KEYS: `2026:${ancienne.toString('base64')},2027:${nouvelle.toString('base64')}`, PASSPRO_CODEC_KEY_ID: '2027' });
+    const config = loadConfig({ PASSPRO_ROLE: 'api', JWT_SECRET: fort, PASSPRO_ID_KEY: codec.PASSPRO_ID_KEY, PASSPRO_CODEC_KEYS: `2026:${ancienne.toString('base64')},2027:${nouvelle.toString('base64')}`, PASSPRO_CODEC_KEY_ID: '2027' });
     expect(config.CODEC.courante).toBe('2027');
     expect([...config.CODEC.cles.entries()]).toEqual([['2026', ancienne], ['2027', nouvelle]]);
     expect(loadConfig({}).CODEC.courante).toBe('dev');

@@ -10,7 +10,7 @@ import { buildApp } from '../../api/app';
 import { connexionOptions } from '../../api/web/connexion';
 import { createSession, nomsCookies } from '../../api/web/sessions';
 import { ENCODAGE_CHIFFRE } from '../../platform/codec';
-import { DEV_JWT_SECRET, loadConfig } from '../../platform/config';
+import { DEV_ID_KEY, DEV_JWT_SECRET, loadConfig } from '../../platform/config';
 import { avisOrigineInput, campagneEn, candidatureInput, COLLEGE, eleve, LYCEE } from '../support/fixtures';
 import { convertisseurDeTest } from '../support/temporal';
 import { contexteDeTests, idDe, inscrireAuDemarrage, withWorker } from '../support/workflow-env';
@@ -21,7 +21,8 @@ const UI = 'http://localhost:8233';
 const config = loadConfig({ TEMPORAL_UI_URL: UI });
 const reglages = connexionOptions(config);
 const pupille = { ...eleve(), nom: 'Quatremère', prenom: 'Séraphine', referentNom: 'Mme Vauquelin', referentEmail: 'referente.vauquelin@ac-creteil.fr' };
-const enClair = [pupille.nom, pupille.prenom, pupille.referentNom, pupille.referentEmail];
+const input = candidatureInput(campagneEn('creteil-2018', 2027), { eleve: pupille });
+const enClair = [pupille.ine, pupille.nom, pupille.prenom, pupille.referentNom, pupille.referentEmail];
 
 type ChargeJson = { metadata?: Record<string, string>; data?: string };
 const enJson = (p: temporal.api.common.v1.IPayload): ChargeJson => ({
@@ -45,14 +46,13 @@ beforeAll(async () => {
     client: ctx.env.client,
     db: ctx.db,
     taskQueue: 'chiffrement',
-    jwtSecret: DEV_JWT_SECRET,
+    jwtSecret: DEV_JWT_SECRET, cleIdentifiants: DEV_ID_KEY,
     health: [],
     logError: console.error,
     connexion: reglages,
     codec: { codec: convertisseurDeTest.payloadCodecs![0], namespace: 'default', origines: [UI] },
   });
   brut = new Client({ connection: ctx.env.connection });
-  const input = candidatureInput(campagneEn('creteil-2018', 2027), { eleve: pupille });
   await withWorker(ctx, async (taskQueue) => {
     await inscrireAuDemarrage(ctx, taskQueue, input);
     const handle = ctx.env.client.workflow.getHandle(idDe(input));
@@ -74,8 +74,12 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('workflow data encrypted in Temporal', () => {
-  it('holds no pupil name, first name, referent or e-mail in clear in the raw history', () => {
+  it('holds no INE, name, first name, referent or e-mail in clear in the raw history, its search attributes or its id', async () => {
     expect(charges.length).toBeGreaterThan(3);
+    const id = idDe(input);
+    expect(id).toMatch(/^passpro:creteil-2018:[0-9a-f]{24}:metallerie$/);
+    const { searchAttributes } = await brut.workflow.getHandle(id).describe();
+    expect(JSON.stringify(searchAttributes)).not.toContain(pupille.ine);
     for (const mot of enClair) expect([mot, historique.includes(Buffer.from(mot, 'utf8'))]).toEqual([mot, false]);
     for (const charge of charges) expect(Buffer.from(charge.metadata!.encoding, 'base64').toString()).toBe(ENCODAGE_CHIFFRE);
   });

@@ -8,6 +8,8 @@
 // branch of the patches. Recording writes the current generation (only when the procedure changed on
 // purpose, behind a new patch, in a new folder named after it):
 //   RECORD_HISTORIES=1 bash scripts/jest.sh test/workflows/replay.test.ts
+import { DEV_ID_KEY } from '../../platform/config';
+import { candidatureWorkflowId } from '../../platform/identifiants-candidature';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { History } from '@temporalio/common/lib/proto-utils';
@@ -19,7 +21,7 @@ import { parisInstant } from '../../domain/calendar';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { candidatureWorkflow } from '../../workflows/candidature';
 import type { CandidatureInput } from '../../domain/candidature';
-import { candidatureWorkflowId, confirmerFamilleUpdate, constaterEntretienUpdate, desisterUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
+import { confirmerFamilleUpdate, constaterEntretienUpdate, desisterUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
 import {
   avisOrigineInput,
   campagneEn,
@@ -72,7 +74,7 @@ async function workflowIdDe(history: History): Promise<string> {
   if (!chiffre) throw new Error("historique sans entrée de workflow");
   const [payload] = await convertisseurDeTest.payloadCodecs![0].decode([chiffre]);
   const input = JSON.parse(Buffer.from(payload.data!).toString('utf8')) as CandidatureInput;
-  return candidatureWorkflowId(input.campagne.id, input.eleve.ine, input.domaine.code);
+  return candidatureWorkflowId(DEV_ID_KEY, input.campagne.id, input.eleve.ine, input.domaine.code);
 }
 
 function lire(fichier: string): History {
