@@ -85,6 +85,15 @@ describe('npm start (embedded defaults)', () => {
     expect(first.output()).toContain(`Temporal UI    http://localhost:${uiPort}`);
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    // The UI decodes the encrypted payloads at the API's codec endpoint, which answers its origin (CORS) and only
+    // a signed-in SAIO.
+    const reglagesUi = (await (await fetch(`http://127.0.0.1:${uiPort}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+    expect(reglagesUi.Codec?.Endpoint).toBe('http://localhost:3000/codec');
+    const origineUi = `http://localhost:${uiPort}`;
+    const preflight = await fetch(`${base}/codec/decode`, { method: 'OPTIONS', headers: { origin: origineUi, 'access-control-request-method': 'POST' } });
+    expect([preflight.status, preflight.headers.get('access-control-allow-origin')]).toEqual([204, origineUi]);
+    const anonyme = await fetch(`${base}/codec/decode`, { method: 'POST', headers: { origin: origineUi, 'content-type': 'application/json', 'x-namespace': 'default' }, body: '{"payloads":[]}' });
+    expect(anonyme.status).toBe(401);
     expect((await fetch(`http://127.0.0.1:${mailWeb}/`, { headers: { accept: 'text/html' } })).status).toBe(200);
     // The development identity provider starts beside the API, which discovers it at the first sign-in.
     expect(first.output()).toContain(`Identification http://127.0.0.1:${idp}`);
