@@ -77,7 +77,7 @@ describe('staff actions at the moment a deadline falls', () => {
     for (const { input, histoire } of runs) {
       const echecs = (histoire.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
       expect([idDe(input), echecs.map((e) => e.workflowTaskFailedEventAttributes?.failure?.message)]).toEqual([idDe(input), []]);
-      await Worker.runReplayHistory({ workflowBundle: ctx.bundle }, histoire, idDe(input));
+      await Worker.runReplayHistory({ workflowBundle: ctx.bundle, dataConverter: convertisseurDeTest }, histoire, idDe(input));
       const rappels = (await rappelsDe(ctx, idDe(input))).map((r) => `${r.type} → ${r.destinataire}`).sort();
       const lycee = `uai:${input.uaiAccueil}`;
       expect([[], ['escalade_planification → saio', `escalade_planification → ${lycee}`, `planification → ${lycee}`]]).toContainEqual(rappels);
