@@ -12,6 +12,7 @@ import { appelant, authentifier, exigerRoles } from './auth';
 import { routesCalendriers } from './calendriers';
 import { createCandidatures } from './candidatures';
 import { createCreneaux, routesCreneaux } from './creneaux';
+import { routesCodec, type CodecDeps } from './codec';
 import { routesCatalogue } from './catalogue';
 import { limiteur, parIp, parPersonne, type Limites } from './limites';
 import { revocationsEnBase, routesJetons } from './jetons';
@@ -45,6 +46,8 @@ export interface AppDeps {
   taskQueue: string;
   /** HS256 key of the callers' tokens (config JWT_SECRET). */
   jwtSecret: string;
+  /** The key of the candidatures' pseudonymous workflow ids (config PASSPRO_ID_KEY). */
+  cleIdentifiants: string;
   health: HealthCheck[];
   logError: (error: unknown) => void;
   /** Request logs (pino); none when absent. */
@@ -55,6 +58,8 @@ export interface AppDeps {
   limites?: Limites;
   /** The SAIO's Temporal UI (config TEMPORAL_UI_URL), which the dashboard links to. */
   temporalUiUrl?: string;
+  /** The codec endpoint for the SAIO's Temporal UI (api/codec.ts); none when absent. */
+  codec?: CodecDeps;
 }
 
 export function buildApp(deps: AppDeps): express.Express {
@@ -76,10 +81,11 @@ export function buildApp(deps: AppDeps): express.Express {
   if (deps.limites) app.use(limiteur(parIp(deps.limites.requetesParIp)));
   const web = deps.connexion ? creerConnexionWeb(deps.db.prisma, deps.connexion, deps.logError) : undefined;
   if (web) app.use(web.routes);
-  const imports = { client: deps.client, prisma: deps.db.prisma, inscrire: candidatures.inscrire, logError: deps.logError, importsParHeure: deps.limites?.importsParHeure };
+  const imports = { client: deps.client, prisma: deps.db.prisma, inscrire: candidatures.inscrire, idCandidature: candidatures.idCandidature, logError: deps.logError, importsParHeure: deps.limites?.importsParHeure };
   if (web) routesEspace(app, { web, candidatures, creneaux, purges, db: deps.db, imports, temporalUiUrl: deps.temporalUiUrl });
   // Who calls is known before any body is read: an anonymous caller gets 401, whatever it sends.
   const authentification = authentifier(deps.jwtSecret, revocationsEnBase(deps.db));
+  if (deps.codec) routesCodec(app, { ...deps.codec, authentification, appelantDeSession: web?.appelantDeSession });
   const authentifiees = ['/candidatures', '/creneaux', '/calendriers/abonnement', '/statistiques', '/eleves', '/catalogue', '/exports', '/journal', '/purges', '/jetons', '/health/composants'];
   app.use(authentifiees, authentification.middleware);
   if (deps.limites) app.use(authentifiees, limiteur(parPersonne(deps.limites.requetesParPersonne)));

@@ -75,7 +75,7 @@ export async function emettreJeton(
     .sign(cle(secret));
 }
 
-const nonAuthentifie = (message: string) => new ApiError(401, 'non_authentifie', message);
+export const nonAuthentifie = (message: string) => new ApiError(401, 'non_authentifie', message);
 
 interface JetonVerifie {
   appelant: Appelant;

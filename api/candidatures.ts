@@ -16,7 +16,8 @@ import { campagnes } from '../domain/campaigns';
 import { messageCandidatureTerminee, refus, type Arguments } from '../domain/procedure';
 import type { Database } from '../platform/database';
 import type { candidatureWorkflow } from '../workflows';
-import { candidatureStartPolicy, candidatureWorkflowId, stateQuery, inscrireUpdate, parseCandidatureWorkflowId, updates } from '../workflows/definitions';
+import { candidatureWorkflowId, estCandidatureWorkflowId } from '../platform/identifiants-candidature';
+import { candidatureStartPolicy, stateQuery, inscrireUpdate, updates } from '../workflows/definitions';
 import { peutVoir, type Appelant } from './auth';
 import { verifierInscriptionAuCatalogue, verifierVoeuxAjoutes } from './catalogue';
 import { libelleEtablissement } from '../presentation/etablissements';
@@ -30,6 +31,8 @@ export interface CandidaturesDeps {
   taskQueue: string;
   /** After a désistement: the candidature's place in a créneau is given back (api/creneaux.ts). */
   liberer?: (candidatureId: string) => Promise<void>;
+  /** The key of the candidatures' pseudonymous workflow ids (config PASSPRO_ID_KEY). */
+  cleIdentifiants: string;
 }
 
 const introuvable = () => new ApiError(404, 'candidature_introuvable', 'candidature introuvable');
@@ -75,6 +78,9 @@ async function updateCandidature<T>(client: Client, id: string, update: (handle:
 export type Saisie<A extends Action> = Omit<Arguments[A], 'acteur'>;
 
 export function createCandidatures(deps: CandidaturesDeps) {
+  /** The workflow id of a pupil's candidature in a domaine (the pupil as a pseudonym). */
+  const idCandidature = (campagneId: string, ine: string, domaine: string) => candidatureWorkflowId(deps.cleIdentifiants, campagneId, ine, domaine);
+
   /**
    * The state as JSON text, if the caller may see it; someone else's candidature is as unknown as a missing
    * one. Read from the query side, where the workflow writes it before answering any action (one indexed row
@@ -90,7 +96,7 @@ export function createCandidatures(deps: CandidaturesDeps) {
   }
 
   async function etatSiVisible(id: string, qui: Appelant): Promise<string> {
-    if (!parseCandidatureWorkflowId(id)) throw introuvable();
+    if (!estCandidatureWorkflowId(id)) throw introuvable();
     const [ligne] = await deps.db.preparee<{ etat: string | null; uaiOrigine: string; uaiAccueil: string }>(
       'etat_candidature',
       'SELECT etat::text AS etat, "uaiOrigine", "uaiAccueil" FROM "Candidature" WHERE id = $1',
@@ -120,7 +126,7 @@ export function createCandidatures(deps: CandidaturesDeps) {
     }
     const { campagneId, recensementSeulement, ...inscription } = corps;
     const campagne = campagnes[campagneId];
-    const workflowId = candidatureWorkflowId(campagneId, inscription.eleve.ine, inscription.domaine.code);
+    const workflowId = idCandidature(campagneId, inscription.eleve.ine, inscription.domaine.code);
     const options = {
       workflowId,
       taskQueue: deps.taskQueue,
@@ -169,7 +175,7 @@ export function createCandidatures(deps: CandidaturesDeps) {
     return etatVisible(id, acteur);
   }
 
-  return { etatVisibleJson, etatVisible, inscrire, agir };
+  return { etatVisibleJson, etatVisible, inscrire, agir, idCandidature };
 }
 
 export type Candidatures = ReturnType<typeof createCandidatures>;

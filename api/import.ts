@@ -11,7 +11,7 @@ import { campagnes } from '../domain/campaigns';
 import type { PrismaClient } from '../platform/database';
 import { parLots } from '../platform/par-lots';
 import { etapesFinales, type CandidatureState } from '../domain/candidature';
-import { candidatureWorkflowId, stateQuery } from '../workflows/definitions';
+import { stateQuery } from '../workflows/definitions';
 import { autorisations } from '../domain/autorisations';
 import { appelant, exigerRoles, peutVoir, type Appelant } from './auth';
 import { demandeDInscription, offresOuvertes, verifierVoeux } from './catalogue';
@@ -267,11 +267,11 @@ async function verifierLignes(prisma: PrismaClient, acteur: Appelant, campagneId
 }
 
 /** The lines that pass the schema, one group per pupil × domaine: one inscription with the vœux in file order. */
-function grouper(campagneId: string, lignes: Ligne[]): Groupe[] {
+function grouper(idCandidature: ImportDeps['idCandidature'], campagneId: string, lignes: Ligne[]): Groupe[] {
   const groupes = new Map<string, Groupe>();
   for (const ligne of lignes) {
     if (!ligne.inscription) continue;
-    const id = candidatureWorkflowId(campagneId, ligne.inscription.eleve.ine, ligne.inscription.domaine.code);
+    const id = idCandidature(campagneId, ligne.inscription.eleve.ine, ligne.inscription.domaine.code);
     const groupe = groupes.get(id);
     if (groupe) {
       groupe.lignes.push(ligne);
@@ -288,6 +288,8 @@ export interface ImportDeps {
   prisma: PrismaClient;
   /** The inscription of `POST /candidatures` (api/app.ts): checks, then start or update-with-start. */
   inscrire: (acteur: Appelant, inscription: Inscription) => Promise<CandidatureState>;
+  /** The workflow id of a pupil's candidature in a domaine (api/candidatures.ts). */
+  idCandidature: (campagneId: string, ine: string, domaine: string) => string;
   logError: (error: unknown) => void;
   /** Imports per hour and per school (api/limites.ts); no limit when absent. */
   importsParHeure?: number;
@@ -332,7 +334,7 @@ export async function importerCsv(deps: ImportDeps, acteur: Appelant, campagne: 
   verifierCampagneOuverte(campagne);
   const { texte, encodage } = decoderCsv(octets);
   const lignes = await verifierLignes(deps.prisma, acteur, campagne, texte);
-  const groupes = grouper(campagne, lignes);
+  const groupes = grouper(deps.idCandidature, campagne, lignes);
   const complets = groupes.filter((g) => g.lignes.every((l) => l.erreurs.length === 0));
   const etats = new Map(await parLots(complets, EN_PARALLELE, async (g) => [g, await existante(deps, g, acteur)] as const));
   for (const [groupe, etat] of etats) {

@@ -75,7 +75,7 @@ const idParameter = {
   name: 'id',
   in: 'path',
   required: true,
-  description: 'identifiant de la candidature : `passpro:<campagne>:<INE>:<domaine>` (encodé dans l\'URL)',
+  description: 'identifiant de la candidature : `passpro:<campagne>:<pseudonyme de l\'élève>:<domaine>` (encodé dans l\'URL), tel que l\'inscription le renvoie',
   schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,200}$' },
 };
 

@@ -110,7 +110,7 @@ export const saisieAffelnetSchema = z.strictObject({ voeux: z.array(codeFormatio
 
 export const desistementSchema = z.strictObject({ motif: texte(500, { multiligne: true }) });
 
-/** `passpro:<campagne>:<INE>:<domaine>`: printable ASCII only (a NUL would reach PostgreSQL, which refuses it). */
+/** `passpro:<campagne>:<pseudonyme>:<domaine>`: printable ASCII only (a NUL would reach PostgreSQL, which refuses it). */
 export const candidatureIdParam = z.string().regex(/^[\x21-\x7E]{1,200}$/, 'identifiant de candidature invalide');
 
 // ---- the catalogue (the SAIO's) ----

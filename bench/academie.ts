@@ -12,6 +12,7 @@
 // reminder hour falls on a chosen minute. A consequence is done when its rows are in the database: the
 // candidature late (escalation recorded), one reminder for the lycée and the escalation for the SAIO and
 // the lycée (the `Rappel` rows the 08:30 digest mails tomorrow).
+import { candidatureWorkflowId } from '../platform/identifiants-candidature';
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -23,10 +24,10 @@ import { uaiCheckLetter } from '../domain/identifiers';
 import { openDatabase } from '../platform/database';
 import { campagneDemo } from '../scripts/demo/campagne';
 import { ecartCpu, releverCpu } from './cpu';
-import { demarrerPile, FILE, memoire, SECRET_PILE, type Pile } from './pile';
+import { CLE_ID_PILE, convertisseurPile, demarrerPile, FILE, memoire, SECRET_PILE, type Pile } from './pile';
 import { mediane } from './statistiques';
 import type { Acteur, CandidatureInput } from '../domain/candidature';
-import { candidatureStartPolicy, candidatureWorkflowId, inscrireUpdate } from '../workflows/definitions';
+import { candidatureStartPolicy, inscrireUpdate } from '../workflows/definitions';
 import type { candidatureWorkflow } from '../workflows/candidature';
 
 const usage = 'usage : npm run bench:academie -- [--pupils 20000] [--concurrence 50] [--debit 20]';
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
   try {
     pile = await demarrerPile('academie');
     const { serveur, worker, api, dossier, urlApi } = pile;
-    const client = new Client({ connection: pile.connection });
+    const client = new Client({ connection: pile.connection, dataConverter: convertisseurPile });
     db = openDatabase(pile.urlBase);
     const prisma = db.prisma;
 
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
           await client.workflow.executeUpdateWithStart(inscrireUpdate, {
             args: [{ voeux: demande.voeux, acteur: demande.acteur }],
             startWorkflowOperation: new WithStartWorkflowOperation<typeof candidatureWorkflow>('candidatureWorkflow', {
-              workflowId: candidatureWorkflowId(campagne.id, demande.eleve.ine, demande.domaine.code),
+              workflowId: candidatureWorkflowId(CLE_ID_PILE, campagne.id, demande.eleve.ine, demande.domaine.code),
               taskQueue: FILE,
               ...candidatureStartPolicy,
               args: [demande],

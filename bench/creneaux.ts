@@ -5,6 +5,7 @@
 // - single: each of N candidatures "à planifier" gets its interview typed by hand (`agir(…, 'entretien')`), one after the other;
 // - bulk: N other candidatures placed by one `placerTous` into N published créneaux (reservation transaction, then the same action).
 // Prints candidatures/s of each side and the ratio bulk ÷ single.
+import { DEV_ID_KEY } from '../platform/config';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createCandidatures } from '../api/candidatures';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   const stack = await startStack('bench-creneaux');
   const { env, db, taskQueue } = stack;
   try {
-    const candidatures = createCandidatures({ client: env.client, db, taskQueue, liberer: (id) => creneaux.liberer(id) });
+    const candidatures = createCandidatures({ client: env.client, db, taskQueue, cleIdentifiants: DEV_ID_KEY, liberer: (id) => creneaux.liberer(id) });
     const creneaux = createCreneaux({ db, candidatures });
     const college: Appelant = { role: 'origine_chef', uai: COLLEGE, nom: 'Mme Principale' };
     const lycee: Appelant = { role: 'accueil_chef', uai: LYCEE, nom: 'M. Proviseur' };

@@ -26,13 +26,13 @@ import { createSmtpMailer } from '../platform/smtp';
 import { buildApp } from '../api/app';
 import { parisDateOf, parisTimeOf } from '../domain/calendar';
 import { healthChecks } from '../runtime/app';
-import { DEV_JWT_SECRET, loadConfig } from '../platform/config';
+import { DEV_ID_KEY, DEV_JWT_SECRET, loadConfig } from '../platform/config';
 import { createWorker, reglagesWorker } from '../worker';
 import { bearer, corpsInscription } from '../test/api/harness';
 import { catalogueDeTest } from '../test/support/catalogue';
 import { testDatabase } from '../test/support/db';
 import { startSmtpReceiver } from '../test/support/smtp';
-import { bundleWorkflows, devServerEnv, uniqueTaskQueue } from '../test/support/temporal';
+import { bundleWorkflows, convertisseurDeTest, devServerEnv, uniqueTaskQueue } from '../test/support/temporal';
 import { ecartCpu, releverCpu } from './cpu';
 import { activitesSocle } from './socle/activities';
 import { mediane } from './statistiques';
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   const fileSocle = uniqueTaskQueue('bench-socle');
   await catalogueDeTest(db.prisma);
   const config = loadConfig({ TEMPORAL_TASK_QUEUE: fileNous, DATABASE_URL: db.url });
-  const app = buildApp({ client: env.client, db, taskQueue: fileNous, jwtSecret: DEV_JWT_SECRET, health: healthChecks(env.client, db, config), logError: console.error });
+  const app = buildApp({ client: env.client, db, taskQueue: fileNous, jwtSecret: DEV_JWT_SECRET, cleIdentifiants: DEV_ID_KEY, health: healthChecks(env.client, db, config), logError: console.error });
   const server = createServer(app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -168,6 +168,7 @@ async function main(): Promise<void> {
       namespace: 'default',
       taskQueue: fileNous,
       workflowBundle: bundle,
+      dataConverter: convertisseurDeTest,
       deps: { db, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' },
     });
     async function candidature(): Promise<string> {
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
       return id;
     }
     // ---- baseline: the same calls to Temporal, bare workflows ----
-    const workerSocle = await Worker.create({ connection, namespace: 'default', taskQueue: fileSocle, workflowBundle: bundleSocle, activities: activitesSocle, ...reglagesWorker });
+    const workerSocle = await Worker.create({ connection, namespace: 'default', taskQueue: fileSocle, workflowBundle: bundleSocle, activities: activitesSocle, dataConverter: convertisseurDeTest, ...reglagesWorker });
     let minuteries = 0;
     async function nue(): Promise<string> {
       const workflowId = `socle-${randomUUID()}`;

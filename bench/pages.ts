@@ -3,16 +3,16 @@
 // lycée's head and one for the SAIO, their cookies sent as a browser sends them. 10 connections, 10 s each:
 // the lycée's list at its scale, the SAIO's dashboard, and the landing page as the floor of a rendered page
 // in the same run. `npm run bench:pages`.
+import { candidatureWorkflowId } from '../platform/identifiants-candidature';
 import autocannon from 'autocannon';
 import type { Appelant } from '../api/auth';
 import { connexionOptions } from '../api/web/connexion';
 import { createSession, nomsCookies } from '../api/web/sessions';
 import { catalogue } from '../domain/catalogue/index';
 import type { CandidatureState } from '../domain/candidature';
-import { loadConfig } from '../platform/config';
+import { DEV_ID_KEY, loadConfig } from '../platform/config';
 import { openDatabase, type PrismaClient } from '../platform/database';
 import { vie } from '../test/support/vie-candidature';
-import { candidatureWorkflowId } from '../workflows/definitions';
 import { demarrerPile, type Pile } from './pile';
 
 const CONNEXIONS = 10;
@@ -34,7 +34,7 @@ function candidature(i: number): CandidatureState {
   const etats = vie(ine);
   const s = structuredClone(etats[i % etats.length]);
   s.campagneId = CAMPAGNE;
-  s.id = candidatureWorkflowId(CAMPAGNE, ine, s.domaine.code);
+  s.id = candidatureWorkflowId(DEV_ID_KEY, CAMPAGNE, ine, s.domaine.code);
   s.uaiAccueil = i < AU_LYCEE ? LYCEE : autresLycees[i % autresLycees.length];
   s.eleve.uaiOrigine = colleges[i % colleges.length];
   if (i % 7 === 0 && s.etape === 'a_planifier') s.retards = ['planification'];

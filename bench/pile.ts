@@ -15,6 +15,8 @@ import { stopChild } from '../platform/processus';
 import { argumentsServeurDev, connecterTemporal } from '../platform/serveur-temporal';
 import { temporalCliPath } from '../platform/temporal-binaries';
 import { argumentsNodeWorker } from '../worker';
+import { convertisseurDonnees } from '../platform/codec';
+import { loadConfig } from '../platform/config';
 import { requeteAdmin } from '../test/support/db';
 import { portLibre } from '../test/support/ports';
 import { startSmtpReceiver, type SmtpReceiver } from '../test/support/smtp';
@@ -22,6 +24,11 @@ import { startSmtpReceiver, type SmtpReceiver } from '../test/support/smtp';
 export const FILE = 'passpro';
 /** The worker and the API run as in production (PASSPRO_ROLE): a secret of their own, tokens signed with it. */
 export const SECRET_PILE = randomBytes(48).toString('base64');
+/** Their codec's key (PASSPRO_CODEC_KEYS), and the data converter of a client that reads what they write. */
+export const CLES_CODEC_PILE = `bench:${randomBytes(32).toString('base64')}`;
+/** Their key of the workflow ids (PASSPRO_ID_KEY): a client that starts candidatures gives them the same ids. */
+export const CLE_ID_PILE = randomBytes(48).toString('base64');
+export const convertisseurPile = convertisseurDonnees(loadConfig({ PASSPRO_CODEC_KEYS: CLES_CODEC_PILE }).CODEC);
 
 export interface Pile {
   /** Logs of the servers, and the Temporal SQLite file. */
@@ -129,6 +136,8 @@ export async function demarrerPile(nom: string, envApi: NodeJS.ProcessEnv = {}):
       API_PORT: String(portApi),
       LOG_LEVEL: 'warn',
       JWT_SECRET: SECRET_PILE,
+      PASSPRO_CODEC_KEYS: CLES_CODEC_PILE,
+      PASSPRO_ID_KEY: CLE_ID_PILE,
       // The benchmarks measure throughput from one address and one token: no rate limit.
       LIMITE_REQUETES_IP: '0',
       LIMITE_REQUETES_PERSONNE: '0',

@@ -2,6 +2,7 @@
 // program with a message naming the variable. Every variable is documented in README.md.
 import path from 'node:path';
 import { z } from 'zod';
+import { lireClesCodec, type ClesCodec } from './codec';
 import { projectRoot } from './paths';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -16,6 +17,18 @@ export const DEV_JWT_SECRET = 'passpro-dev-secret-public-NOT-FOR-PRODUCTION';
  * DEV_JWT_SECRET, so any deployment registers its own client at its SSO (docker-compose.yml requires it).
  */
 export const DEV_OIDC_CLIENT_SECRET = 'passpro-dev-oidc-secret-public-NOT-FOR-PRODUCTION';
+
+/**
+ * The key of the candidatures' pseudonymous workflow ids (platform/identifiants-candidature.ts) on the embedded
+ * stack: public, so a production start refuses it.
+ */
+export const DEV_ID_KEY = 'passpro-dev-identifiants-public-NOT-FOR-PRODUCTION';
+
+/**
+ * The payload codec's key of the embedded stack (`npm start`, tests), `id:base64` as PASSPRO_CODEC_KEYS takes it:
+ * public like DEV_JWT_SECRET, so a production start refuses it.
+ */
+export const DEV_CODEC_KEYS = 'dev:GrTuQlWp/Yl8t5pWAhcufR/XJzit2StTmxkM03bILoY=';
 
 /** The embedded development identity provider's issuer at `port` (its default, OIDC_DEV_PORT). */
 export const devIssuer = (port: number) => `http://127.0.0.1:${port}`;
@@ -53,10 +66,19 @@ export const configSchema = z.object({
   /** Used by `npm start` only: where the embedded Temporal Web UI and mail catcher listen. */
   TEMPORAL_UI_PORT: port.default(8233),
   MAIL_WEB_PORT: port.default(1080),
-  /** Where the SAIO reaches the Temporal UI (the dashboard's links); `npm start`'s own by default. */
+  /**
+   * Where the SAIO reaches the Temporal UI (the dashboard's links, and the only origin the codec endpoint answers
+   * from a browser); `npm start`'s own by default, on `localhost`: the same site as PUBLIC_URL's, so that the
+   * UI's calls to the codec endpoint carry the SAIO's session cookie.
+   */
   TEMPORAL_UI_URL: z.url().optional(),
   /** HS256 key of the API's tokens (`npm run token`): at least 32 characters, 32 bytes of entropy outside the embedded stack. */
   JWT_SECRET: z.string().min(32, 'au moins 32 caractères').default(DEV_JWT_SECRET),
+  /**
+   * HMAC key of the candidatures' workflow ids (the pupil's pseudonym): 32 bytes of entropy outside the embedded
+   * stack. Never changed once candidatures exist: another key gives every pupil another id.
+   */
+  PASSPRO_ID_KEY: z.string().min(32, 'au moins 32 caractères').default(DEV_ID_KEY),
   /** The staff's sign-in (OpenID Connect): the embedded development provider unless another issuer is named. */
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).default('passpro'),
@@ -89,6 +111,13 @@ export const configSchema = z.object({
   /** Temporal Cloud's API key (TLS without a client certificate). */
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   /**
+   * The keys of the payload codec (platform/codec.ts), `id:base64,id:base64`: the one named by
+   * PASSPRO_CODEC_KEY_ID encrypts, the others (older ones) decrypt only. Required on a production start.
+   */
+  PASSPRO_CODEC_KEYS: z.string().optional(),
+  /** Empty counts as unset (docker-compose passes `${PASSPRO_CODEC_KEY_ID:-}`). */
+  PASSPRO_CODEC_KEY_ID: z.string().optional().transform((id) => id || undefined),
+  /**
    * Requests per minute and per IP address, and per person (token), answered 429 beyond; class list imports per
    * hour and per school. 0: no limit. Unset: the production defaults (`limitesDeProduction`) on a production start,
    * none on the embedded stack (the demo plays a whole académie's staff from one address).
@@ -100,14 +129,17 @@ export const configSchema = z.object({
   API_PROXIES: entier.default(0),
 });
 
-type Derivees = 'DATABASE_URL' | 'OIDC_ISSUER' | 'OIDC_REDIRECT_URI' | 'OIDC_POST_LOGOUT_REDIRECT_URI' | 'SESSION_COOKIE_SECURE';
+type Derivees = 'TEMPORAL_UI_URL' | 'DATABASE_URL' | 'OIDC_ISSUER' | 'OIDC_REDIRECT_URI' | 'OIDC_POST_LOGOUT_REDIRECT_URI' | 'SESSION_COOKIE_SECURE' | 'PASSPRO_CODEC_KEYS' | 'PASSPRO_CODEC_KEY_ID';
 type Limites = 'LIMITE_REQUETES_IP' | 'LIMITE_REQUETES_PERSONNE' | 'LIMITE_IMPORTS_HEURE';
 export type Config = Omit<z.infer<typeof configSchema>, Derivees | Limites> & {
   DATABASE_URL: string;
+  TEMPORAL_UI_URL: string;
   OIDC_ISSUER: string;
   OIDC_REDIRECT_URI: string;
   OIDC_POST_LOGOUT_REDIRECT_URI: string;
   SESSION_COOKIE_SECURE: boolean;
+  /** PASSPRO_CODEC_KEYS and PASSPRO_CODEC_KEY_ID, read. */
+  CODEC: ClesCodec;
 } & Record<Limites, number>;
 
 /**
@@ -143,7 +175,10 @@ export function octetsDEntropie(secret: string): number {
 export const OCTETS_SECRET_MIN = 32;
 
 /** The secrets a production start checks, each with its public development value: one entry per secret. */
-const secretsDeProduction: { variable: 'JWT_SECRET'; developpement: string }[] = [{ variable: 'JWT_SECRET', developpement: DEV_JWT_SECRET }];
+const secretsDeProduction: { variable: 'JWT_SECRET' | 'PASSPRO_ID_KEY'; developpement: string }[] = [
+  { variable: 'JWT_SECRET', developpement: DEV_JWT_SECRET },
+  { variable: 'PASSPRO_ID_KEY', developpement: DEV_ID_KEY },
+];
 
 function verifierSecrets(config: Config): string[] {
   if (!estProduction(config)) return [];
@@ -156,6 +191,20 @@ function verifierSecrets(config: Config): string[] {
     }
     return [];
   });
+}
+
+/** The codec's keys, read; a production start needs its own, never the public development key. */
+function lireCodec(lu: { PASSPRO_CODEC_KEYS?: string; PASSPRO_CODEC_KEY_ID?: string }, production: boolean): ClesCodec | { refus: string[] } {
+  if (lu.PASSPRO_CODEC_KEYS === undefined) {
+    if (production) return { refus: ['PASSPRO_CODEC_KEYS: requis hors de la pile embarquée : les données des élèves sont chiffrées dans Temporal (id:$(openssl rand -base64 32))'] };
+    return lireClesCodec(DEV_CODEC_KEYS, undefined);
+  }
+  const cles = lireClesCodec(lu.PASSPRO_CODEC_KEYS, lu.PASSPRO_CODEC_KEY_ID);
+  const dev = Buffer.from(DEV_CODEC_KEYS.slice(DEV_CODEC_KEYS.indexOf(':') + 1), 'base64');
+  if (production && 'cles' in cles && [...cles.cles.values()].some((cle) => cle.equals(dev))) {
+    return { refus: ['PASSPRO_CODEC_KEYS: la clé de développement est publique : donnez une clé propre au déploiement (openssl rand -base64 32)'] };
+  }
+  return cles;
 }
 
 function verifierTlsTemporal(config: Config): string[] {
@@ -173,16 +222,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     Object.entries(limitesDeProduction).map(([cle, defaut]) => [cle, lu[cle as Limites] ?? (production ? defaut : 0)]),
   ) as Record<Limites, number>;
   const publicUrl = lu.PUBLIC_URL.replace(/\/+$/, '');
+  const { PASSPRO_CODEC_KEYS: _cles, PASSPRO_CODEC_KEY_ID: _courante, ...valeurs } = lu;
+  const codec = lireCodec(lu, production);
   const config: Config = {
-    ...lu,
+    ...valeurs,
     ...limites,
     DATABASE_URL: lu.DATABASE_URL ?? `pglite:${path.join(lu.PASSPRO_DATA_DIR, 'pglite')}`,
+    TEMPORAL_UI_URL: (lu.TEMPORAL_UI_URL ?? `http://localhost:${lu.TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),
     OIDC_ISSUER: lu.OIDC_ISSUER ?? devIssuer(lu.OIDC_DEV_PORT),
     OIDC_REDIRECT_URI: lu.OIDC_REDIRECT_URI ?? `${publicUrl}/connexion/retour`,
     OIDC_POST_LOGOUT_REDIRECT_URI: lu.OIDC_POST_LOGOUT_REDIRECT_URI ?? `${publicUrl}/deconnexion/terminee`,
     SESSION_COOKIE_SECURE: lu.SESSION_COOKIE_SECURE ?? (publicUrl.startsWith('https:') || env.NODE_ENV === 'production'),
+    CODEC: 'refus' in codec ? { courante: '', cles: new Map() } : codec,
   };
-  const refus = [...verifierSecrets(config), ...verifierTlsTemporal(config)];
+  const refus = [...verifierSecrets(config), ...('refus' in codec ? codec.refus : []), ...verifierTlsTemporal(config)];
   if (refus.length > 0) throw echec(refus);
   return config;
 }

@@ -9,6 +9,8 @@ export interface ServeurDev {
   port: number;
   /** The Web UI's port; without one the server runs headless. */
   uiPort?: number;
+  /** Where the Web UI decodes the encrypted payloads (Passpro's codec endpoint, api/codec.ts). */
+  codecEndpoint?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -27,13 +29,14 @@ export const argumentsConfigurationDynamique = Object.entries(configurationDynam
 ]);
 
 /** Arguments of `temporal server start-dev`. */
-export function argumentsServeurDev({ fichier, ip, port, uiPort, logLevel = 'warn' }: ServeurDev): string[] {
+export function argumentsServeurDev({ fichier, ip, port, uiPort, codecEndpoint, logLevel = 'warn' }: ServeurDev): string[] {
   return [
     'server', 'start-dev',
     '--db-filename', fichier,
     '--ip', ip,
     '--port', String(port),
     ...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort), '--ui-disable-news-fetch']),
+    ...(uiPort !== undefined && codecEndpoint ? ['--ui-codec-endpoint', codecEndpoint] : []),
     '--log-level', logLevel,
     // One SQLite connection serves everything: WAL and relaxed syncs keep it from being the bottleneck.
     '--sqlite-pragma', 'journal_mode=WAL',

@@ -8,6 +8,7 @@ import { createSmtpMailer } from '../platform/smtp';
 import { buildApp, createLogger, type HealthCheck } from '../api/app';
 import { connexionOptions } from '../api/web/connexion';
 import type { Config } from '../platform/config';
+import { convertisseurDonnees } from '../platform/codec';
 import { optionsConnexionTemporal } from '../platform/connexion-temporal';
 import { openMigratedDatabase, type Database } from '../platform/database';
 import { descriptionErreur } from '../platform/masquage';
@@ -52,7 +53,8 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
   await db.prisma.candidature.findFirst({ select: { id: true } });
   const temporalOptions = optionsConnexionTemporal(config);
   const connection = await Connection.connect(temporalOptions);
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const dataConverter = convertisseurDonnees(config.CODEC);
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const mailer = createSmtpMailer({
     host: config.SMTP_HOST,
     port: config.SMTP_PORT,
@@ -71,6 +73,7 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
       connection: nativeConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      dataConverter,
       deps: { db, mailer, publicUrl: config.PUBLIC_URL, saioEmail: config.SAIO_EMAIL, operateursEmail: config.OPERATEURS_EMAIL },
     });
     workerRun = worker.run();
@@ -95,11 +98,13 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
       db,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       jwtSecret: config.JWT_SECRET,
+      cleIdentifiants: config.PASSPRO_ID_KEY,
       health: healthChecks(client, db, config),
       logError: (error) => log(`erreur: ${descriptionErreur(error)}`),
       logger: createLogger(config.LOG_LEVEL),
       connexion: connexionOptions(config),
-      temporalUiUrl: config.TEMPORAL_UI_URL ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
+      temporalUiUrl: config.TEMPORAL_UI_URL,
+      codec: { codec: dataConverter.payloadCodecs![0], namespace: config.TEMPORAL_NAMESPACE, origines: [new URL(config.TEMPORAL_UI_URL).origin] },
       limites: {
         requetesParIp: config.LIMITE_REQUETES_IP,
         requetesParPersonne: config.LIMITE_REQUETES_PERSONNE,

@@ -60,6 +60,7 @@ export async function demarrerPile(config: Config): Promise<Running> {
         ip: temporalHost,
         port: Number(temporalPort),
         uiPort: config.TEMPORAL_UI_PORT,
+        codecEndpoint: `${config.PUBLIC_URL.replace(/\/+$/, '')}/codec`,
       }),
       path.join(dataDir, 'logs', 'temporal.log'),
     ),
@@ -97,10 +98,9 @@ export async function demarrerPile(config: Config): Promise<Running> {
 
 /** Where each part of the embedded stack is. */
 export function ouSontLesParties(config: Config, running: Running): string[] {
-  const temporalHost = config.TEMPORAL_ADDRESS.split(':')[0];
   return [
     `  API            ${running.url}   (santé : ${running.url}/health)`,
-    `  Temporal UI    http://${temporalHost}:${config.TEMPORAL_UI_PORT}`,
+    `  Temporal UI    ${config.TEMPORAL_UI_URL}   (données des élèves déchiffrées pour le SAIO connecté : ${config.PUBLIC_URL}/codec)`,
     `  Temporal gRPC  ${config.TEMPORAL_ADDRESS}`,
     `  Courriels      http://127.0.0.1:${config.MAIL_WEB_PORT}   (SMTP 127.0.0.1:${config.SMTP_PORT})`,
     config.OIDC_ISSUER === devIssuer(config.OIDC_DEV_PORT)

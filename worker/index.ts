@@ -1,6 +1,6 @@
 // The Temporal worker: runs the candidature workflows and their activities on one task queue.
 import { format } from 'node:util';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type DataConverter } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Worker, type ActivityInboundCallsInterceptor, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { descriptionErreur, erreurDeBase, masquerDonnees } from '../platform/masquage';
@@ -12,6 +12,8 @@ export interface WorkerSettings {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** The payload codec's (platform/codec.ts): what the worker sends to Temporal is encrypted. */
+  dataConverter: DataConverter;
   /** A prebuilt bundle (tests build it once per file); otherwise workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -71,6 +73,7 @@ export async function createWorker(settings: WorkerSettings): Promise<Worker> {
     connection: settings.connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
+    dataConverter: settings.dataConverter,
     ...reglagesWorker,
     activities: createActivities(settings.deps),
     interceptors: { activity: [() => ({ inbound: activiteSansDonnees })] },

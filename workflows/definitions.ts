@@ -1,5 +1,5 @@
-// The contract between the candidature workflow and its callers (API, tests): ids, updates and queries,
-// defined once. The state and the actions' arguments are the domain's (domain/candidature.ts).
+// The contract between the candidature workflow and its callers (API, tests): updates and queries, defined once
+// (the workflow ids: platform/identifiants-candidature.ts). The state and the actions' arguments are the domain's (domain/candidature.ts).
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Action } from '../domain/autorisations';
@@ -64,15 +64,3 @@ export const candidatureStartPolicy = {
 /** The failure type of a write the database refused for good (activities/persistence.ts): retrying cannot help. */
 export const ecritureImpossible = 'EcritureImpossible';
 
-const prefix = 'passpro';
-
-/** One workflow per pupil × domaine × campagne: the id makes a second interview in a domain impossible. */
-export function candidatureWorkflowId(campagneId: string, ine: string, domaine: string): string {
-  return `${prefix}:${campagneId}:${ine}:${domaine}`;
-}
-
-export function parseCandidatureWorkflowId(id: string): { campagneId: string; ine: string; domaine: string } | null {
-  const parts = id.split(':');
-  if (parts.length !== 4 || parts[0] !== prefix || parts.some((p) => p.length === 0)) return null;
-  return { campagneId: parts[1], ine: parts[2], domaine: parts[3] };
-}

@@ -1,12 +1,12 @@
 // Custom search attributes: what the SAIO filters on in the Temporal UI. Registered by the dev launcher,
-// the test servers and docker-compose from this one list.
+// the test servers and docker-compose from this one list. Temporal keeps them in clear (the payload codec
+// encrypts payloads only): none names or identifies a pupil.
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CandidatureState } from '../domain/candidature';
 
 export const etapeKey = defineSearchAttributeKey('PassproEtape', SearchAttributeType.KEYWORD);
 export const campagneKey = defineSearchAttributeKey('PassproCampagne', SearchAttributeType.KEYWORD);
 export const domaineKey = defineSearchAttributeKey('PassproDomaine', SearchAttributeType.KEYWORD);
-export const ineKey = defineSearchAttributeKey('PassproIne', SearchAttributeType.KEYWORD);
 export const uaiOrigineKey = defineSearchAttributeKey('PassproUaiOrigine', SearchAttributeType.KEYWORD);
 export const uaiAccueilKey = defineSearchAttributeKey('PassproUaiAccueil', SearchAttributeType.KEYWORD);
 /** The next deadline of the candidature, whatever it is. */
@@ -23,7 +23,6 @@ export const passproSearchAttributes = [
   etapeKey,
   campagneKey,
   domaineKey,
-  ineKey,
   uaiOrigineKey,
   uaiAccueilKey,
   echeanceKey,
@@ -38,7 +37,6 @@ export function attributsDe(state: CandidatureState, incident: boolean): SearchA
   return [
     { key: campagneKey, value: state.campagneId },
     { key: domaineKey, value: state.domaine.code },
-    { key: ineKey, value: state.eleve.ine },
     { key: uaiOrigineKey, value: state.eleve.uaiOrigine },
     { key: uaiAccueilKey, value: state.uaiAccueil },
     { key: etapeKey, value: state.etape },

@@ -11,6 +11,7 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import * as oidc from 'openid-client';
 import type { PrismaClient } from '../../generated/prisma/client';
+import type { Appelant } from '../auth';
 import type { Config } from '../../platform/config';
 import { libelleEtablissement } from '../../presentation/etablissements';
 import { libelleRole } from '../../presentation/pages';
@@ -62,6 +63,8 @@ export interface ConnexionWeb {
   exigerSession: RequestHandler;
   /** After `exigerSession` on a page's form POST (urlencoded): 403 unless `_csrf` is the session's token. */
   exigerCsrf: RequestHandler[];
+  /** Who the request's session cookie is, if it has an open session (no redirect: the codec endpoint's). */
+  appelantDeSession(req: Request): Promise<Appelant | undefined>;
 }
 
 /** A return path of this site only: a relative path, not `//host` nor `/\host` (no open redirect). */
@@ -254,5 +257,10 @@ export function creerConnexionWeb(prisma: PrismaClient, options: ConnexionOption
 
   routes.get('/deconnexion/terminee', (_req, res) => rendrePage(res, 200, 'deconnecte', { titre: 'Déconnexion' }));
 
-  return { routes, exigerSession, exigerCsrf: [formulaire, verifierCsrf] };
+  const appelantDeSession = async (req: Request) => {
+    const lecture = await readSession(prisma, options, lireCookie(req, cookies.session));
+    return 'session' in lecture ? lecture.session.appelant : undefined;
+  };
+
+  return { routes, exigerSession, exigerCsrf: [formulaire, verifierCsrf], appelantDeSession };
 }

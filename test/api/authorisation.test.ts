@@ -2,6 +2,8 @@
 // dev server and database. Forbidden: 403 (the role never may) before anything is looked up; another
 // school's candidature: 404, as if it did not exist; allowed: the workflow is asked (200, or its own 409
 // for the step or the date — never a refusal by role, which would mean the API and the workflow disagree).
+import { candidatureWorkflowId } from '../../platform/identifiants-candidature';
+import { DEV_ID_KEY } from '../../platform/config';
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import request from 'supertest';
@@ -126,7 +128,7 @@ describe('inscription (POST /candidatures): role × school', () => {
     if (attendu === 403) {
       expect(res.body.erreur.code).toBe('acces_refuse');
       const count = await stack.db.prisma.candidature.count({ where: { ine: corps.eleve.ine } });
-      await expect(stack.env.client.workflow.getHandle(`passpro:creteil-2027:${corps.eleve.ine}:metallerie`).describe()).rejects.toThrow();
+      await expect(stack.env.client.workflow.getHandle(candidatureWorkflowId(DEV_ID_KEY, 'creteil-2027', corps.eleve.ine, 'metallerie')).describe()).rejects.toThrow();
       expect(count).toBe(0);
     } else {
       expect(res.body.historique[0].acteur).toEqual({ role, uai: COLLEGE, nom: `Test ${role}` });

@@ -10,12 +10,12 @@ import { buildApp } from '../../api/app';
 import type { Logger } from '../../api/logging';
 import { emettreJeton, type RolePersonne } from '../../api/auth';
 import { healthChecks } from '../../runtime/app';
-import { DEV_JWT_SECRET, loadConfig } from '../../platform/config';
+import { DEV_ID_KEY, DEV_JWT_SECRET, loadConfig } from '../../platform/config';
 import { AUTRE_LYCEE, catalogueDeTest } from '../support/catalogue';
 import { testDatabase, type TestDatabase } from '../support/db';
 import { COLLEGE, inscription, LYCEE } from '../support/fixtures';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp';
-import { bundleWorkflows, devServerEnv, uniqueTaskQueue } from '../support/temporal';
+import { bundleWorkflows, convertisseurDeTest, devServerEnv, uniqueTaskQueue } from '../support/temporal';
 
 /** Schools with real check letters, other than the fixtures' collège and lycée. */
 export const AUTRE_COLLEGE = '0931999T';
@@ -57,6 +57,7 @@ export async function startStack(prefix: string, { logger, logError = console.er
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: bundle,
+    dataConverter: convertisseurDeTest,
     deps: { db, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' },
   });
   const running = worker.run();
@@ -66,7 +67,7 @@ export async function startStack(prefix: string, { logger, logError = console.er
     client: env.client,
     db,
     taskQueue,
-    jwtSecret: SECRET,
+    jwtSecret: SECRET, cleIdentifiants: DEV_ID_KEY,
     health: healthChecks(env.client, db, config),
     logError,
     logger,

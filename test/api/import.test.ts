@@ -2,9 +2,11 @@
 // candidature and says so line by line; a file with one bad line is refused whole (422, the line and the
 // column named) and starts nothing; malformed files, oversize bodies, wrong roles and other schools' pupils
 // are 4xx; no input gives a 500.
+import { DEV_ID_KEY } from '../../platform/config';
+import { candidatureWorkflowId } from '../../platform/identifiants-candidature';
 import request from 'supertest';
 import { colonnesImport } from '../../api/import';
-import { candidatureWorkflowId, stateQuery } from '../../workflows/definitions';
+import { stateQuery } from '../../workflows/definitions';
 import { eleve } from '../support/fixtures';
 import { AUTRE_COLLEGE, bearer, COLLEGE, corpsInscription, LYCEE, startStack, type Stack } from './harness';
 
@@ -58,7 +60,7 @@ async function importer(corps: string, { role = 'origine_chef' as Parameters<typ
 /** Nothing of these pupils exists: no workflow, no row. */
 async function rienPour(eleves: Eleve[], domaines = ['metallerie', 'electricite']): Promise<void> {
   for (const e of eleves) {
-    for (const d of domaines) await expect(stack.env.client.workflow.getHandle(candidatureWorkflowId(CAMPAGNE, e.ine, d)).describe()).rejects.toThrow();
+    for (const d of domaines) await expect(stack.env.client.workflow.getHandle(candidatureWorkflowId(DEV_ID_KEY, CAMPAGNE, e.ine, d)).describe()).rejects.toThrow();
   }
   expect(await stack.db.prisma.candidature.count({ where: { ine: { in: eleves.map((e) => e.ine) } } })).toBe(0);
 }
@@ -70,9 +72,9 @@ describe('POST /candidatures/import', () => {
     const res = await importer(fichier);
     expect(res.status).toBe(201);
     const ids = {
-      leaMetal: candidatureWorkflowId(CAMPAGNE, lea.ine, 'metallerie'),
-      leaElec: candidatureWorkflowId(CAMPAGNE, lea.ine, 'electricite'),
-      noahElec: candidatureWorkflowId(CAMPAGNE, noah.ine, 'electricite'),
+      leaMetal: candidatureWorkflowId(DEV_ID_KEY, CAMPAGNE, lea.ine, 'metallerie'),
+      leaElec: candidatureWorkflowId(DEV_ID_KEY, CAMPAGNE, lea.ine, 'electricite'),
+      noahElec: candidatureWorkflowId(DEV_ID_KEY, CAMPAGNE, noah.ine, 'electricite'),
     };
     expect(res.body).toEqual({
       campagne: CAMPAGNE,
@@ -114,7 +116,7 @@ describe('POST /candidatures/import', () => {
     const res = await importer(csv([ligne(e, STRUCTURES), ligne(e, { code: '50025416', libelle: 'CAP métallier' })], ','), { role: 'origine_personnel' });
     expect(res.status).toBe(201);
     expect(res.body.lignes.map((l: { resultat: string }) => l.resultat)).toEqual(['inscrite', 'inscrite']);
-    const etat = await stack.env.client.workflow.getHandle(candidatureWorkflowId(CAMPAGNE, e.ine, 'metallerie')).query(stateQuery);
+    const etat = await stack.env.client.workflow.getHandle(candidatureWorkflowId(DEV_ID_KEY, CAMPAGNE, e.ine, 'metallerie')).query(stateQuery);
     expect(etat.voeux.map((v) => v.codeFormation)).toEqual(['24025401', '50025415', '50025416']);
   });
 

@@ -3,11 +3,13 @@
 // formation of the catalogue (the database's, which the SAIO edits), offered by that lycée, in that domaine,
 // with that modality, in the campaign's académie; class lists are read in UTF-8 or Windows-1252; the referent's
 // address is in the académie's domains. Every refusal is a 4xx naming the field, and starts nothing.
+import { DEV_ID_KEY } from '../../platform/config';
+import { candidatureWorkflowId } from '../../platform/identifiants-candidature';
 import request from 'supertest';
 import { colonnesImport } from '../../api/import';
 import { emettreJeton } from '../../api/auth';
 import { uaiCheckLetter } from '../../domain/identifiers';
-import { candidatureWorkflowId, stateQuery } from '../../workflows/definitions';
+import { stateQuery } from '../../workflows/definitions';
 import { eleve } from '../support/fixtures';
 import { AUTRE_COLLEGE, bearer, COLLEGE, corpsInscription, LYCEE, SECRET, startStack, type Stack } from './harness';
 
@@ -33,7 +35,7 @@ async function agir(id: string, action: string, role: Parameters<typeof bearer>[
 }
 
 async function rienPour(ine: string, domaine = 'metallerie'): Promise<void> {
-  await expect(stack.env.client.workflow.getHandle(candidatureWorkflowId(CAMPAGNE, ine, domaine)).describe()).rejects.toThrow();
+  await expect(stack.env.client.workflow.getHandle(candidatureWorkflowId(DEV_ID_KEY, CAMPAGNE, ine, domaine)).describe()).rejects.toThrow();
   expect(await stack.db.prisma.candidature.count({ where: { ine } })).toBe(0);
 }
 
@@ -295,7 +297,7 @@ describe('class lists (CSV)', () => {
       const e = { ...eleve(), nom: 'N’Diaye-Lefèvre', prenom: 'Anaïs Œlia' };
       const res = await importer(encoder(csv([ligne(e, { domaine_libelle: 'Métallerie' })])));
       expect({ status: res.status, encodage: res.body.encodage }).toEqual({ status: 201, encodage });
-      const etat = await stack.env.client.workflow.getHandle(candidatureWorkflowId(CAMPAGNE, e.ine, 'metallerie')).query(stateQuery);
+      const etat = await stack.env.client.workflow.getHandle(candidatureWorkflowId(DEV_ID_KEY, CAMPAGNE, e.ine, 'metallerie')).query(stateQuery);
       expect(etat.eleve).toMatchObject({ nom: 'N’Diaye-Lefèvre', prenom: 'Anaïs Œlia' });
     }
   });
@@ -349,7 +351,7 @@ describe("a pupil is one collège's in a campaign", () => {
     });
     const res = await request(stack.app).post('/candidatures').set('authorization', autreCollege).send(second);
     attendreRefus(res, 409, 'eleve_d_un_autre_etablissement', 'body.eleve.ine');
-    await expect(stack.env.client.workflow.getHandle(candidatureWorkflowId(CAMPAGNE, premier.eleve.ine, 'electricite')).describe()).rejects.toThrow();
+    await expect(stack.env.client.workflow.getHandle(candidatureWorkflowId(DEV_ID_KEY, CAMPAGNE, premier.eleve.ine, 'electricite')).describe()).rejects.toThrow();
     expect(await stack.db.prisma.eleve.findUniqueOrThrow({ where: { ine: premier.eleve.ine } })).toMatchObject({ nom: premier.eleve.nom, uaiOrigine: COLLEGE });
     const csv = await request(stack.app).get(`/exports/affelnet.csv?campagne=${CAMPAGNE}`).set('authorization', await bearer('saio'));
     const lignes = csv.text.split('\r\n').filter((l) => l.startsWith(premier.eleve.ine));

@@ -8,13 +8,13 @@ import { createActivities } from '../../activities';
 import { createSmtpMailer, type Mailer } from '../../platform/smtp';
 import { buildApp } from '../../api/app';
 import { healthChecks } from '../../runtime/app';
-import { loadConfig } from '../../platform/config';
+import { DEV_ID_KEY, loadConfig } from '../../platform/config';
 import { catalogueDeTest } from '../support/catalogue';
 import { testDatabase, type TestDatabase } from '../support/db';
 import { LYCEE } from '../support/fixtures';
 import { bearer, corpsInscription as inscription, SECRET } from '../api/harness';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp';
-import { bundleWorkflows, devServerEnv, uniqueTaskQueue } from '../support/temporal';
+import { bundleWorkflows, convertisseurDeTest, devServerEnv, uniqueTaskQueue } from '../support/temporal';
 
 describe('API end to end on the dev server', () => {
   let env: TestWorkflowEnvironment;
@@ -37,12 +37,13 @@ describe('API end to end on the dev server', () => {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: bundle,
+      dataConverter: convertisseurDeTest,
       activities: createActivities({ db, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' }),
     });
     running = worker.run();
     await catalogueDeTest(db.prisma);
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
-    app = buildApp({ client: env.client, db, taskQueue, jwtSecret: SECRET, health: healthChecks(env.client, db, config), logError: console.error });
+    app = buildApp({ client: env.client, db, taskQueue, jwtSecret: SECRET, cleIdentifiants: DEV_ID_KEY, health: healthChecks(env.client, db, config), logError: console.error });
     [chef, saio] = await Promise.all([bearer('origine_chef'), bearer('saio')]);
   }, 120_000);
 
@@ -64,7 +65,7 @@ describe('API end to end on the dev server', () => {
 
   it('answers /health 503, and names the missing part for the SAIO', async () => {
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: 'nobody-polls-here', DATABASE_URL: db.url });
-    const lonely = buildApp({ client: env.client, db, taskQueue: 'x', jwtSecret: SECRET, health: healthChecks(env.client, db, config), logError: console.error });
+    const lonely = buildApp({ client: env.client, db, taskQueue: 'x', jwtSecret: SECRET, cleIdentifiants: DEV_ID_KEY, health: healthChecks(env.client, db, config), logError: console.error });
     const res = await request(lonely).get('/health');
     expect([res.status, res.body]).toEqual([503, { statut: 'indisponible' }]);
     const detail = await request(lonely).get('/health/composants').set('authorization', saio);
@@ -92,7 +93,9 @@ describe('API end to end on the dev server', () => {
     expect(read.body.etape).toBe('a_planifier');
     expect(read.body.historique.map((h: { type: string }) => h.type)).toEqual(['recensement', 'inscription', 'voeux_ajoutes']);
 
-    const query = `PassproUaiAccueil = '${LYCEE}' AND PassproEtape = 'a_planifier' AND PassproIne = '${input.eleve.ine}'`;
+    // The id names no pupil (a pseudonym), and no search attribute does either.
+    expect(id).not.toContain(input.eleve.ine);
+    const query = `PassproUaiAccueil = '${LYCEE}' AND PassproEtape = 'a_planifier' AND WorkflowId = '${id}'`;
     const deadline = Date.now() + 15_000;
     let found: string[] = [];
     while (found.length === 0 && Date.now() < deadline) {

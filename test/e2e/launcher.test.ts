@@ -82,9 +82,18 @@ describe('npm start (embedded defaults)', () => {
 
     const first = await launch(env);
     launched.push(first);
-    expect(first.output()).toContain(`Temporal UI    http://127.0.0.1:${uiPort}`);
+    expect(first.output()).toContain(`Temporal UI    http://localhost:${uiPort}`);
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    // The UI decodes the encrypted payloads at the API's codec endpoint, which answers its origin (CORS) and only
+    // a signed-in SAIO.
+    const reglagesUi = (await (await fetch(`http://127.0.0.1:${uiPort}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+    expect(reglagesUi.Codec?.Endpoint).toBe('http://localhost:3000/codec');
+    const origineUi = `http://localhost:${uiPort}`;
+    const preflight = await fetch(`${base}/codec/decode`, { method: 'OPTIONS', headers: { origin: origineUi, 'access-control-request-method': 'POST' } });
+    expect([preflight.status, preflight.headers.get('access-control-allow-origin')]).toEqual([204, origineUi]);
+    const anonyme = await fetch(`${base}/codec/decode`, { method: 'POST', headers: { origin: origineUi, 'content-type': 'application/json', 'x-namespace': 'default' }, body: '{"payloads":[]}' });
+    expect(anonyme.status).toBe(401);
     expect((await fetch(`http://127.0.0.1:${mailWeb}/`, { headers: { accept: 'text/html' } })).status).toBe(200);
     // The development identity provider starts beside the API, which discovers it at the first sign-in.
     expect(first.output()).toContain(`Identification http://127.0.0.1:${idp}`);
@@ -100,13 +109,13 @@ describe('npm start (embedded defaults)', () => {
       body: JSON.stringify(corps),
     });
     expect(created.status).toBe(201);
-    const { id, eleve } = (await created.json()) as { id: string; eleve: { ine: string } };
+    const { id } = (await created.json()) as { id: string };
     // The SAIO's view: the Temporal CLI finds it by custom search attribute (visibility is eventually consistent).
     let listed = '';
     for (let attempt = 0; attempt < 50 && !listed.includes(id); attempt += 1) {
       listed = execFileSync(temporalCliPath(), [
         'workflow', 'list', '--address', `127.0.0.1:${temporalPort}`,
-        '--query', `PassproIne = '${eleve.ine}' AND PassproEtape = 'a_planifier'`,
+        '--query', `WorkflowId = '${id}' AND PassproEtape = 'a_planifier'`,
       ], { encoding: 'utf8' });
       if (!listed.includes(id)) await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -4,17 +4,20 @@
 // the worker is killed with SIGKILL again and again, the Temporal server restarts, PostgreSQL is stopped for
 // 30 s, SMTP refuses mail. Every candidature completes, with one audit row per history entry, its vœux and
 // avis, and each of its three mails once (see `verifier` for the one gap a killed worker leaves).
+import { candidatureWorkflowId } from '../../platform/identifiants-candidature';
 import { randomBytes } from 'node:crypto';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, type Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { convertisseurDonnees } from '../../platform/codec';
+import { loadConfig } from '../../platform/config';
 import { projectRoot } from '../../platform/paths';
 import { argumentsServeurDev, connecterTemporal } from '../../platform/serveur-temporal';
 import { temporalCliPath } from '../../platform/temporal-binaries';
 import type { CandidatureInput, CandidatureState } from '../../domain/candidature';
-import { candidatureStartPolicy, candidatureWorkflowId, desisterUpdate, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate, stateQuery } from '../../workflows/definitions';
+import { candidatureStartPolicy, desisterUpdate, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate, stateQuery } from '../../workflows/definitions';
 import { openDatabase, type Database } from '../../platform/database';
 import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine, eleve, planificationInput } from '../support/fixtures';
 import { portLibre } from '../support/ports';
@@ -24,6 +27,10 @@ import { jusqua } from '../support/workflow-env';
 
 const PG_SCRIPT = path.join(projectRoot, 'scripts', 'postgres-test-server.sh');
 const campagne = campagneEn('creteil-2018', 2027);
+/** The worker's codec key (a production role needs one of its own), which the test's client reads with. */
+const clesCodec = `faults:${randomBytes(32).toString('base64')}`;
+/** Its key of the workflow ids, with which the test's client names the candidatures it starts. */
+const cleIdentifiants = randomBytes(48).toString('base64');
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const postgres = (commande: 'start' | 'stop') => execFileSync('bash', [PG_SCRIPT, commande], { encoding: 'utf8' }).trim();
@@ -85,6 +92,8 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
       PASSPRO_ROLE: 'worker',
       // A production role: a secret of its own (the worker signs nothing, but starts as the deployment's would).
       JWT_SECRET: randomBytes(48).toString('base64'),
+      PASSPRO_CODEC_KEYS: clesCodec,
+      PASSPRO_ID_KEY: cleIdentifiants,
       DATABASE_URL: baseUrl,
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
       TEMPORAL_TASK_QUEUE: taskQueue,
@@ -111,7 +120,7 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
     temporalPort = await portLibre();
     demarrerTemporal();
     connection = await connecterTemporal(`127.0.0.1:${temporalPort}`);
-    client = new Client({ connection });
+    client = new Client({ connection, dataConverter: convertisseurDonnees(loadConfig({ PASSPRO_CODEC_KEYS: clesCodec }).CODEC) });
     demarrerWorker();
   }, 300_000);
 
@@ -134,7 +143,7 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
 
   /** The whole path of one candidature to its end (désistement after the convocation), each step idempotent. */
   async function parcourir(input: CandidatureInput): Promise<CandidatureState> {
-    const workflowId = candidatureWorkflowId(input.campagne.id, input.eleve.ine, input.domaine.code);
+    const workflowId = candidatureWorkflowId(cleIdentifiants, input.campagne.id, input.eleve.ine, input.domaine.code);
     await avecReprise(
       () =>
         client.workflow.executeUpdateWithStart(inscrireUpdate, {

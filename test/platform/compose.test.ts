@@ -40,6 +40,8 @@ const { services } = compose;
 /** What an operator gives for the variables that have no default (`${VAR:?message}`). */
 const fournis: Record<string, string> = {
   JWT_SECRET: randomBytes(48).toString('base64'),
+  PASSPRO_CODEC_KEYS: `2027:${randomBytes(32).toString('base64')}`,
+  PASSPRO_ID_KEY: randomBytes(48).toString('base64'),
   OIDC_ISSUER: 'https://sso.ac-creteil.fr/realms/personnels',
   OIDC_CLIENT_ID: 'passpro',
   OIDC_CLIENT_SECRET: randomBytes(24).toString('base64'),
@@ -182,11 +184,30 @@ describe('no side door', () => {
       const config = loadConfig(envOf(name));
       expect(estProduction(config)).toBe(true);
       expect(config.JWT_SECRET).toBe(fournis.JWT_SECRET);
+      expect(config.CODEC.courante).toBe('2027');
     }
     // No default: compose stops with the message when the operator gives none.
-    for (const [name, variable] of [['api', 'JWT_SECRET'], ['temporal-ui', 'TEMPORAL_AUTH_CLIENT_SECRET'], ['temporal-ui-proxy', 'OAUTH2_PROXY_COOKIE_SECRET']]) {
+    for (const [name, variable] of [['api', 'JWT_SECRET'], ['worker', 'PASSPRO_CODEC_KEYS'], ['api', 'PASSPRO_CODEC_KEYS'], ['api', 'PASSPRO_ID_KEY'], ['temporal-ui', 'TEMPORAL_AUTH_CLIENT_SECRET'], ['temporal-ui-proxy', 'OAUTH2_PROXY_COOKIE_SECRET']]) {
       expect(brut(name, variable)).toMatch(/^\$\{[A-Z_]+:\?.+\}$/);
     }
+  });
+});
+
+describe('encrypted workflow data', () => {
+  it("has the Temporal UI decode the payloads at the API's codec endpoint, with the SAIO's Passpro session", () => {
+    const api = loadConfig(envOf('api'));
+    const ui = envOf('temporal-ui');
+    expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`${api.PUBLIC_URL}/codec`);
+    expect(ui.TEMPORAL_CODEC_INCLUDE_CREDENTIALS).toBe('true');
+    // The codec endpoint answers the browser from the UI's origin: the one the SAIO reaches it at.
+    expect(new URL(api.TEMPORAL_UI_URL).origin).toBe(new URL(envOf('temporal-ui-proxy').OAUTH2_PROXY_REDIRECT_URL).origin);
+    expect(ui.TEMPORAL_CORS_ORIGINS).toBe(api.TEMPORAL_UI_URL);
+  });
+
+  it('encrypts with the same keys in the worker and the API, and names candidatures with the same key', () => {
+    const [worker, api] = [loadConfig(envOf('worker')), loadConfig(envOf('api'))];
+    expect(worker.CODEC).toEqual(api.CODEC);
+    expect(worker.PASSPRO_ID_KEY).toBe(api.PASSPRO_ID_KEY);
   });
 });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, DEV_JWT_SECRET, estProduction, limitesDeProduction, loadConfig, octetsDEntropie } from '../../platform/config';
+import { ConfigError, DEV_CODEC_KEYS, DEV_ID_KEY, DEV_JWT_SECRET, estProduction, limitesDeProduction, loadConfig, octetsDEntropie } from '../../platform/config';
 import { optionsConnexionTemporal } from '../../platform/connexion-temporal';
 
 describe('configuration', () => {
@@ -37,6 +37,8 @@ describe('configuration', () => {
 
 describe('secrets of a production start', () => {
   const fort = randomBytes(48).toString('base64');
+  /** A production start's own codec key and id key, for the tests of its other secrets. */
+  const codec = { PASSPRO_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}`, PASSPRO_ID_KEY: randomBytes(48).toString('base64') };
 
   it.each([
     [{ NODE_ENV: 'production' }],
@@ -63,7 +65,14 @@ describe('secrets of a production start', () => {
     ['openssl rand -hex 32', randomBytes(32).toString('hex')],
     ['a long mixed passphrase', 'Le-SAIO-de-Créteil/garde+ce+secret=2027!ailleurs#que-dans-git'],
   ])('accepts %s', (_cas, secret) => {
-    expect(loadConfig({ NODE_ENV: 'production', PASSPRO_ROLE: 'api', JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
+    expect(loadConfig({ NODE_ENV: 'production', PASSPRO_ROLE: 'api', JWT_SECRET: secret, ...codec }).JWT_SECRET).toBe(secret);
+  });
+
+  it("refuses the development key of the workflow ids, and one of under 32 bytes of entropy", () => {
+    const autres = { JWT_SECRET: fort, PASSPRO_CODEC_KEYS: codec.PASSPRO_CODEC_KEYS };
+    expect(() => loadConfig({ PASSPRO_ROLE: 'worker', ...autres })).toThrow(/^invalid configuration:\n {2}PASSPRO_ID_KEY: le secret de développement est public/);
+    expect(() => loadConfig({ PASSPRO_ROLE: 'api', ...autres, PASSPRO_ID_KEY: 'x'.repeat(40) })).toThrow(/PASSPRO_ID_KEY: environ 0 octets d'entropie/);
+    expect(loadConfig({}).PASSPRO_ID_KEY).toBe(DEV_ID_KEY);
   });
 
   it('keeps the development secret for the embedded stack (npm start, tests)', () => {
@@ -78,10 +87,27 @@ describe('secrets of a production start', () => {
   });
 
   it('limits requests and imports by default on a production start only', () => {
-    expect(loadConfig({ PASSPRO_ROLE: 'api', JWT_SECRET: fort })).toMatchObject(limitesDeProduction);
+    expect(loadConfig({ PASSPRO_ROLE: 'api', JWT_SECRET: fort, ...codec })).toMatchObject(limitesDeProduction);
     expect(loadConfig({})).toMatchObject({ LIMITE_REQUETES_IP: 0, LIMITE_REQUETES_PERSONNE: 0, LIMITE_IMPORTS_HEURE: 0 });
     expect(loadConfig({ LIMITE_IMPORTS_HEURE: '5' }).LIMITE_IMPORTS_HEURE).toBe(5);
-    expect(loadConfig({ PASSPRO_ROLE: 'api', JWT_SECRET: fort, LIMITE_REQUETES_IP: '0' }).LIMITE_REQUETES_IP).toBe(0);
+    expect(loadConfig({ PASSPRO_ROLE: 'api', JWT_SECRET: fort, ...codec, LIMITE_REQUETES_IP: '0' }).LIMITE_REQUETES_IP).toBe(0);
+  });
+
+  it.each([
+    [{ PASSPRO_ROLE: 'worker' }, /PASSPRO_CODEC_KEYS: requis hors de la pile embarquée/],
+    [{ NODE_ENV: 'production', PASSPRO_CODEC_KEYS: DEV_CODEC_KEYS }, /PASSPRO_CODEC_KEYS: la clé de développement est publique/],
+    [{ PASSPRO_ROLE: 'api', PASSPRO_CODEC_KEYS: `k2:${randomBytes(32).toString('base64')},${DEV_CODEC_KEYS}`, PASSPRO_CODEC_KEY_ID: 'k2' }, /la clé de développement est publique/],
+    [{ PASSPRO_ROLE: 'api', PASSPRO_CODEC_KEYS: `k1:${randomBytes(31).toString('base64')}` }, /PASSPRO_CODEC_KEYS: la clé k1 fait 31 octets, 32 attendus/],
+  ])('refuses to start without a codec key of its own: %j', (env, message) => {
+    expect(() => loadConfig({ JWT_SECRET: fort, PASSPRO_ID_KEY: codec.PASSPRO_ID_KEY, ...env })).toThrow(message);
+  });
+
+  it('takes the codec keys of the deployment, the current one encrypting, and the development key on the embedded stack', () => {
+    const [ancienne, nouvelle] = [randomBytes(32), randomBytes(32)];
+    const config = loadConfig({ PASSPRO_ROLE: 'api', JWT_SECRET: fort, PASSPRO_ID_KEY: codec.PASSPRO_ID_KEY, PASSPRO_CODEC_KEYS: `2026:${ancienne.toString('base64')},2027:${nouvelle.toString('base64')}`, PASSPRO_CODEC_KEY_ID: '2027' });
+    expect(config.CODEC.courante).toBe('2027');
+    expect([...config.CODEC.cles.entries()]).toEqual([['2026', ancienne], ['2027', nouvelle]]);
+    expect(loadConfig({}).CODEC.courante).toBe('dev');
   });
 
   it('wants a client certificate with its key', () => {

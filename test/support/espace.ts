@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../../api/app';
 import { connexionOptions } from '../../api/web/connexion';
-import { loadConfig } from '../../platform/config';
+import { DEV_ID_KEY, loadConfig } from '../../platform/config';
 import { projectRoot } from '../../platform/paths';
 import { stopChild } from '../../platform/processus';
 import { healthChecks } from '../../runtime/app';
@@ -59,7 +59,7 @@ export async function startEspace(prefix: string): Promise<Espace> {
     client: stack.env.client,
     db: stack.db,
     taskQueue: stack.taskQueue,
-    jwtSecret: SECRET,
+    jwtSecret: SECRET, cleIdentifiants: DEV_ID_KEY,
     health: healthChecks(stack.env.client, stack.db, config),
     logError: console.error,
     connexion: connexionOptions(config),

@@ -5,6 +5,8 @@ import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { convertisseurDonnees } from '../../platform/codec';
+import { loadConfig } from '../../platform/config';
 import { etatProcessus, pids } from '../../platform/processus';
 import { argumentsConfigurationDynamique } from '../../platform/serveur-temporal';
 import { temporalCliPath, temporalTestServerPath } from '../../platform/temporal-binaries';
@@ -48,10 +50,16 @@ async function demarrerServeur(demarrer: () => Promise<TestWorkflowEnvironment>,
   }
 }
 
+/** The product's data converter with the embedded stack's key: what tests send to Temporal is encrypted. */
+export const convertisseurDeTest = convertisseurDonnees(loadConfig({}).CODEC);
+
 /** The test server accepts custom search attributes through the operator service, as a real cluster does. */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const env = await demarrerServeur(() =>
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } }),
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+      client: { dataConverter: convertisseurDeTest },
+    }),
   );
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
@@ -63,6 +71,7 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 export function devServerEnv(): Promise<TestWorkflowEnvironment> {
   return demarrerServeur(() =>
     TestWorkflowEnvironment.createLocal({
+      client: { dataConverter: convertisseurDeTest },
       server: {
         executable: { type: 'existing-path', path: temporalCliPath() },
         searchAttributes: [...passproSearchAttributes],

@@ -1,5 +1,7 @@
 // A candidature's life as the states the workflow writes to the query side, without running it: for the
 // persistence tests and the write benchmark (bench/ecriture.ts).
+import { candidatureWorkflowId } from '../../platform/identifiants-candidature';
+import { DEV_ID_KEY } from '../../platform/config';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
 import type { Acteur, CandidatureState, HistoriqueEntree, Voeu } from '../../domain/candidature';
 import { chefAccueil, chefOrigine, COLLEGE, LYCEE, personnelAccueil } from './fixtures';
@@ -29,7 +31,7 @@ function voeu(rang: number, codeFormation: string, libelle: string): Voeu {
  * bumps the version (`version` = number of entries). `vie(ine)[n]` is the state at version n + 1.
  */
 export function vie(ine: string): CandidatureState[] {
-  const id = `passpro:creteil-2018:${ine}:metallerie`;
+  const id = candidatureWorkflowId(DEV_ID_KEY, 'creteil-2018', ine, 'metallerie');
   const etats: CandidatureState[] = [];
   let state: CandidatureState = {
     id,

@@ -1,5 +1,7 @@
 // Everything a workflow test needs, real: the time-skipping server, the workflow bundle (built once per
 // file), a migrated database and an SMTP receiver; a worker per test on its own task queue.
+import { DEV_ID_KEY } from '../../platform/config';
+import { candidatureWorkflowId } from '../../platform/identifiants-candidature';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -10,11 +12,11 @@ import { createSmtpMailer, type Mailer } from '../../platform/smtp';
 import { addDays, endOfParisDay, parisInstant } from '../../domain/calendar';
 import type { candidatureWorkflow } from '../../workflows/candidature';
 import type { CandidatureInput, CandidatureState } from '../../domain/candidature';
-import { type Accuse, candidatureStartPolicy, candidatureWorkflowId, constaterEntretienUpdate, stateQuery, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate } from '../../workflows/definitions';
+import { type Accuse, candidatureStartPolicy, constaterEntretienUpdate, stateQuery, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate } from '../../workflows/definitions';
 import { testDatabase, type TestDatabase } from './db';
 import { avisOrigineInput, chefOrigine, ENTRETIEN, personnelAccueil, planificationInput } from './fixtures';
 import { startSmtpReceiver, type SmtpReceiver } from './smtp';
-import { bundleWorkflows, timeSkippingEnv, uniqueTaskQueue } from './temporal';
+import { bundleWorkflows, convertisseurDeTest, timeSkippingEnv, uniqueTaskQueue } from './temporal';
 
 export interface WorkflowTestContext {
   env: TestWorkflowEnvironment;
@@ -61,7 +63,7 @@ export function activitesReelles(ctx: WorkflowTestContext, mailer: Mailer = ctx.
 /** A worker on its own task queue, with the real activities unless a test wraps them. */
 export async function withWorker<T>(ctx: WorkflowTestContext, fn: (taskQueue: string) => Promise<T>, activities = activitesReelles(ctx)): Promise<T> {
   const taskQueue = uniqueTaskQueue('wf');
-  const worker = await Worker.create({ connection: ctx.env.nativeConnection, taskQueue, workflowBundle: ctx.bundle, activities });
+  const worker = await Worker.create({ connection: ctx.env.nativeConnection, taskQueue, workflowBundle: ctx.bundle, activities, dataConverter: convertisseurDeTest });
   return worker.runUntil(async () => {
     const result = await fn(taskQueue);
     await auRepos(worker);
@@ -85,7 +87,7 @@ async function auRepos(worker: Worker, limiteMs = 20_000): Promise<void> {
 export function startCandidature(ctx: WorkflowTestContext, taskQueue: string, input: CandidatureInput) {
   return ctx.env.client.workflow.start('candidatureWorkflow', {
     taskQueue,
-    workflowId: candidatureWorkflowId(input.campagne.id, input.eleve.ine, input.domaine.code),
+    workflowId: candidatureWorkflowId(DEV_ID_KEY, input.campagne.id, input.eleve.ine, input.domaine.code),
     ...candidatureStartPolicy,
     args: [input],
   });
@@ -127,7 +129,7 @@ export async function horlogeNeuve(ctx: WorkflowTestContext): Promise<void> {
 
 /** The workflow id of a candidature input. */
 export function idDe(input: CandidatureInput): string {
-  return candidatureWorkflowId(input.campagne.id, input.eleve.ine, input.domaine.code);
+  return candidatureWorkflowId(DEV_ID_KEY, input.campagne.id, input.eleve.ine, input.domaine.code);
 }
 
 /** Polls until `condition` holds (real time: the database and the SMTP receiver are real). */

@@ -1,6 +1,8 @@
 // The collège's pages in a real browser, on the real stack: a head registers a pupil from the catalogue, sees a
 // refusal on its field with the values kept, enters the avis d'origine from its list (the candidature's own form),
 // imports a class list with a bad line.
+import { candidatureWorkflowId } from '../../platform/identifiants-candidature';
+import { DEV_ID_KEY } from '../../platform/config';
 import pdfParse from 'pdf-parse';
 import type { Browser, Page } from 'playwright-core';
 import { expectAccessible, launchBrowser, screenshot } from '../support/browser';
@@ -93,7 +95,7 @@ it('registers a pupil with two vœux of Métallerie at the lycée, chosen from t
   expect(texte).not.toContain(LYCEE);
   await verifier('candidatures-inscrite');
 
-  const id = `passpro:creteil-2027:${pupil.ine}:metallerie`;
+  const id = candidatureWorkflowId(DEV_ID_KEY, 'creteil-2027', pupil.ine, 'metallerie');
   const voeux = await espace.stack.db.prisma.voeu.findMany({ where: { candidatureId: id }, orderBy: { rang: 'asc' } });
   expect(voeux.map((v) => v.codeFormation)).toEqual(['24025401', '50025415']);
 });
@@ -131,7 +133,7 @@ it("enters the avis d'origine, one per vœu on the campaign's scale with its com
   const envoi = page.waitForResponse((r) => r.request().method() === 'POST');
   await page.getByRole('button', { name: 'Enregistrer les avis' }).click();
   expect((await envoi).status()).toBe(303);
-  const id = `passpro:creteil-2027:${pupil.ine}:metallerie`;
+  const id = candidatureWorkflowId(DEV_ID_KEY, 'creteil-2027', pupil.ine, 'metallerie');
   await page.waitForURL((u) => u.pathname === `/dossiers/${encodeURIComponent(id)}`);
   expect(new URL(page.url()).searchParams.get('fait')).toBe('avis-origine');
   const voeux = await espace.stack.db.prisma.voeu.findMany({ where: { candidatureId: id }, orderBy: { rang: 'asc' } });
@@ -143,7 +145,7 @@ it("enters the avis d'origine, one per vœu on the campaign's scale with its com
 });
 
 it('offers the désistement with its motif, and says when an action is not possible at this step', async () => {
-  const id = encodeURIComponent(`passpro:creteil-2027:${pupil.ine}:metallerie`);
+  const id = encodeURIComponent(candidatureWorkflowId(DEV_ID_KEY, 'creteil-2027', pupil.ine, 'metallerie'));
   await page.goto(`${espace.url}/dossiers/${id}/desistement`);
   expect(await page.getByLabel('Motif du désistement').count()).toBe(1);
   await verifier('desistement');
@@ -185,7 +187,7 @@ it('imports a class list with one bad line: nothing is inscribed, and the report
   expect(await page.locator('#rapport tbody tr').first().innerText()).toMatch(/inscrite/i);
 
   // The pupil renounces: the désistement asks for its motif, then ends the candidature.
-  const id = `passpro:creteil-2027:${bon.ine}:metallerie`;
+  const id = candidatureWorkflowId(DEV_ID_KEY, 'creteil-2027', bon.ine, 'metallerie');
   await page.goto(`${espace.url}/dossiers/${encodeURIComponent(id)}/desistement`);
   await page.getByRole('button', { name: 'Enregistrer le désistement' }).click();
   expect(await messageDe('motif')).toBe('Ce champ est obligatoire.');

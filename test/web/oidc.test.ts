@@ -47,7 +47,7 @@ beforeAll(async () => {
   db = await testDatabase();
   client = new Client();
   const config = loadConfig({ ...env, DATABASE_URL: db.url });
-  const express = buildApp({ client, db, taskQueue: 'inutile', jwtSecret: config.JWT_SECRET, health: [], logError: (e) => journal.push(String(e)), connexion: connexionOptions(config) });
+  const express = buildApp({ client, db, taskQueue: 'inutile', jwtSecret: config.JWT_SECRET, cleIdentifiants: config.PASSPRO_ID_KEY, health: [], logError: (e) => journal.push(String(e)), connexion: connexionOptions(config) });
   server = await new Promise<Server>((resolve) => {
     const s = express.listen(portApp, '127.0.0.1', () => resolve(s));
   });

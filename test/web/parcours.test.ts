@@ -3,6 +3,8 @@
 // records it held and writes the compte rendu; the collège prints the fiche, records the family's confirmation
 // and the AFFELNET entry; the SAIO's dashboard counts each step. Every action from the candidature's own page.
 // The campaign is dated around today (AFFELNET open), as the demo's is: the dev server's clock is the real one.
+import { DEV_ID_KEY } from '../../platform/config';
+import { candidatureWorkflowId } from '../../platform/identifiants-candidature';
 import type { Browser, Page } from 'playwright-core';
 import type { Campagne } from '../../domain/campaign';
 import { parseCampagne } from '../../domain/campaign';
@@ -70,7 +72,7 @@ beforeAll(async () => {
   [espace, browser] = await Promise.all([startEspace('parcours'), launchBrowser()]);
   campagnes[campagne.id] = campagne;
   await enregistrerCampagnes(espace.stack.db.prisma, [campagne]);
-  id = `passpro:${campagne.id}:${pupil.ine}:metallerie`;
+  id = candidatureWorkflowId(DEV_ID_KEY, campagne.id, pupil.ine, 'metallerie');
   [college, lycee, saio] = await Promise.all([
     seConnecter(browser, espace, `chef-${COLLEGE.toLowerCase()}`),
     seConnecter(browser, espace, `chef-${LYCEE.toLowerCase()}`),

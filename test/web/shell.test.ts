@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Client } from '@temporalio/client';
 import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../../api/app';
-import { DEV_JWT_SECRET } from '../../platform/config';
+import { DEV_ID_KEY, DEV_JWT_SECRET } from '../../platform/config';
 import { templatesDir } from '../../platform/paths';
 import { createPageRenderer, optionsChoisies, pagination, resumeErreurs, type Alerte } from '../../presentation/pages';
 import { libelleEtablissement } from '../../presentation/etablissements';
@@ -26,7 +26,7 @@ let dossierGalerie: string;
 beforeAll(async () => {
   [db, browser] = await Promise.all([testDatabase(), launchBrowser()]);
   // The pages need no Temporal server: a lazy client is never connected by them.
-  const app = buildApp({ client: new Client(), db, taskQueue: 'web-shell', jwtSecret: DEV_JWT_SECRET, health: [], logError: console.error });
+  const app = buildApp({ client: new Client(), db, taskQueue: 'web-shell', jwtSecret: DEV_JWT_SECRET, cleIdentifiants: DEV_ID_KEY, health: [], logError: console.error });
   server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

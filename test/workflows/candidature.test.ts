@@ -114,7 +114,7 @@ describe('candidature workflow', () => {
       expect((await handle.result()).etape).toBe('cloturee');
     });
 
-    const id = `passpro:${creteil2018.id}:${input.eleve.ine}:metallerie`;
+    const id = idDe(input);
     const row = await ctx.db.prisma.candidature.findUniqueOrThrow({ where: { id }, include: { voeux: { orderBy: { rang: 'asc' } }, evenements: { orderBy: { id: 'asc' } }, rappels: true } });
     expect(row.etape).toBe('cloturee');
     expect(row.voeux.map((v) => [v.avisOrigine, v.avisAccueil, v.avisFinal])).toEqual([

@@ -13,7 +13,7 @@ import type { CandidatureInput } from '../../domain/candidature';
 import { desisterUpdate, saisirAvisOrigineUpdate } from '../../workflows/definitions';
 import type { candidatureWorkflow } from '../../workflows/candidature';
 import { avisOrigineInput, campagneEn, candidatureInput, chefOrigine } from '../support/fixtures';
-import { uniqueTaskQueue } from '../support/temporal';
+import { convertisseurDeTest, uniqueTaskQueue } from '../support/temporal';
 import { activitesReelles, avancerJusqua, contexteDeTests, idDe, inscrireAuDemarrage, jusqua, rappelsDe } from '../support/workflow-env';
 
 const { EventType } = temporal.api.enums.v1;
@@ -32,7 +32,7 @@ describe('staff actions at the moment a deadline falls', () => {
    */
   async function actionsAlEcheance(n: number, ecartMs: number, activities: Activities) {
     const taskQueue = uniqueTaskQueue('echeance');
-    const worker = await Worker.create({ connection: ctx.env.nativeConnection, taskQueue, workflowBundle: ctx.bundle, activities });
+    const worker = await Worker.create({ connection: ctx.env.nativeConnection, taskQueue, workflowBundle: ctx.bundle, activities, dataConverter: convertisseurDeTest });
     const inputs: CandidatureInput[] = Array.from({ length: n }, () => candidatureInput(campagne));
     const histoires = await worker.runUntil(async () => {
       const handles = await Promise.all(
@@ -77,7 +77,7 @@ describe('staff actions at the moment a deadline falls', () => {
     for (const { input, histoire } of runs) {
       const echecs = (histoire.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
       expect([idDe(input), echecs.map((e) => e.workflowTaskFailedEventAttributes?.failure?.message)]).toEqual([idDe(input), []]);
-      await Worker.runReplayHistory({ workflowBundle: ctx.bundle }, histoire, idDe(input));
+      await Worker.runReplayHistory({ workflowBundle: ctx.bundle, dataConverter: convertisseurDeTest }, histoire, idDe(input));
       const rappels = (await rappelsDe(ctx, idDe(input))).map((r) => `${r.type} → ${r.destinataire}`).sort();
       const lycee = `uai:${input.uaiAccueil}`;
       expect([[], ['escalade_planification → saio', `escalade_planification → ${lycee}`, `planification → ${lycee}`]]).toContainEqual(rappels);

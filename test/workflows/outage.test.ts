@@ -21,6 +21,7 @@ import {
   activitesReelles,
   avancerJusqua,
   contexteDeTests,
+  idDe,
   jusqua,
   startCandidature,
   withWorker,
@@ -82,7 +83,7 @@ describe('outages and lost completions', () => {
 
   it('SMTP down while the interview is planned: the convocation is retried with backoff, then arrives exactly once', async () => {
     const input = candidatureInput(creteil2018);
-    const id = `passpro:${creteil2018.id}:${input.eleve.ine}:metallerie`;
+    const id = idDe(input);
     const cle = `${id}/convocation/1`;
     /** Every SMTP attempt of the convocation, on the wall clock, and how it ended. */
     const essais: { le: number; issue: 'en_cours' | 'refuse' | 'accepte' }[] = [];
@@ -182,7 +183,7 @@ describe('outages and lost completions', () => {
     };
 
     const input = candidatureInput(creteil2018);
-    const id = `passpro:${creteil2018.id}:${input.eleve.ine}:metallerie`;
+    const id = idDe(input);
     const final = await avecCandidature(ctx, capricieuses, input, async (handle) => {
       await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
       await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigine] });

@@ -8,6 +8,8 @@
 // branch of the patches. Recording writes the current generation (only when the procedure changed on
 // purpose, behind a new patch, in a new folder named after it):
 //   RECORD_HISTORIES=1 bash scripts/jest.sh test/workflows/replay.test.ts
+import { DEV_ID_KEY } from '../../platform/config';
+import { candidatureWorkflowId } from '../../platform/identifiants-candidature';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { History } from '@temporalio/common/lib/proto-utils';
@@ -19,7 +21,7 @@ import { parisInstant } from '../../domain/calendar';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { candidatureWorkflow } from '../../workflows/candidature';
 import type { CandidatureInput } from '../../domain/candidature';
-import { candidatureWorkflowId, confirmerFamilleUpdate, constaterEntretienUpdate, desisterUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
+import { confirmerFamilleUpdate, constaterEntretienUpdate, desisterUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
 import {
   avisOrigineInput,
   campagneEn,
@@ -31,7 +33,7 @@ import {
   voeuMetallier,
   voeuxMetallerie,
 } from '../support/fixtures';
-import { bundleWorkflows } from '../support/temporal';
+import { bundleWorkflows, convertisseurDeTest } from '../support/temporal';
 import { avancerJusqua, contexteDeTests, idDe, inscrireAuDemarrage, withWorker, type WorkflowTestContext } from '../support/workflow-env';
 
 const HISTORIES = path.join(__dirname, 'histories');
@@ -63,12 +65,16 @@ function historyFromJSON(json: unknown): History {
   return history;
 }
 
-/** Histories carry no workflow id; the candidature's is rebuilt from the recorded input (the state keeps it). */
-function workflowIdDe(history: History): string {
-  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  if (!payload?.data) throw new Error("historique sans entrée de workflow");
-  const input = JSON.parse(Buffer.from(payload.data).toString('utf8')) as CandidatureInput;
-  return candidatureWorkflowId(input.campagne.id, input.eleve.ine, input.domaine.code);
+/**
+ * Histories carry no workflow id; the candidature's is rebuilt from the recorded input (the state keeps it),
+ * encrypted as every payload is (platform/codec.ts).
+ */
+async function workflowIdDe(history: History): Promise<string> {
+  const chiffre = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  if (!chiffre) throw new Error("historique sans entrée de workflow");
+  const [payload] = await convertisseurDeTest.payloadCodecs![0].decode([chiffre]);
+  const input = JSON.parse(Buffer.from(payload.data!).toString('utf8')) as CandidatureInput;
+  return candidatureWorkflowId(DEV_ID_KEY, input.campagne.id, input.eleve.ine, input.domaine.code);
 }
 
 function lire(fichier: string): History {
@@ -105,7 +111,7 @@ describe('replay of recorded candidature histories', () => {
   it.each(fichiers)('%s replays with the current workflow code', async (fichier) => {
     const history = lire(fichier);
     expect(history.events?.at(-1)?.workflowExecutionCompletedEventAttributes).toBeTruthy();
-    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowIdDe(history))).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: convertisseurDeTest }, history, await workflowIdDe(history))).resolves.toBeUndefined();
   });
 
   it('catches a non-deterministic change: a timer added before the first write', async () => {
@@ -115,7 +121,7 @@ describe('replay of recorded candidature histories', () => {
     });
     for (const fichier of GENERATIONS.flatMap((g) => [`${g}/parcours-complet.json`, `${g}/desistement-apres-convocation.json`])) {
       const history = lire(fichier);
-      const replay = Worker.runReplayHistory({ workflowBundle: modifie }, history, workflowIdDe(history));
+      const replay = Worker.runReplayHistory({ workflowBundle: modifie, dataConverter: convertisseurDeTest }, history, await workflowIdDe(history));
       await expect(replay).rejects.toBeInstanceOf(DeterminismViolationError);
     }
   }, 60_000);
