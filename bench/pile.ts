@@ -138,6 +138,9 @@ export async function demarrerPile(nom: string, envApi: NodeJS.ProcessEnv = {}):
       JWT_SECRET: SECRET_PILE,
       PASSPRO_CODEC_KEYS: CLES_CODEC_PILE,
       PASSPRO_ID_KEY: CLE_ID_PILE,
+      // Its API serves no page here: an issuer of its own that never answers (a reserved domain).
+      OIDC_ISSUER: 'https://sso.passpro.invalid/',
+      OIDC_CLIENT_SECRET: randomBytes(24).toString('base64'),
       // The benchmarks measure throughput from one address and one token: no rate limit.
       LIMITE_REQUETES_IP: '0',
       LIMITE_REQUETES_PERSONNE: '0',

@@ -193,6 +193,18 @@ function verifierSecrets(config: Config): string[] {
   });
 }
 
+/**
+ * The pages' sign-in of a production API: an issuer named (the development provider runs with `npm start`
+ * only) and a client secret of the deployment's own, never the public development one.
+ */
+function verifierConnexion(config: Config, issuerNomme: boolean): string[] {
+  if (!estProduction(config) || config.PASSPRO_ROLE === 'worker') return [];
+  return [
+    ...(issuerNomme ? [] : ["OIDC_ISSUER: requis hors de la pile embarquée : l'émetteur du SSO de l'académie (voir « Sign-in of the pages »)"]),
+    ...(config.OIDC_CLIENT_SECRET === DEV_OIDC_CLIENT_SECRET ? ['OIDC_CLIENT_SECRET: le secret de développement est public : donnez celui que le SSO a attribué à Passpro'] : []),
+  ];
+}
+
 /** The codec's keys, read; a production start needs its own, never the public development key. */
 function lireCodec(lu: { PASSPRO_CODEC_KEYS?: string; PASSPRO_CODEC_KEY_ID?: string }, production: boolean): ClesCodec | { refus: string[] } {
   if (lu.PASSPRO_CODEC_KEYS === undefined) {
@@ -235,7 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     SESSION_COOKIE_SECURE: lu.SESSION_COOKIE_SECURE ?? (publicUrl.startsWith('https:') || env.NODE_ENV === 'production'),
     CODEC: 'refus' in codec ? { courante: '', cles: new Map() } : codec,
   };
-  const refus = [...verifierSecrets(config), ...('refus' in codec ? codec.refus : []), ...verifierTlsTemporal(config)];
+  const refus = [...verifierSecrets(config), ...verifierConnexion(config, lu.OIDC_ISSUER !== undefined), ...('refus' in codec ? codec.refus : []), ...verifierTlsTemporal(config)];
   if (refus.length > 0) throw echec(refus);
   return config;
 }

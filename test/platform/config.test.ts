@@ -38,7 +38,12 @@ describe('configuration', () => {
 describe('secrets of a production start', () => {
   const fort = randomBytes(48).toString('base64');
   /** A production start's own codec key and id key, for the tests of its other secrets. */
-  const codec = { PASSPRO_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}`, PASSPRO_ID_KEY: randomBytes(48).toString('base64') };
+  const codec = {
+    PASSPRO_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    PASSPRO_ID_KEY: randomBytes(48).toString('base64'),
+    OIDC_ISSUER: 'https://sso.ac-creteil.fr/realms/personnels',
+    OIDC_CLIENT_SECRET: randomBytes(24).toString('base64'),
+  };
 
   it.each([
     [{ NODE_ENV: 'production' }],
@@ -75,6 +80,14 @@ describe('secrets of a production start', () => {
     expect(loadConfig({}).PASSPRO_ID_KEY).toBe(DEV_ID_KEY);
   });
 
+  it('refuses the development identity provider and its public client secret on a production API, not on a worker', () => {
+    const autres = { JWT_SECRET: fort, PASSPRO_CODEC_KEYS: codec.PASSPRO_CODEC_KEYS, PASSPRO_ID_KEY: codec.PASSPRO_ID_KEY };
+    expect(() => loadConfig({ PASSPRO_ROLE: 'api', ...autres })).toThrow(/OIDC_ISSUER: requis hors de la pile embarquée[^]*OIDC_CLIENT_SECRET: le secret de développement est public/);
+    expect(() => loadConfig({ NODE_ENV: 'production', ...autres, OIDC_ISSUER: codec.OIDC_ISSUER })).toThrow(/OIDC_CLIENT_SECRET: le secret de développement est public/);
+    expect(loadConfig({ PASSPRO_ROLE: 'worker', ...autres }).PASSPRO_ROLE).toBe('worker');
+    expect(loadConfig({ PASSPRO_ROLE: 'api', ...autres, OIDC_ISSUER: codec.OIDC_ISSUER, OIDC_CLIENT_SECRET: codec.OIDC_CLIENT_SECRET }).OIDC_ISSUER).toBe(codec.OIDC_ISSUER);
+  });
+
   it('keeps the development secret for the embedded stack (npm start, tests)', () => {
     expect(loadConfig({}).JWT_SECRET).toBe(DEV_JWT_SECRET);
     expect(estProduction(loadConfig({ NODE_ENV: 'test' }))).toBe(false);
@@ -104,7 +117,7 @@ describe('secrets of a production start', () => {
 
   it('takes the codec keys of the deployment, the current one encrypting, and the development key on the embedded stack', () => {
     const [ancienne, nouvelle] = [randomBytes(32), randomBytes(32)];
-    const config = loadConfig({ PASSPRO_ROLE: 'api', JWT_SECRET: fort, PASSPRO_ID_KEY: codec.PASSPRO_ID_KEY, PASSPRO_CODEC_KEYS: `2026:${ancienne.toString('base64')},2027:${nouvelle.toString('base64')}`, PASSPRO_CODEC_KEY_ID: '2027' });
+    const config = loadConfig({ ...codec, PASSPRO_ROLE: 'api', JWT_SECRET: fort, PASSPRO_ID_KEY: codec.PASSPRO_ID_KEY, PASSPRO_CODEC_KEYS: `2026:${ancienne.toString('base64')},2027:${nouvelle.toString('base64')}`, PASSPRO_CODEC_KEY_ID: '2027' });
     expect(config.CODEC.courante).toBe('2027');
     expect([...config.CODEC.cles.entries()]).toEqual([['2026', ancienne], ['2027', nouvelle]]);
     expect(loadConfig({}).CODEC.courante).toBe('dev');
