@@ -24,7 +24,10 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createSmtpMailer } from '../platform/smtp';
 import { buildApp } from '../api/app';
-import { parisDateOf, parisTimeOf } from '../domain/calendar';
+import { endOfParisDay, parisDateOf, parisTimeOf } from '../domain/calendar';
+import { campagnes } from '../domain/campaigns';
+import { enregistrerCampagnes } from '../runtime/seed';
+import { campagneDemo } from '../scripts/demo/campagne';
 import { healthChecks } from '../runtime/app';
 import { DEV_ID_KEY, DEV_JWT_SECRET, loadConfig } from '../platform/config';
 import { createWorker, reglagesWorker } from '../worker';
@@ -137,6 +140,12 @@ async function main(): Promise<void> {
   const fileNous = uniqueTaskQueue('bench-cycle');
   const fileSocle = uniqueTaskQueue('bench-socle');
   await catalogueDeTest(db.prisma);
+  // The demo's campaign, on today's dates: the AFFELNET entry is open now, and its reminders fall in hours,
+  // after the run (at the latest ten minutes before midnight, Paris time).
+  const rappels = new Date(Math.min(Date.now() + 3 * 3_600_000, endOfParisDay(parisDateOf(new Date())).getTime() - 600_000));
+  const campagne = campagneDemo(`cycle-${String(process.pid % 10_000).padStart(4, '0')}`, rappels);
+  campagnes[campagne.id] = campagne;
+  await enregistrerCampagnes(db.prisma, [campagne]);
   const config = loadConfig({ TEMPORAL_TASK_QUEUE: fileNous, DATABASE_URL: db.url });
   const app = buildApp({ client: env.client, db, taskQueue: fileNous, jwtSecret: DEV_JWT_SECRET, cleIdentifiants: DEV_ID_KEY, health: healthChecks(env.client, db, config), logError: console.error });
   const server = createServer(app).listen(0, '127.0.0.1');
@@ -172,7 +181,7 @@ async function main(): Promise<void> {
       deps: { db, mailer, publicUrl: 'http://passpro.test', saioEmail: 'saio@ac-creteil.fr' },
     });
     async function candidature(): Promise<string> {
-      const corps = corpsInscription();
+      const corps = corpsInscription({ campagneId: campagne.id });
       const codes = corps.voeux.map((v) => v.codeFormation);
       const { id } = await appeler('/candidatures', chefOrigine, corps, 201);
       const action = (nom: string, jeton: string, donnees: object) => appeler(`/candidatures/${encodeURIComponent(id)}/${nom}`, jeton, donnees);

@@ -32,6 +32,7 @@ export function campagneDemo(id: string, heureRappels: Date): Campagne {
       cloture: addDays(jour, 30),
     },
     delais: {
+      ...modele.delais,
       compteRenduJours: 1,
       rappelCompteRenduJours: 0,
       rappelPlanificationJoursAvant: 1,
