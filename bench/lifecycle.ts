@@ -10,7 +10,7 @@
 // Baseline: K bare workflows (bench/socle/) on the same server, with a worker of the same options, driven
 // at the same concurrency by the Temporal calls the API makes (update-with-start, then an update per action:
 // the API reads the state it checks from the database), with the same updates, timers and activities,
-// whose bodies are empty.
+// whose bodies are empty, and the same wait for the interview's minute.
 // The sides take turns for `--tours` rounds, each warmed up first, then timed. The median of the rounds' ratios
 // of wall times is the figure; the histories' event counts of one of each are printed so that the likeness
 // can be checked.
@@ -77,6 +77,10 @@ async function chronometrer(k: number, concurrence: number, une: () => Promise<s
   return { secondes: (performance.now() - debut) / 1000, cpu: ecartCpu(cpuAvant, releverCpu()), ids };
 }
 
+/** The interview's minute: the next one begun at least two seconds from now. */
+const minuteSuivante = () => new Date(Math.ceil((Date.now() + 2_000) / 60_000) * 60_000);
+const attendre = (instant: Date) => new Promise((resolve) => setTimeout(resolve, Math.max(0, instant.getTime() - Date.now())));
+
 /**
  * The activities of each action in the candidature workflow: the handler saves the state (one activity);
  * planning and the compte rendu each queue one mail (convocation, fiche prête) that the main loop sends.
@@ -91,6 +95,8 @@ const ETAPES: EtapeSocle[] = [
   { activites: 1, courriels: 0, derniere: false }, // confirmation de la famille
   { activites: 1, courriels: 0, derniere: true }, // saisie AFFELNET
 ];
+/** The step held at the interview's minute (the constat), on both sides. */
+const CONSTAT = 3;
 
 interface Mesure {
   secondes: number;
@@ -186,11 +192,11 @@ async function main(): Promise<void> {
       const { id } = await appeler('/candidatures', chefOrigine, corps, 201);
       const action = (nom: string, jeton: string, donnees: object) => appeler(`/candidatures/${encodeURIComponent(id)}/${nom}`, jeton, donnees);
       await action('avis-origine', chefOrigine, { avis: codes.map((codeFormation) => ({ codeFormation, avis: 'favorable', commentaire: 'Projet mûri, stage réussi.' })) });
-      // At the next minute: held from its time on, so each candidature waits for it (the baseline does not).
-      const instant = new Date(Math.ceil((Date.now() + 2_000) / 60_000) * 60_000);
+      // Held from its time on: each candidature waits for the next minute, and so does the baseline's.
+      const instant = minuteSuivante();
       const date = parisDateOf(instant);
       await action('entretien', chefAccueil, { date, heure: parisTimeOf(instant), lieu: 'Atelier B12', mode: 'presentiel', derogation: true, motifDerogation: 'Entretien aussitôt, pour la mesure' });
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, instant.getTime() - Date.now())));
+      await attendre(instant);
       await action('constat-entretien', chefAccueil, { present: true });
       await action('compte-rendu', chefAccueil, { texte: 'Élève curieux, a visité les ateliers.', avis: codes.map((codeFormation) => ({ codeFormation, avis: 'favorable' })) });
       await action('confirmation-famille', chefOrigine, {});
@@ -209,7 +215,10 @@ async function main(): Promise<void> {
         startWorkflowOperation: new WithStartWorkflowOperation(socleWorkflow, { workflowId, args: [minuteries], taskQueue: fileSocle, workflowIdConflictPolicy: 'USE_EXISTING' }),
       });
       const handle = env.client.workflow.getHandle(workflowId);
-      for (const etape of suivantes) await handle.executeUpdate(etapeSocleUpdate, { args: [etape] });
+      for (const [i, etape] of suivantes.entries()) {
+        if (i + 1 === CONSTAT) await attendre(minuteSuivante());
+        await handle.executeUpdate(etapeSocleUpdate, { args: [etape] });
+      }
       await handle.result();
       return workflowId;
     }
