@@ -3,7 +3,7 @@
 import { parisInstant } from '../domain/calendar';
 import { boiteFonctionnelle } from '../domain/etablissement';
 import type { Database } from '../platform/database';
-import type { CandidatureState } from '../domain/candidature';
+import type { CandidatureState, EcritureEtat } from '../domain/candidature';
 import type { Courriel, Destinataires, Rappel } from '../domain/procedure';
 import { sendDigests } from './digest';
 import { calendrierEntretien, DUREE_ENTRETIEN_MINUTES } from '../presentation/ics';
@@ -105,8 +105,8 @@ export function createActivities(deps: ActivityDeps) {
 
   return {
     /** The state, and the reminders that fell due with it (recorded in the same statement). */
-    async saveCandidature(state: CandidatureState, rappels?: Rappel[]): Promise<void> {
-      await saveCandidature(deps.db, state, rappels);
+    async saveCandidature(ecriture: EcritureEtat, rappels?: Rappel[]): Promise<void> {
+      await saveCandidature(deps.db, ecriture, rappels);
     },
 
     async saveRappel(demande: Rappel): Promise<void> {

@@ -2,7 +2,7 @@
 // version changes nothing; audit rows are keyed by candidature and position in the history.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database, PrismaClient } from '../platform/database';
-import type { CandidatureState } from '../domain/candidature';
+import { appliquerChangements, estChangements, type CandidatureState, type ChangementsEtat, type EcritureEtat } from '../domain/candidature';
 import type { Rappel } from '../domain/procedure';
 import { ecritureImpossible } from '../workflows/definitions';
 
@@ -161,7 +161,8 @@ export function requeteEnregistrement(state: CandidatureState, rappels: Rappel[]
  * The worker writes the state after every action and every deadline: the statement is prepared, so that
  * PostgreSQL does not parse and plan it each time; a write then costs 0.4 of its CPU (bench:ecriture).
  */
-export async function saveCandidature(db: Pick<Database, 'preparee'>, state: CandidatureState, rappels: Rappel[] = []): Promise<void> {
+export async function saveCandidature(db: Pick<Database, 'preparee'>, ecriture: EcritureEtat, rappels: Rappel[] = []): Promise<void> {
+  const state = estChangements(ecriture) ? await etatAvecChangements(db, ecriture) : ecriture;
   const { nom, texte, params } = requeteEnregistrement(state, rappels);
   try {
     await db.preparee(nom, texte, params);
@@ -171,6 +172,20 @@ export async function saveCandidature(db: Pick<Database, 'preparee'>, state: Can
     if (code) throw ApplicationFailure.nonRetryable(`écriture refusée par la base de données (SQLSTATE ${code})`, ecritureImpossible, { code });
     throw error;
   }
+}
+
+/**
+ * The state that changes make from the one stored. The workflow sends changes from a version it knows written, so
+ * an older one stored is a concurrent write of it not yet landed: retried until it has. A newer one stored is
+ * kept as it is (the statement writes no older version), with the reminders due.
+ */
+async function etatAvecChangements(db: Pick<Database, 'preparee'>, changements: ChangementsEtat): Promise<CandidatureState> {
+  const [ligne] = await db.preparee<{ etat: string; version: number }>('etat_ecrit', 'SELECT etat::text AS etat, version FROM "Candidature" WHERE id = $1', [changements.id]);
+  if (!ligne || ligne.version < changements.depuis) {
+    throw ApplicationFailure.retryable(`la version ${changements.depuis} de la candidature n'est pas encore écrite`, 'VersionNonEcrite');
+  }
+  const stocke = JSON.parse(ligne.etat) as CandidatureState;
+  return ligne.version >= changements.version ? stocke : appliquerChangements(stocke, changements);
 }
 
 /**

@@ -197,3 +197,41 @@ export interface AjoutVoeuxInput {
   voeux: VoeuDemande[];
   acteur: Acteur;
 }
+
+// ---- what a write of the state carries ----
+
+/**
+ * What changed in the state since a version already written: the top-level fields that differ, whole, and the
+ * entries added to the history, which only grows. The write of a state then carries what it has to write.
+ */
+export interface ChangementsEtat {
+  id: string;
+  /** The version already written, which these changes apply to, and the one they make. */
+  depuis: number;
+  version: number;
+  champs: Partial<Omit<CandidatureState, 'historique'>>;
+  historique: { apres: number; entrees: HistoriqueEntree[] };
+}
+
+/** A write of the state: the whole state (the first one), or what changed since one written. */
+export type EcritureEtat = CandidatureState | ChangementsEtat;
+
+export const estChangements = (ecriture: EcritureEtat): ecriture is ChangementsEtat => 'depuis' in ecriture;
+
+export function changementsDepuis(ecrit: CandidatureState, state: CandidatureState): ChangementsEtat {
+  const champs: Record<string, unknown> = {};
+  for (const [cle, valeur] of Object.entries(state)) {
+    if (cle !== 'historique' && JSON.stringify(valeur) !== JSON.stringify(ecrit[cle as keyof CandidatureState])) champs[cle] = valeur;
+  }
+  const apres = ecrit.historique.length;
+  return { id: state.id, depuis: ecrit.version, version: state.version, champs, historique: { apres, entrees: state.historique.slice(apres) } };
+}
+
+/**
+ * The state these changes make from a stored one at their base version or later: the writes of one candidature
+ * follow one another, so a later stored state already holds some of the changes and the rest complete it.
+ */
+export function appliquerChangements(stocke: CandidatureState, changements: ChangementsEtat): CandidatureState {
+  const { apres, entrees } = changements.historique;
+  return { ...stocke, ...changements.champs, historique: [...stocke.historique.slice(0, apres), ...entrees] };
+}

@@ -16,7 +16,7 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities, CandidatureAnnoncee, CourrielDemande } from '../activities';
 import { actions, type Action } from '../domain/autorisations';
-import type { CandidatureInput, CandidatureState } from '../domain/candidature';
+import { changementsDepuis, type CandidatureInput, type CandidatureState } from '../domain/candidature';
 import {
   appliquer,
   demarrer,
@@ -58,7 +58,8 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Accu
   const courriels: CourrielDemande[] = [];
 
   let incident = false;
-  let ecrit = false; // the first state is in the database
+  /** The latest state the database holds: a write then carries what changed since. */
+  let ecrite: CandidatureState | null = null;
   let ecritures = 0; // writes in flight
   /**
    * Takes the transition's state, then carries out its effects in order. A write the database refuses for good
@@ -75,9 +76,11 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Accu
       else if (effet.type === 'rappel') await saveRappel(effet.rappel);
       else {
         ecritures += 1;
+        const envoye = state;
+        const ecriture = ecrite ? changementsDepuis(ecrite, envoye) : envoye;
         try {
-          await (effet.rappels.length > 0 ? enregistrer(state, effet.rappels) : enregistrer(state));
-          ecrit = true;
+          await (effet.rappels.length > 0 ? enregistrer(ecriture, effet.rappels) : enregistrer(ecriture));
+          if (!ecrite || ecrite.version < envoye.version) ecrite = envoye;
         } catch (error) {
           const code = codeEcritureImpossible(error);
           if (code === null) throw error;
@@ -157,7 +160,7 @@ export async function candidatureWorkflow(input: CandidatureInput): Promise<Accu
 
   // ---- the first write, then the dated consequences ----
 
-  const premiereEcriture = () => !ecrit && ecritures === 0;
+  const premiereEcriture = () => ecrite === null && ecritures === 0;
   while (!estTerminee(state)) {
     // An inscription delivered with the start writes the first state; a recensement (or a refused inscription) here.
     if (premiereEcriture()) await executer({ state, effets: [{ type: 'enregistrer', rappels: [] }] }, 'demarrage');

@@ -4,6 +4,7 @@
 import { createActivities } from '../../activities';
 import type { Mailer } from '../../platform/smtp';
 import { saveCandidature, saveRappel } from '../../activities/persistence';
+import { changementsDepuis } from '../../domain/candidature';
 import type { Rappel } from '../../domain/procedure';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
 import { openDatabase, type Database } from '../../platform/database';
@@ -57,6 +58,30 @@ describe('persistence', () => {
     expect(await db.prisma.evenement.count({ where: { candidatureId: v3.id } })).toBe(3);
     expect(await db.prisma.candidature.count({ where: { ine: v3.eleve.ine } })).toBe(1);
     expect(await db.prisma.eleve.count({ where: { ine: v3.eleve.ine } })).toBe(1);
+  });
+
+  it('writes what changed since a version written as the whole state would; waits for a base not yet written', async () => {
+    const etats = vie(nouvelIne());
+    const [premiere, , troisieme, , , , septieme] = etats;
+    const entiere = vie(nouvelIne());
+    await saveCandidature(db, entiere[6]);
+    await saveCandidature(db, premiere);
+    const changements = changementsDepuis(premiere, septieme);
+    expect(Object.keys(changements.champs)).not.toContain('eleve');
+    expect(changements.historique.entrees).toHaveLength(septieme.historique.length - premiere.historique.length);
+    // A concurrent write of a state between the two landed first: the changes complete it.
+    await saveCandidature(db, troisieme);
+    await saveCandidature(db, changements);
+    const { id: _a, ine: _i, createdAt: _c, updatedAt: _u, etat: etatEcrit, voeux, evenements, ...ecrite } = await lire(septieme.id);
+    const { id: _b, ine: _j, createdAt: _d, updatedAt: _v, etat: _etat, voeux: voeuxEntiers, evenements: evenementsEntiers, ...attendue } = await lire(entiere[6].id);
+    expect(ecrite).toEqual(attendue);
+    expect(etatEcrit).toEqual(JSON.parse(JSON.stringify(septieme)));
+    expect(voeux.map(({ avisOrigine, avisAccueil, avisFinal }) => [avisOrigine, avisAccueil, avisFinal])).toEqual(voeuxEntiers.map(({ avisOrigine, avisAccueil, avisFinal }) => [avisOrigine, avisAccueil, avisFinal]));
+    expect(evenements.map((e) => e.type)).toEqual(evenementsEntiers.map((e) => e.type));
+    // Changes from a version the database does not hold yet are retried, not written.
+    const autre = vie(nouvelIne());
+    await expect(saveCandidature(db, changementsDepuis(autre[2], autre[4]))).rejects.toMatchObject({ type: 'VersionNonEcrite', nonRetryable: false });
+    expect(await db.prisma.candidature.count({ where: { id: autre[4].id } })).toBe(0);
   });
 
   it('an older version written after a newer one changes nothing: the candidature keeps the newer fields', async () => {
