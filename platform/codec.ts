@@ -9,6 +9,8 @@ import { CompressionCodec } from './compression';
 
 /** The encoding of an encrypted payload; any other payload passes through the codec unchanged. */
 export const ENCODAGE_CHIFFRE = 'binary/encrypted';
+/** The payload converter's `undefined` and `null`: metadata alone. */
+const ENCODAGE_RIEN = 'binary/null';
 /** The metadata that names the key a payload was encrypted with (rotation: old keys still decrypt). */
 export const METADONNEE_CLE = 'encryption-key-id';
 
@@ -42,6 +44,8 @@ export class CodecChiffrement implements PayloadCodec {
     const id = this.cles.courante;
     const cle = this.cles.cles.get(id)!;
     return payloads.map((payload) => {
+      // Nothing (an activity or a handler that returns nothing): no data to hide, and the most frequent payload.
+      if (texte(payload.metadata?.encoding) === ENCODAGE_RIEN && !payload.data?.length) return payload;
       const iv = randomBytes(OCTETS_IV);
       const chiffreur = createCipheriv(ALGORITHME, cle, iv);
       chiffreur.setAAD(Buffer.from(id, 'utf8'));

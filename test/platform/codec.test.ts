@@ -53,6 +53,14 @@ describe('payload codec', () => {
     await expect(codec.decode([autreCle])).rejects.toThrow(ErreurCodec);
   });
 
+  it('leaves a payload of nothing (undefined, null) as it is: it has no data', async () => {
+    const codec = new CodecChiffrement(cles(`k1:${k1}`));
+    const rien = defaultPayloadConverter.toPayload(undefined);
+    expect(await codec.encode([rien])).toEqual([rien]);
+    const [chiffre] = await codec.encode([defaultPayloadConverter.toPayload('')]);
+    expect(texte(chiffre.metadata?.encoding)).toBe(ENCODAGE_CHIFFRE);
+  });
+
   it('passes unencrypted payloads through on decode', async () => {
     const codec = new CodecChiffrement(cles(`k1:${k1}`));
     const clair = defaultPayloadConverter.toPayload('déjà clair');
