@@ -261,7 +261,7 @@ async function main(): Promise<void> {
     const [[n, s]] = parTour;
     console.log(`minuteries par workflow : Passpro ${(n.minuteries / k).toFixed(1)} en moyenne, socle ${minuteries}`);
     const ko = (m: Mesure) => (m.octetsHistorique / k / 1024).toFixed(1);
-    console.log(`taille d'un historique (encodé) : Passpro ${ko(n)} kio en moyenne, socle ${ko(s)} kio`);
+    console.log(`taille d'un historique (encodé) : Passpro ${ko(n)} kio en moyenne, socle ${ko(s)} kio ; Passpro ÷ socle ${(n.octetsHistorique / s.octetsHistorique).toFixed(2)} (cible ≤ 2)`);
     console.log("\névénements de l'historique du premier workflow de chaque (ce qui est comparé) :");
     const types = [...new Set([...n.evenements.keys(), ...s.evenements.keys()])].sort();
     console.log(ligne(['événement', 'Passpro', 'socle']));
