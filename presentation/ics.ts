@@ -22,9 +22,6 @@ export interface EntretienCalendrier {
   horodatage: Date;
 }
 
-/** Interviews are booked for this long in the calendar invitation (the entretien carries no length). */
-export const DUREE_ENTRETIEN_MINUTES = 30;
-
 const CRLF = '\r\n';
 const LIGNE_MAX_OCTETS = 75;
 

@@ -63,6 +63,7 @@ export const libellesAction: Record<Action, string> = {
   'compte-rendu': 'Saisir le compte rendu',
   'confirmation-famille': 'Enregistrer la confirmation de la famille',
   'saisie-affelnet': 'Enregistrer la saisie AFFELNET',
+  'annulation-entretien': "Annuler l'entretien",
   desistement: 'Désister',
 };
 
@@ -75,6 +76,7 @@ export const libellesFait: Record<Action, string> = {
   'compte-rendu': 'Compte rendu enregistré : les avis finaux sont calculés',
   'confirmation-famille': 'Confirmation de la famille enregistrée',
   'saisie-affelnet': 'Saisie AFFELNET enregistrée',
+  'annulation-entretien': "Entretien annulé : l'annulation est envoyée, la candidature est de nouveau à planifier",
   desistement: 'Désistement enregistré',
 };
 
