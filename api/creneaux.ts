@@ -483,18 +483,17 @@ export function createCreneaux(deps: CreneauxDeps) {
     const candidatures = await prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM "Creneau" WHERE id = ${creneau.id} FOR UPDATE`;
       await tx.creneau.update({ where: { id: creneau.id }, data: { annuleLe: creneau.annuleLe ?? new Date() } });
-      const placees = await tx.$queryRaw<Candidature[]>`
+      return tx.$queryRaw<Candidature[]>`
         SELECT k.id, k.ine, k."campagneId", k."uaiAccueil", k."uaiOrigine", k.domaine, k.etape FROM "Placement" p
         JOIN "Creneau" cr ON cr.id = p."creneauId" JOIN "Candidature" k ON k.id = p."candidatureId"
         WHERE p."creneauId" = ${creneau.id} AND ${placeTenue} ORDER BY p."placeLe"`;
-      return placees;
     }, transaction);
     const deplacees: { candidatureId: string; creneauId: number }[] = [];
     const aPlanifier: { candidatureId: string; raison?: string }[] = [];
-    const autres = choix.eleves === 'deplacer' ? await libres(creneau.campagneId, creneau.uai, creneau.domaine) : [];
-    const motif = `créneau du ${libelleDate(creneau.date)} à ${creneau.heure} annulé par le lycée${choix.motif ? ` : ${choix.motif}` : ''}`;
+    const deplacer = choix.eleves === 'deplacer';
+    const autres = deplacer ? await libres(creneau.campagneId, creneau.uai, creneau.domaine) : [];
+    const motif = `créneau du ${libelleDate(creneau.date)} à ${creneau.heure} annulé${choix.motif ? ` : ${choix.motif}` : ''}`;
     for (const k of candidatures) {
-      const deplacer = choix.eleves === 'deplacer';
       const issue = deplacer && autres.length > 0 ? await placerDansLePremier(acteur, k, autres) : deplacer ? { raison: 'aucun créneau libre' } : null;
       if (issue && 'creneauId' in issue) {
         deplacees.push({ candidatureId: k.id, creneauId: Number(issue.creneauId) });

@@ -37,6 +37,7 @@ const libellesEvenement: Record<string, string> = {
   avis_origine_en_retard: "Avis d'origine en retard",
   entretien_planifie: 'Entretien planifié',
   entretien_modifie: 'Entretien modifié',
+  entretien_annule: 'Entretien annulé (à planifier de nouveau)',
   entretien_tenu: 'Entretien tenu',
   absence: 'Élève absent',
   seance_collective_suivie: 'Séance collective suivie',
