@@ -152,6 +152,7 @@ describe('mail templates', () => {
       expect(body).toContain("la fiche de préparation à l'entretien (lettre de motivation ou fiche de préparation)");
       expect(body).toContain("Aucun bulletin scolaire n'est demandé.");
       expect(body).toContain("l'établissement d'origine enregistre son désistement dans Passpro");
+      expect(body).toContain("l'établissement d'origine annule l'entretien dans Passpro");
       expect(body).toContain('le créneau est libéré');
       expect(body).toContain('(fichier .ics) est jointe');
       expect(body).not.toContain('remplace la précédente');
