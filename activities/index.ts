@@ -6,7 +6,7 @@ import type { Database } from '../platform/database';
 import type { CandidatureState, EcritureEtat } from '../domain/candidature';
 import type { Courriel, Destinataires, Rappel } from '../domain/procedure';
 import { sendDigests } from './digest';
-import { calendrierEntretien, DUREE_ENTRETIEN_MINUTES } from '../presentation/ics';
+import { calendrierEntretien } from '../presentation/ics';
 import type { Attachment, Mailer } from '../platform/smtp';
 import { createRenderer, type RenderedMail } from '../presentation/mail';
 import { noterEnvoi } from './mail';
@@ -68,7 +68,7 @@ export function createActivities(deps: ActivityDeps) {
       sequence: demande.calendrier === 'CANCEL' ? c.entretien.sequence + 1 : c.entretien.sequence,
       methode: demande.calendrier,
       debut: parisInstant(c.entretien.date, c.entretien.heure),
-      dureeMinutes: DUREE_ENTRETIEN_MINUTES,
+      dureeMinutes: c.entretien.dureeMinutes,
       lieu: c.entretien.lieu,
       resume: `Entretien Passpro — ${c.domaine.libelle} — ${c.eleve.prenom} ${c.eleve.nom}`,
       description: `Entretien d'information Passpro (${c.domaine.libelle}) : ${libelleEtablissement(c.uaiAccueil)}. ${lienCandidature(c.id)}`,
@@ -123,6 +123,8 @@ export function createActivities(deps: ActivityDeps) {
         lien,
         motif: demande.motif,
         modification: (candidature.entretien?.sequence ?? 1) > 1,
+        // A cancellation follows a désistement, or returns the candidature to planification.
+        desistement: candidature.etape === 'desistee',
         entretien: candidature.entretien ? presenterEntretien(candidature.entretien) : null,
         voeux: presenterVoeux(candidature.voeux),
         echeanceAffelnet: libelleEcheance(new Date(candidature.echeances.affelnet)),

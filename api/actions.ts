@@ -3,9 +3,10 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Acteur, Role } from '../domain/candidature';
-import { type Accuse, confirmerFamilleUpdate, constaterEntretienUpdate, desisterUpdate, inscrireUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../workflows/definitions';
+import { annulerEntretienUpdate, type Accuse, confirmerFamilleUpdate, constaterEntretienUpdate, desisterUpdate, inscrireUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../workflows/definitions';
 import { autorisations, type Action } from '../domain/autorisations';
 import {
+  annulationEntretienSchema,
   avisOrigineSchema,
   compteRenduSchema,
   constatEntretienSchema,
@@ -43,5 +44,11 @@ export const actions: ActionDef[] = [
   action('compte-rendu', "Saisir le compte rendu et l'avis d'accueil de chaque vœu (et d'un vœu ajouté en entretien)", compteRenduSchema, saisirCompteRenduUpdate),
   action('confirmation-famille', 'Enregistrer la confirmation du choix par la famille', sansCorpsSchema, confirmerFamilleUpdate),
   action('saisie-affelnet', 'Enregistrer la saisie des vœux dans AFFELNET', saisieAffelnetSchema, saisirAffelnetUpdate),
+  action(
+    'annulation-entretien',
+    "Annuler l'entretien planifié, avec son motif (le lycée, ou le collège qui annonce l'absence de l'élève avant l'heure) : l'annulation part avec le .ics, la candidature revient à planifier, le créneau est libéré",
+    annulationEntretienSchema,
+    annulerEntretienUpdate,
+  ),
   action('desistement', "Désister l'élève : la candidature se termine, le créneau est libéré", desistementSchema, desisterUpdate),
 ];

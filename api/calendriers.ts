@@ -7,7 +7,7 @@ import type { Express } from 'express';
 import { parisInstant } from '../domain/calendar';
 import type { PrismaClient } from '../platform/database';
 import { libelleEtablissement } from '../presentation/etablissements';
-import { calendrierFlux, DUREE_ENTRETIEN_MINUTES } from '../presentation/ics';
+import { calendrierFlux } from '../presentation/ics';
 import { appelant, exigerRoles } from './auth';
 import { ApiError } from './errors';
 
@@ -22,7 +22,7 @@ interface Entretien {
   entretienHeure: string;
   entretienLieu: string;
   sequence: number | null;
-  dureeMinutes: number | null;
+  dureeMinutes: number;
   nom: string;
   prenom: string;
   updatedAt: Date;
@@ -30,15 +30,14 @@ interface Entretien {
 
 const initiales = (prenom: string, nom: string) => `${prenom.charAt(0)}. ${nom.charAt(0)}.`;
 
-/** The school's interviews planned or held: the créneau's length when the interview is in one. */
+/** The school's interviews planned or held, as long as the candidature books them (its créneau's length when in one). */
 async function entretiensDe(prisma: PrismaClient, uai: string): Promise<Entretien[]> {
   return prisma.$queryRaw<Entretien[]>`
     SELECT k.id, k."domaineLibelle", k.domaine, k."uaiAccueil", k."entretienDate", k."entretienHeure", k."entretienLieu",
-      (k.etat -> 'entretien' ->> 'sequence')::int AS sequence, cr."dureeMinutes", e.nom, e.prenom, k."updatedAt"
+      (k.etat -> 'entretien' ->> 'sequence')::int AS sequence, (k.etat -> 'entretien' ->> 'dureeMinutes')::int AS "dureeMinutes",
+      e.nom, e.prenom, k."updatedAt"
     FROM "Candidature" k
     JOIN "Eleve" e ON e.ine = k.ine
-    LEFT JOIN "Placement" p ON p."candidatureId" = k.id
-    LEFT JOIN "Creneau" cr ON cr.id = p."creneauId" AND cr.date = k."entretienDate" AND cr.heure = k."entretienHeure"
     WHERE (k."uaiAccueil" = ${uai} OR k."uaiOrigine" = ${uai}) AND k."entretienStatut" IN ('planifie', 'tenu', 'absent')
     ORDER BY k."entretienDate", k."entretienHeure", k.id`;
 }
@@ -60,7 +59,7 @@ export function routesCalendriers(app: Express, deps: { prisma: PrismaClient }):
       uid: `${e.id}@passpro`,
       sequence: e.sequence ?? 1,
       debut: parisInstant(e.entretienDate, e.entretienHeure),
-      dureeMinutes: e.dureeMinutes ?? DUREE_ENTRETIEN_MINUTES,
+      dureeMinutes: e.dureeMinutes,
       lieu: e.entretienLieu,
       resume: `Entretien Passpro — ${e.domaineLibelle ?? e.domaine} — ${initiales(e.prenom, e.nom)}`,
       description: `Entretien d'information Passpro (${e.domaineLibelle ?? e.domaine}) : ${libelleEtablissement(e.uaiAccueil)}.`,

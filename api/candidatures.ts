@@ -29,7 +29,7 @@ export interface CandidaturesDeps {
   client: Client;
   db: Database;
   taskQueue: string;
-  /** After a désistement: the candidature's place in a créneau is given back (api/creneaux.ts). */
+  /** After a désistement or a cancelled interview: the candidature's place in a créneau is given back and offered again (api/creneaux.ts). */
   liberer?: (candidatureId: string) => Promise<void>;
   /** The key of the candidatures' pseudonymous workflow ids (config PASSPRO_ID_KEY). */
   cleIdentifiants: string;
@@ -170,7 +170,7 @@ export function createCandidatures(deps: CandidaturesDeps) {
     if (nouveaux.length > 0) await verifierVoeuxAjoutes(deps.db.prisma, JSON.parse(etat) as CandidatureState, nouveaux);
     const args = { ...saisie, acteur } as Arguments[A];
     await updateCandidature(deps.client, id, (h) => h.executeUpdate(updates[action], { args: [args] }));
-    if (action === 'desistement') await deps.liberer?.(id);
+    if (action === 'desistement' || action === 'annulation-entretien') await deps.liberer?.(id);
     // Written by the workflow before it answered.
     return etatVisible(id, acteur);
   }

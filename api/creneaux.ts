@@ -13,11 +13,11 @@ import { campagnes } from '../domain/campaigns';
 import { chevauche, CreneauRefuse, creneauxDeSerie, intervalle, verifierHoraire, type Horaire } from '../domain/creneaux';
 import type { Database } from '../platform/database';
 import { libelleEtablissement } from '../presentation/etablissements';
-import { DUREE_ENTRETIEN_MINUTES } from '../presentation/ics';
 import { appelant, exigerRoles, type Appelant } from './auth';
 import type { Candidatures } from './candidatures';
 import { ApiError } from './errors';
 import {
+  annulationCreneauSchema,
   creneauIdParam,
   creneauSchema,
   creneauxQuery,
@@ -47,6 +47,11 @@ interface Lieu {
 export type CreneauSaisie = Lieu & Horaire & { lieu: string; mode: Mode; capacite: number };
 export type SerieSaisie = Lieu & { du: string; au: string; jours: number[]; debut: string; fin: string; dureeMinutes: number; lieu: string; mode: Mode; capacite: number };
 export type ModificationCreneau = Partial<Horaire & { lieu: string; mode: Mode; capacite: number }>;
+/** What becomes of a cancelled créneau's pupils, and why it is cancelled (told to the families). */
+export interface AnnulationCreneau {
+  eleves: 'deplacer' | 'remettre_a_planifier';
+  motif?: string;
+}
 
 interface LigneCreneau {
   id: bigint;
@@ -95,6 +100,9 @@ interface Candidature {
 const horaireLibelle = (h: { date: string; heure: string }) => `le ${libelleDate(h.date)} à ${h.heure}`;
 
 const creneauExistant = () => new ApiError(409, 'creneau_existant', 'un créneau existe déjà à cette heure, en ce lieu, pour ce domaine');
+
+/** The `entretien` action that convokes a pupil to a créneau: its time, its length, its place. */
+const convocation = ({ date, heure, dureeMinutes, lieu, mode }: Horaire & { lieu: string; mode: Mode }) => ({ date, heure, dureeMinutes, lieu, mode });
 
 function refuse(error: unknown): never {
   if (error instanceof CreneauRefuse) throw new ApiError(422, 'creneau_refuse', error.message, `body.${error.champ}`);
@@ -219,8 +227,8 @@ export function createCreneaux(deps: CreneauxDeps) {
 
   /**
    * Reserves a place: the créneau's row is locked (concurrent placements in it wait), its places held are
-   * counted, then the pupil's other interviews — in créneaux, or typed by hand (booked as long as their
-   * invitation says) — are read under a lock of the pupil's own (two lycées placing them at once wait for each
+   * counted, then the pupil's other interviews — in créneaux, or typed by hand (as long as the candidature
+   * books them) — are read under a lock of the pupil's own (two lycées placing them at once wait for each
    * other) and one that overlaps, travel included, refuses the place.
    */
   async function reserver(k: Candidature, creneau: LigneCreneau): Promise<Reservation> {
@@ -255,7 +263,7 @@ export function createCreneaux(deps: CreneauxDeps) {
         JOIN "Creneau" cr ON cr.id = p."creneauId" JOIN "Candidature" k ON k.id = p."candidatureId"
         WHERE k.ine = ${k.ine} AND k."campagneId" = ${k.campagneId} AND p."candidatureId" <> ${k.id} AND ${placeTenue}
         UNION ALL
-        SELECT k."entretienDate", k."entretienHeure", ${DUREE_ENTRETIEN_MINUTES}::int, k."uaiAccueil", k.domaine, k."domaineLibelle" FROM "Candidature" k
+        SELECT k."entretienDate", k."entretienHeure", (k.etat -> 'entretien' ->> 'dureeMinutes')::int, k."uaiAccueil", k.domaine, k."domaineLibelle" FROM "Candidature" k
         WHERE k.ine = ${k.ine} AND k."campagneId" = ${k.campagneId} AND k.id <> ${k.id} AND k."entretienStatut" = 'planifie'
           AND NOT EXISTS (SELECT 1 FROM "Placement" p JOIN "Creneau" cr ON cr.id = p."creneauId"
             WHERE p."candidatureId" = k.id AND cr.date = k."entretienDate" AND cr.heure = k."entretienHeure")`;
@@ -269,7 +277,7 @@ export function createCreneaux(deps: CreneauxDeps) {
   /** The convocation for the créneau, by the candidature's workflow; refused, the place is given back. */
   async function convoquer(acteur: Appelant, k: Candidature, creneau: LigneCreneau, ancien: bigint | null): Promise<void> {
     try {
-      await deps.candidatures.agir(acteur, k.id, 'entretien', { date: creneau.date, heure: creneau.heure, lieu: creneau.lieu, mode: creneau.mode });
+      await deps.candidatures.agir(acteur, k.id, 'entretien', convocation(creneau));
     } catch (error) {
       await prisma.$executeRaw`DELETE FROM "Placement" WHERE "candidatureId" = ${k.id} AND "creneauId" = ${creneau.id}`;
       if (ancien !== null) {
@@ -369,10 +377,11 @@ export function createCreneaux(deps: CreneauxDeps) {
    * A place freed (désistement, move): the next candidature waiting for that lycée and domaine is placed there
    * if the lycée chose so, as the lycée; otherwise the lycée reads it in its next digest.
    */
-  async function offrir(creneauId: bigint): Promise<void> {
+  async function offrir(creneauId: bigint, liberePar?: string): Promise<void> {
     const [creneau] = await libresParId(creneauId);
     if (!creneau) return;
-    const attente = await enAttente(creneau.campagneId, creneau.uai, creneau.domaine);
+    // A candidature whose interview was cancelled waits again, but not for the place it has just given up.
+    const attente = (await enAttente(creneau.campagneId, creneau.uai, creneau.domaine)).filter((k) => k.id !== liberePar);
     if (attente.length === 0) return;
     const reglage = await prisma.reglageCreneaux.findUnique({ where: { uai: creneau.uai } });
     if (reglage?.placementAutomatique) {
@@ -404,10 +413,10 @@ export function createCreneaux(deps: CreneauxDeps) {
       SELECT cr.id, cr."campagneId", cr.uai, cr.domaine, cr.date, cr.heure, cr."dureeMinutes", cr.lieu, cr.mode, cr.capacite, cr."annuleLe", 1 AS libres
       FROM "Creneau" cr WHERE cr.id = ${id} AND cr."annuleLe" IS NULL AND cr.debut > now() AT TIME ZONE 'UTC'`;
 
-  /** After a désistement: the candidature's place is given back and offered to the next one waiting. */
+  /** After a désistement or a cancelled interview: the candidature's place is given back and offered to the next one waiting. */
   async function liberer(candidatureId: string): Promise<void> {
     const liberes = await prisma.$queryRaw<{ creneauId: bigint }[]>`DELETE FROM "Placement" WHERE "candidatureId" = ${candidatureId} RETURNING "creneauId"`;
-    for (const { creneauId } of liberes) await offrir(creneauId);
+    for (const { creneauId } of liberes) await offrir(creneauId, candidatureId);
   }
 
   /**
@@ -454,7 +463,7 @@ export function createCreneaux(deps: CreneauxDeps) {
     const convocationChange = horaireChange || m.lieu !== undefined || m.mode !== undefined;
     for (const candidatureId of convocationChange ? candidatures : []) {
       try {
-        await deps.candidatures.agir(acteur, candidatureId, 'entretien', { date: apres.date, heure: apres.heure, lieu: apres.lieu, mode: apres.mode });
+        await deps.candidatures.agir(acteur, candidatureId, 'entretien', convocation(apres));
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         refus.push({ candidatureId, raison: error.message });
@@ -463,15 +472,42 @@ export function createCreneaux(deps: CreneauxDeps) {
     return { creneau: await vu(avant.id), reconvoquees: candidatures.filter((c) => convocationChange && !refus.some((r) => r.candidatureId === c)), refus };
   }
 
-  /** Cancels a créneau without pupils; one with pupils is emptied first by moving them to other créneaux. */
-  async function annuler(acteur: Appelant, id: string): Promise<CreneauVu> {
+  /**
+   * Cancels a créneau. Its pupils are moved to the créneaux of the lycée and domaine still free (`deplacer`: a
+   * new convocation each), or returned to planification (their interview cancelled with its notice and its
+   * `.ics` CANCEL); a pupil no other créneau takes is returned to planification too. Cancelled first, under its
+   * lock, so that nobody is placed in it meanwhile.
+   */
+  async function annuler(acteur: Appelant, id: string, choix: AnnulationCreneau = { eleves: 'remettre_a_planifier' }) {
     const creneau = await ligneCreneau(acteur, id);
-    const { candidatures } = await vu(creneau.id);
-    if (candidatures.length > 0) {
-      throw new ApiError(409, 'creneau_occupe', `${candidatures.length} élève(s) y sont placés : placez-les d'abord dans un autre créneau`);
+    const candidatures = await prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM "Creneau" WHERE id = ${creneau.id} FOR UPDATE`;
+      await tx.creneau.update({ where: { id: creneau.id }, data: { annuleLe: creneau.annuleLe ?? new Date() } });
+      return tx.$queryRaw<Candidature[]>`
+        SELECT k.id, k.ine, k."campagneId", k."uaiAccueil", k."uaiOrigine", k.domaine, k.etape FROM "Placement" p
+        JOIN "Creneau" cr ON cr.id = p."creneauId" JOIN "Candidature" k ON k.id = p."candidatureId"
+        WHERE p."creneauId" = ${creneau.id} AND ${placeTenue} ORDER BY p."placeLe"`;
+    }, transaction);
+    const deplacees: { candidatureId: string; creneauId: number }[] = [];
+    const aPlanifier: { candidatureId: string; raison?: string }[] = [];
+    const deplacer = choix.eleves === 'deplacer';
+    const autres = deplacer ? await libres(creneau.campagneId, creneau.uai, creneau.domaine) : [];
+    const motif = `créneau du ${libelleDate(creneau.date)} à ${creneau.heure} annulé${choix.motif ? ` : ${choix.motif}` : ''}`;
+    for (const k of candidatures) {
+      const issue = deplacer && autres.length > 0 ? await placerDansLePremier(acteur, k, autres) : deplacer ? { raison: 'aucun créneau libre' } : null;
+      if (issue && 'creneauId' in issue) {
+        deplacees.push({ candidatureId: k.id, creneauId: Number(issue.creneauId) });
+        continue;
+      }
+      try {
+        await deps.candidatures.agir(acteur, k.id, 'annulation-entretien', { motif });
+        aPlanifier.push({ candidatureId: k.id, ...(issue ? { raison: issue.raison } : {}) });
+      } catch (error) {
+        // Its interview is no longer the créneau's (held, withdrawn meanwhile): nothing to cancel.
+        if (!(error instanceof ApiError)) throw error;
+      }
     }
-    await prisma.creneau.update({ where: { id: creneau.id }, data: { annuleLe: creneau.annuleLe ?? new Date() } });
-    return vu(creneau.id);
+    return { creneau: await vu(creneau.id), deplacees, aPlanifier };
   }
 
   async function regler(acteur: Appelant, s: { placementAutomatique: boolean; uai?: string }) {
@@ -537,8 +573,8 @@ export function routesCreneaux(app: Express, creneaux: Creneaux): void {
   app.patch('/creneaux/:id', exigerRoles(rolesCreneaux), body(modificationCreneauSchema), async (req, res) => {
     res.json(await creneaux.modifier(appelant(req), id(req.params), req.body as ModificationCreneau));
   });
-  app.post('/creneaux/:id/annulation', exigerRoles(rolesCreneaux), async (req, res) => {
-    res.json(await creneaux.annuler(appelant(req), id(req.params)));
+  app.post('/creneaux/:id/annulation', exigerRoles(rolesCreneaux), body(annulationCreneauSchema), async (req, res) => {
+    res.json(await creneaux.annuler(appelant(req), id(req.params), req.body as AnnulationCreneau));
   });
   app.post('/creneaux/:id/placements', exigerRoles(rolesCreneaux), body(placementSchema), async (req, res) => {
     res.json(await creneaux.placer(appelant(req), id(req.params), (req.body as { candidatureId: string }).candidatureId));

@@ -16,6 +16,7 @@ import {
   creneauxQuery,
   erreurSchema,
   modificationCreneauSchema,
+  annulationCreneauSchema,
   placementGroupeReponseSchema,
   placementGroupeSchema,
   placementSchema,
@@ -184,10 +185,13 @@ function pathsCreneaux(): Record<string, Json> {
     },
     '/creneaux/{id}/annulation': {
       post: {
-        summary: "Annuler un créneau sans élève (placez d'abord ailleurs ceux qui y sont)",
-        description: rolesCreneaux,
+        summary: 'Annuler un créneau : ses élèves sont déplacés vers un autre créneau, ou remis à planifier (annulation et `.ics` CANCEL)',
+        description:
+          `${rolesCreneaux} \`eleves\` : \`deplacer\` (chacun dans le premier créneau libre du lycée et du domaine, nouvelle convocation ; sinon remis à planifier) ` +
+          "ou `remettre_a_planifier` (par défaut). Le motif, facultatif, est dit aux familles. La réponse nomme les candidatures déplacées et celles remises à planifier.",
         parameters: [creneauParameter],
-        responses: { 200: unCreneau('créneau annulé'), 401: erreursCommunes[401], 403: erreursCommunes[403], 404: creneauIntrouvable, 409: erreur('des élèves y sont placés (`creneau_occupe`)') },
+        requestBody: { required: false, ...json(ref('CreneauAnnulation')) },
+        responses: { 200: { description: 'le créneau annulé, les candidatures déplacées et remises à planifier' }, ...erreursCommunes, 404: creneauIntrouvable },
       },
     },
     '/calendriers/abonnement': {
@@ -480,6 +484,7 @@ export function buildOpenApi(): Json {
     CreneauDemande: schema(creneauSchema, 'input'),
     SerieDemande: schema(serieSchema, 'input'),
     CreneauModification: schema(modificationCreneauSchema, 'input'),
+    CreneauAnnulation: schema(annulationCreneauSchema, 'input'),
     Creneau: schema(creneauReponseSchema, 'output'),
     Placement: schema(placementSchema, 'input'),
     PlacementGroupe: schema(placementGroupeSchema, 'input'),

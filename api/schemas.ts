@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isHeure, isIsoDate } from '../domain/calendar';
 import { campagnes } from '../domain/campaigns';
 import { mnemoniques } from '../domain/catalogue';
+import { dureeMinutesAdmise } from '../domain/creneaux';
 import { isValidIne, isValidUai } from '../domain/identifiers';
 import { encodagesImport } from '../presentation/college';
 
@@ -91,6 +92,7 @@ export const planificationSchema = z.strictObject({
   heure: z.string().regex(/^\d{2}:\d{2}$/, 'heure attendue au format HH:MM').refine(isHeure, 'heure attendue au format HH:MM'),
   lieu: texte(300),
   mode: z.enum(['presentiel', 'distanciel']),
+  dureeMinutes: z.number().int().min(dureeMinutesAdmise.min).max(dureeMinutesAdmise.max).optional(),
   derogation: z.boolean().optional(),
   motifDerogation: texte(500).optional(),
 });
@@ -108,7 +110,10 @@ export const sansCorpsSchema = z.strictObject({});
 
 export const saisieAffelnetSchema = z.strictObject({ voeux: z.array(codeFormation).min(1).max(20) });
 
-export const desistementSchema = z.strictObject({ motif: texte(500, { multiligne: true }) });
+/** Why: a désistement, a cancelled interview. */
+const motifSchema = z.strictObject({ motif: texte(500, { multiligne: true }) });
+export const desistementSchema = motifSchema;
+export const annulationEntretienSchema = motifSchema;
 
 /** `passpro:<campagne>:<pseudonyme>:<domaine>`: printable ASCII only (a NUL would reach PostgreSQL, which refuses it). */
 export const candidatureIdParam = z.string().regex(/^[\x21-\x7E]{1,200}$/, 'identifiant de candidature invalide');
@@ -313,7 +318,7 @@ export const santeReponseSchema = z.object({ statut: z.enum(['ok', 'indisponible
 
 const dateIso = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ').refine(isIsoDate, 'date attendue au format AAAA-MM-JJ');
 const heure = z.string().regex(/^\d{2}:\d{2}$/, 'heure attendue au format HH:MM').refine(isHeure, 'heure attendue au format HH:MM');
-const dureeMinutes = z.number().int().min(5).max(480);
+const dureeMinutes = z.number().int().min(dureeMinutesAdmise.min).max(dureeMinutesAdmise.max);
 /** The room on site, or the link of a remote interview. */
 const lieuCreneau = texte(300);
 const modeCreneau = z.enum(['presentiel', 'distanciel']);
@@ -343,6 +348,12 @@ export const modificationCreneauSchema = z
   .strictObject({ date: dateIso, heure, dureeMinutes, lieu: lieuCreneau, mode: modeCreneau, capacite })
   .partial()
   .refine((m) => Object.keys(m).length > 0, 'au moins un champ à modifier');
+
+/** A créneau cancelled: its pupils moved to other créneaux, or returned to planification (the default); why, for the families. */
+export const annulationCreneauSchema = z.strictObject({
+  eleves: z.enum(['deplacer', 'remettre_a_planifier']).default('remettre_a_planifier'),
+  motif: texte(300).optional(),
+});
 
 export const placementSchema = z.strictObject({ candidatureId: z.string().regex(/^[\x21-\x7E]{1,200}$/, 'identifiant de candidature invalide') });
 

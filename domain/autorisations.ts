@@ -10,6 +10,7 @@ export type Action =
   | 'compte-rendu'
   | 'confirmation-famille'
   | 'saisie-affelnet'
+  | 'annulation-entretien'
   | 'desistement';
 
 const origine = ['origine_personnel', 'origine_chef'] as const;
@@ -17,8 +18,11 @@ const accueil = ['accueil_personnel', 'accueil_chef'] as const;
 
 export interface Autorisation {
   roles: readonly Role[];
-  /** Whose school the actor must be: the pupil's collège or the receiving lycée (the SAIO acts for both). */
-  etablissement: 'origine' | 'accueil';
+  /**
+   * Whose school the actor must be: the pupil's collège, the receiving lycée, or either, each for its own
+   * role's side (the SAIO acts for both).
+   */
+  etablissement: 'origine' | 'accueil' | 'origine_ou_accueil';
 }
 
 export const autorisations: Record<Action, Autorisation> = {
@@ -29,6 +33,8 @@ export const autorisations: Record<Action, Autorisation> = {
   'compte-rendu': { roles: ['accueil_chef'], etablissement: 'accueil' },
   'confirmation-famille': { roles: origine, etablissement: 'origine' },
   'saisie-affelnet': { roles: ['origine_chef'], etablissement: 'origine' },
+  // The lycée cancels its interview; the collège announces an absence the family reported before the time.
+  'annulation-entretien': { roles: [...accueil, ...origine, 'saio'], etablissement: 'origine_ou_accueil' },
   desistement: { roles: [...origine, 'saio'], etablissement: 'origine' },
 };
 
@@ -39,6 +45,7 @@ export function refusActeur(action: Action, acteur: Acteur, ecoles: { uaiOrigine
   const { roles, etablissement } = autorisations[action];
   if (!roles.includes(acteur.role)) return `action réservée à : ${roles.join(', ')}`;
   if (acteur.role === 'saio') return null;
-  const uai = etablissement === 'origine' ? ecoles.uaiOrigine : ecoles.uaiAccueil;
+  const cote = etablissement === 'origine_ou_accueil' ? (acteur.role.startsWith('origine') ? 'origine' : 'accueil') : etablissement;
+  const uai = cote === 'origine' ? ecoles.uaiOrigine : ecoles.uaiAccueil;
   return acteur.uai === uai ? null : `action réservée à l'établissement ${uai}`;
 }

@@ -84,13 +84,15 @@ export interface Entretien {
   heure: string;
   lieu: string;
   mode: ModeEntretien;
+  /** How long it is booked for (its créneau's length, or what the lycée typed): calendars and clashes read it. */
+  dureeMinutes: number;
   /** Set when the date is a weekend, a public holiday or past the interviews, allowed explicitly. */
   derogation: boolean;
   /** Why the dérogation was granted (by the lycée's head or the SAIO); null without one. */
   motifDerogation: string | null;
   /** Bumped at every change of date, time, place or mode: the calendar invitation's SEQUENCE. */
   sequence: number;
-  /** `annule` once the candidature is withdrawn before it was held. */
+  /** `annule` once the candidature is withdrawn, or the interview cancelled, before it was held. */
   statut: 'planifie' | 'tenu' | 'absent' | 'annule';
   planifiePar: Acteur;
 }
@@ -160,6 +162,8 @@ export interface PlanificationInput {
   heure: string;
   lieu: string;
   mode: ModeEntretien;
+  /** Absent: the usual length of an interview, `DUREE_ENTRETIEN_MINUTES`. */
+  dureeMinutes?: number;
   derogation?: boolean;
   /** Required with a dérogation. */
   motifDerogation?: string;
@@ -185,6 +189,12 @@ export interface ActeurInput {
 
 export interface SaisieAffelnetInput {
   voeux: string[];
+  acteur: Acteur;
+}
+
+/** The lycée cancels a planned interview, or the collège announces that the pupil will not come. */
+export interface AnnulationEntretienInput {
+  motif: string;
   acteur: Acteur;
 }
 

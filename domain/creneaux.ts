@@ -4,6 +4,11 @@
 import { addDays, checkDateEntretien, dayOfWeek, isHeure, isIsoDate, parisInstant, type IsoDate } from './calendar';
 import type { Campagne } from './campaign';
 
+/** An interview's length when nobody gives one (typed by hand without it): what its invitation books. */
+export const DUREE_ENTRETIEN_MINUTES = 30;
+/** The lengths a créneau or an interview may have. */
+export const dureeMinutesAdmise = { min: 5, max: 480 } as const;
+
 /** A créneau's time and length, as the lycée publishes it. */
 export interface Horaire {
   date: IsoDate;
@@ -48,8 +53,8 @@ export function intervalle({ date, heure, dureeMinutes }: Horaire): { debut: Dat
 export function verifierHoraire(h: Horaire, campagne: Campagne, now: Date): void {
   if (!isIsoDate(h.date)) throw new CreneauRefuse('date attendue au format AAAA-MM-JJ', 'date');
   if (!isHeure(h.heure)) throw new CreneauRefuse('heure attendue au format HH:MM', 'heure');
-  if (!Number.isInteger(h.dureeMinutes) || h.dureeMinutes < 5 || minutesDe(h.heure) + h.dureeMinutes > 24 * 60) {
-    throw new CreneauRefuse('la durée, de 5 minutes au moins, doit finir le jour même', 'dureeMinutes');
+  if (!Number.isInteger(h.dureeMinutes) || h.dureeMinutes < dureeMinutesAdmise.min || minutesDe(h.heure) + h.dureeMinutes > 24 * 60) {
+    throw new CreneauRefuse(`la durée, de ${dureeMinutesAdmise.min} minutes au moins, doit finir le jour même`, 'dureeMinutes');
   }
   const jour = checkDateEntretien(h.date);
   if (!jour.ok) throw new CreneauRefuse(jour.raison, 'date');

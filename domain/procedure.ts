@@ -8,9 +8,11 @@ import { checkDateEntretien, isHeure, isIsoDate, libelleDate, parisDateOf, paris
 import type { Campagne } from './campaign';
 import { calculerBonus, isAvisAdmis } from './campaign-rules';
 import { etapesFinales } from './candidature';
+import { DUREE_ENTRETIEN_MINUTES, dureeMinutesAdmise } from './creneaux';
 import type {
   Acteur,
   AjoutVoeuxInput,
+  AnnulationEntretienInput,
   AvisOrigineInput,
   CandidatureInput,
   CandidatureState,
@@ -174,29 +176,34 @@ export const etapes: Record<Etape, DefinitionEtape> = {
     attendu: "la planification de l'entretien par le lycée",
     actions: ['inscription', 'avis-origine', 'entretien', 'desistement'],
     echeance: (s) => s.echeances.entretiens,
-    consequences: (s, c) => [
-      {
-        cle: 'rappel_planification',
-        libelle: 'rappel au lycée : entretien à planifier',
-        le: rappelPlanification(c).getTime(),
-        appliquer: (d, now) => [rappel(d, now, 'planification', [lycee(d)], d.echeances.entretiens, 'Entretien à planifier : chaque élève inscrit doit être convoqué.')],
-      },
-      {
-        cle: 'escalade_planification',
-        libelle: 'signalement au SAIO si l’entretien n’est pas planifié',
-        le: escaladePlanification(c).getTime(),
-        appliquer: (d, now) => {
-          signalerRetard(d, 'planification');
-          noter(d, 'escalade_planification', systeme, now);
-          return [rappel(d, now, 'escalade_planification', ['saio', lycee(d)], d.echeances.entretiens, 'Entretien toujours non planifié à l\'approche de la fin des entretiens.')];
+    // After a cancelled interview, the candidature waits for a planification again: its reminder and its
+    // escalation fall anew (at once when their dates are past), under keys of their own.
+    consequences: (s, c) => {
+      const tour = annulations(s) === 0 ? '' : `/${annulations(s)}`;
+      return [
+        {
+          cle: `rappel_planification${tour}`,
+          libelle: 'rappel au lycée : entretien à planifier',
+          le: rappelPlanification(c).getTime(),
+          appliquer: (d, now) => [rappel(d, now, `planification${tour}`, [lycee(d)], d.echeances.entretiens, 'Entretien à planifier : chaque élève inscrit doit être convoqué.')],
         },
-      },
-    ],
+        {
+          cle: `escalade_planification${tour}`,
+          libelle: 'signalement au SAIO si l’entretien n’est pas planifié',
+          le: escaladePlanification(c).getTime(),
+          appliquer: (d, now) => {
+            signalerRetard(d, 'planification');
+            noter(d, 'escalade_planification', systeme, now);
+            return [rappel(d, now, `escalade_planification${tour}`, ['saio', lycee(d)], d.echeances.entretiens, 'Entretien toujours non planifié à l\'approche de la fin des entretiens.')];
+          },
+        },
+      ];
+    },
   },
   convoquee: {
     libelle: 'Convoquée',
     attendu: "l'entretien, puis son constat par le lycée",
-    actions: ['inscription', 'avis-origine', 'entretien', 'constat-entretien', 'desistement'],
+    actions: ['inscription', 'avis-origine', 'entretien', 'constat-entretien', 'annulation-entretien', 'desistement'],
     echeance: (s) => (s.entretien ? iso(parisInstant(s.entretien.date, s.entretien.heure)) : null),
     consequences: (s, c) => {
       if (!s.entretien || s.modalite !== 'individuel') return [];
@@ -409,6 +416,7 @@ export interface Arguments {
   'compte-rendu': CompteRenduInput;
   'confirmation-famille': ActeurInput;
   'saisie-affelnet': SaisieAffelnetInput;
+  'annulation-entretien': AnnulationEntretienInput;
   desistement: DesistementInput;
 }
 
@@ -472,10 +480,14 @@ const regles: { [A in Action]: Regle<A> } = {
   },
 
   entretien: {
-    verifier: (s, { date, heure, lieu, mode, derogation = false, motifDerogation, acteur }, now, c) => {
+    verifier: (s, { date, heure, lieu, mode, dureeMinutes = DUREE_ENTRETIEN_MINUTES, derogation = false, motifDerogation, acteur }, now, c) => {
       exigerEtape(s, 'entretien');
       if (!isIsoDate(date)) throw saisieRefusee('date attendue au format AAAA-MM-JJ');
       if (!isHeure(heure)) throw saisieRefusee('heure attendue au format HH:MM');
+      const { min, max } = dureeMinutesAdmise;
+      if (!Number.isInteger(dureeMinutes) || dureeMinutes < min || dureeMinutes > max) {
+        throw saisieRefusee(`la durée de l'entretien est un nombre entier de minutes, de ${min} à ${max}`);
+      }
       if (mode !== 'presentiel' && mode !== 'distanciel') throw saisieRefusee('mode attendu : presentiel ou distanciel');
       exigerTexte(lieu, mode === 'presentiel' ? 'le lieu' : 'le lien de connexion');
       if (derogation) {
@@ -495,15 +507,19 @@ const regles: { [A in Action]: Regle<A> } = {
         throw saisieRefusee(`les entretiens se tiennent jusqu'au ${c.calendrier.finEntretiens} (sauf dérogation)`);
       }
     },
-    appliquer: (d, { date, heure, lieu, mode, derogation = false, motifDerogation, acteur }, now) => {
-      const sequence = (d.entretien?.sequence ?? 0) + 1;
+    appliquer: (d, { date, heure, lieu, mode, dureeMinutes = DUREE_ENTRETIEN_MINUTES, derogation = false, motifDerogation, acteur }, now) => {
+      const precedent = d.entretien;
+      const nouveau = precedent === null || precedent.statut === 'annule';
+      // A cancelled interview's CANCEL carried its SEQUENCE + 1: the new invitation must carry more.
+      const sequence = (precedent?.sequence ?? 0) + (precedent?.statut === 'annule' ? 2 : 1);
       const motif = derogation ? motifDerogation!.trim() : null;
-      d.entretien = { date, heure, lieu: lieu.trim(), mode, derogation, motifDerogation: motif, sequence, statut: 'planifie', planifiePar: acteur };
+      d.entretien = { date, heure, lieu: lieu.trim(), mode, dureeMinutes, derogation, motifDerogation: motif, sequence, statut: 'planifie', planifiePar: acteur };
       leverRetard(d, 'planification');
       if (d.etape === 'a_planifier') passerA(d, 'convoquee', now);
-      noter(d, sequence === 1 ? 'entretien_planifie' : 'entretien_modifie', acteur, now, {
+      noter(d, nouveau ? 'entretien_planifie' : 'entretien_modifie', acteur, now, {
         date,
         heure,
+        dureeMinutes,
         lieu,
         mode,
         derogation,
@@ -513,7 +529,7 @@ const regles: { [A in Action]: Regle<A> } = {
         enregistrer,
         { type: 'courriel', courriel: { cle: `${d.id}/convocation/${sequence}`, gabarit: 'convocation', destinataires: convoques(d), calendrier: 'REQUEST' } },
       ];
-      if (sequence === 1 && avisOrigineManquant(d)) {
+      if (nouveau && avisOrigineManquant(d)) {
         const message = 'Entretien planifié : avis d\'origine à saisir avant l\'entretien.';
         effets.push({ type: 'rappel', rappel: rappel(d, now, 'avis_origine_manquant', [ecoleOrigine(d)], iso(parisInstant(date, heure)), message) });
       }
@@ -618,6 +634,26 @@ const regles: { [A in Action]: Regle<A> } = {
       noter(d, 'saisie_affelnet', acteur, now, { voeux });
       deciderBonus(d, now, c);
       return [enregistrer];
+    },
+  },
+
+  'annulation-entretien': {
+    verifier: (s, { motif }, now) => {
+      exigerEtape(s, 'annulation-entretien');
+      exigerTexte(motif, "le motif de l'annulation");
+      const { date, heure } = s.entretien!;
+      if (now.getTime() >= parisInstant(date, heure).getTime()) {
+        throw horsEtape(`l'entretien du ${date} à ${heure} a commencé : constatez-le (tenu, ou l'élève absent)`);
+      }
+    },
+    appliquer: (d, { motif, acteur }, now) => {
+      const entretien = d.entretien!;
+      entretien.statut = 'annule';
+      passerA(d, 'a_planifier', now);
+      noter(d, 'entretien_annule', acteur, now, { motif, date: entretien.date, heure: entretien.heure });
+      const cle = `${d.id}/annulation_entretien/${entretien.sequence}`;
+      // Every calendar that holds the interview gets its cancellation, the lycée's too.
+      return [enregistrer, { type: 'courriel', courriel: { cle, gabarit: 'annulation', destinataires: convoques(d), motif, calendrier: 'CANCEL' } }];
     },
   },
 
@@ -732,6 +768,9 @@ function ajouterVoeux(d: CandidatureState, voeux: VoeuDemande[], ajouteEnEntreti
   }
   return ajoutes;
 }
+
+/** How many times an interview of this candidature was cancelled and the candidature returned to planification. */
+const annulations = (s: CandidatureState) => s.historique.filter((h) => h.type === 'entretien_annule').length;
 
 const avisOrigineManquant = (s: CandidatureState) => s.modalite === 'individuel' && s.voeux.some((v) => v.avisOrigine === null);
 const instantEntretien = (s: CandidatureState) => (s.entretien ? parisInstant(s.entretien.date, s.entretien.heure).getTime() : 0);

@@ -22,9 +22,6 @@ export interface EntretienCalendrier {
   horodatage: Date;
 }
 
-/** Interviews are booked for this long in the calendar invitation (the entretien carries no length). */
-export const DUREE_ENTRETIEN_MINUTES = 30;
-
 const CRLF = '\r\n';
 const LIGNE_MAX_OCTETS = 75;
 
@@ -76,7 +73,8 @@ export function calendrierEntretien(p: EntretienCalendrier): string {
   }
   if (!Number.isInteger(p.sequence) || p.sequence < 0) throw new Error(`SEQUENCE invalide : ${p.sequence}`);
   const fin = new Date(p.debut.getTime() + p.dureeMinutes * 60_000);
-  // RSVP=FALSE: Passpro does not read replies; a pupil who will not come is reported as a désistement in Passpro.
+  // RSVP=FALSE: Passpro does not read replies; a pupil who will not come is reported in Passpro (the interview
+  // cancelled, or a désistement).
   const participants = p.participants.map((adresse) => `ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=FALSE:${mailto(adresse)}`);
   const lignes = [
     'BEGIN:VCALENDAR',

@@ -37,6 +37,7 @@ const libellesEvenement: Record<string, string> = {
   avis_origine_en_retard: "Avis d'origine en retard",
   entretien_planifie: 'Entretien planifié',
   entretien_modifie: 'Entretien modifié',
+  entretien_annule: 'Entretien annulé (à planifier de nouveau)',
   entretien_tenu: 'Entretien tenu',
   absence: 'Élève absent',
   seance_collective_suivie: 'Séance collective suivie',
@@ -63,6 +64,7 @@ export const libellesAction: Record<Action, string> = {
   'compte-rendu': 'Saisir le compte rendu',
   'confirmation-famille': 'Enregistrer la confirmation de la famille',
   'saisie-affelnet': 'Enregistrer la saisie AFFELNET',
+  'annulation-entretien': "Annuler l'entretien",
   desistement: 'Désister',
 };
 
@@ -75,6 +77,7 @@ export const libellesFait: Record<Action, string> = {
   'compte-rendu': 'Compte rendu enregistré : les avis finaux sont calculés',
   'confirmation-famille': 'Confirmation de la famille enregistrée',
   'saisie-affelnet': 'Saisie AFFELNET enregistrée',
+  'annulation-entretien': "Entretien annulé : l'annulation est envoyée, la candidature est de nouveau à planifier",
   desistement: 'Désistement enregistré',
 };
 

@@ -6,6 +6,7 @@ import type { Action } from '../domain/autorisations';
 import type {
   ActeurInput,
   AjoutVoeuxInput,
+  AnnulationEntretienInput,
   AvisOrigineInput,
   CandidatureState,
   CompteRenduInput,
@@ -37,6 +38,7 @@ export const constaterEntretienUpdate = defineUpdate<Accuse, [ConstatEntretienIn
 export const saisirCompteRenduUpdate = defineUpdate<Accuse, [CompteRenduInput]>('saisirCompteRendu');
 export const confirmerFamilleUpdate = defineUpdate<Accuse, [ActeurInput]>('confirmerFamille');
 export const saisirAffelnetUpdate = defineUpdate<Accuse, [SaisieAffelnetInput]>('saisirAffelnet');
+export const annulerEntretienUpdate = defineUpdate<Accuse, [AnnulationEntretienInput]>('annulerEntretien');
 export const desisterUpdate = defineUpdate<Accuse, [DesistementInput]>('desister');
 
 /** The update of each staff action (domain/autorisations.ts names them). */
@@ -48,6 +50,7 @@ export const updates: { [A in Action]: UpdateDefinition<Accuse, [Arguments[A]]> 
   'compte-rendu': saisirCompteRenduUpdate,
   'confirmation-famille': confirmerFamilleUpdate,
   'saisie-affelnet': saisirAffelnetUpdate,
+  'annulation-entretien': annulerEntretienUpdate,
   desistement: desisterUpdate,
 };
 

@@ -66,6 +66,7 @@ const cas: Record<Action, { corps: () => object; convoquee?: boolean; attendu: n
   },
   'confirmation-famille': { corps: () => ({}), attendu: 409, raison: /à l'étape a_planifier/ },
   'saisie-affelnet': { corps: () => ({ voeux: ['24025401'] }), attendu: 409, raison: /à l'étape a_planifier/ },
+  'annulation-entretien': { corps: () => ({ motif: "l'élève est malade ce jour-là" }), convoquee: true, attendu: 200 },
   desistement: { corps: () => ({ motif: 'projet abandonné' }), attendu: 200 },
 };
 
@@ -89,7 +90,7 @@ describe('actions on a candidature: role × action × school', () => {
   }, 60_000);
 
   it('covers every action and role', () => {
-    expect(table).toHaveLength(8 * (4 * 2 + 1));
+    expect(table).toHaveLength(9 * (4 * 2 + 1));
   });
 
   it.each(table)('%s by %s at %s → %i', async (action, role, ecole, attendu) => {

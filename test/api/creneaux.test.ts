@@ -263,8 +263,74 @@ describe('a changed créneau', () => {
     const reduite = await envoyer('patch', `/creneaux/${cible.id}`, { capacite: 1, date: '2027-04-10' });
     expect(reduite.status).toBe(422);
     expect(reduite.body.erreur.champ).toBe('body.date');
-    expect((await envoyer('post', `/creneaux/${cible.id}/annulation`)).status).toBe(409);
   }, 60_000);
+});
+
+const annulationsDe = (id: string) => stack.smtp.mails.filter((m) => m.text?.includes(encodeURIComponent(id)) === true && (m.subject ?? '').includes('entretien annulé'));
+
+describe('a cancelled interview', () => {
+  it('is booked as long as its créneau; an absence the collège announces frees the place, offered again', async () => {
+    const absente = await inscrire(autreLycee);
+    const suivante = await inscrire(autreLycee);
+    const publie = await envoyer('post', '/creneaux', creneau({ date: '2027-04-20', heure: '10:00', dureeMinutes: 45 }), 'accueil_chef', true);
+    expect((await envoyer('post', `/creneaux/${publie.body.id}/placements`, { candidatureId: absente }, 'accueil_chef', true)).status).toBe(200);
+    const [convocation] = await stack.smtp.waitFor((m) => mailsDe(absente).includes(m));
+    // 10:00–10:45 Paris in summer time: the créneau's length, not a fixed half hour.
+    expect(ics(convocation)).toContain('DTSTART:20270420T080000Z');
+    expect(ics(convocation)).toContain('DTEND:20270420T084500Z');
+
+    const vide = await request(stack.app).post(`/candidatures/${encodeURIComponent(absente)}/annulation-entretien`).set('authorization', await bearer('origine_personnel')).send({ motif: ' ' });
+    expect([vide.status, vide.body.erreur.champ]).toEqual([400, 'body.motif']);
+    const res = await request(stack.app)
+      .post(`/candidatures/${encodeURIComponent(absente)}/annulation-entretien`)
+      .set('authorization', await bearer('origine_personnel'))
+      .send({ motif: 'La famille prévient : élève hospitalisé ce jour-là' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ etape: 'a_planifier', entretien: { statut: 'annule', dureeMinutes: 45 } });
+    const [annulation] = await stack.smtp.waitFor((m) => annulationsDe(absente).includes(m));
+    expect(ics(annulation)).toContain('METHOD:CANCEL');
+    expect(ics(annulation)).toContain('SEQUENCE:2');
+    expect(annulation.text).toContain('une nouvelle convocation suivra');
+    // The lycée places freed places at once (its choice above): the next one waiting gets it, not the absent pupil.
+    const lignes = await eventually(() => etapes([absente, suivante]), (l) => l.get(suivante)?.etape === 'convoquee');
+    expect(lignes.get(suivante)).toMatchObject({ entretienDate: '2027-04-20', entretienHeure: '10:00' });
+    expect(lignes.get(absente)?.etape).toBe('a_planifier');
+    expect(await stack.db.prisma.placement.count({ where: { candidatureId: absente } })).toBe(0);
+    // Another collège may not, nor a lycée for another's interview.
+    expect((await request(stack.app).post(`/candidatures/${encodeURIComponent(suivante)}/annulation-entretien`).set('authorization', await bearer('origine_personnel', { autre: true })).send({ motif: 'x' })).status).toBe(404);
+  }, 60_000);
+
+  it('of a cancelled créneau: its pupils moved to the free créneaux, or returned to planification with the cancellation', async () => {
+    const eleves = [await inscrire(autreLycee), await inscrire(autreLycee), await inscrire(autreLycee)];
+    const annule = await envoyer('post', '/creneaux', creneau({ date: '2027-04-21', heure: '10:00', capacite: 3 }), 'accueil_chef', true);
+    for (const id of eleves) expect((await envoyer('post', `/creneaux/${annule.body.id}/placements`, { candidatureId: id }, 'accueil_chef', true)).status).toBe(200);
+    const { body: avant } = await envoyer('get', '/creneaux?campagne=creteil-2027&domaine=metallerie', undefined, 'accueil_chef', true);
+    const libres = (avant.creneaux as { id: number; annule: boolean; placesPrises: number; capacite: number }[]).filter((c) => !c.annule && c.placesPrises < c.capacite);
+    expect(libres.length).toBeLessThan(eleves.length);
+
+    const res = await envoyer('post', `/creneaux/${annule.body.id}/annulation`, { eleves: 'deplacer', motif: 'atelier en travaux' }, 'accueil_chef', true);
+    expect(res.status).toBe(200);
+    expect(res.body.creneau).toMatchObject({ annule: true, placesPrises: 0 });
+    expect(res.body.deplacees.map((d: { creneauId: number }) => d.creneauId)).toEqual(libres.map((c) => c.id));
+    const remises = eleves.slice(libres.length);
+    expect(res.body.aPlanifier).toEqual(remises.map((candidatureId) => ({ candidatureId, raison: 'aucun créneau libre' })));
+    const lignes = await etapes(eleves);
+    for (const { candidatureId } of res.body.deplacees as { candidatureId: string }[]) expect(lignes.get(candidatureId)?.etape).toBe('convoquee');
+    for (const id of remises) expect(lignes.get(id)?.etape).toBe('a_planifier');
+    const [annulation] = await stack.smtp.waitFor((m) => annulationsDe(remises[0]).includes(m));
+    expect(annulation.text).toContain('atelier en travaux');
+    expect(ics(annulation)).toContain('METHOD:CANCEL');
+    // The default returns them to planification; a cancelled créneau takes nobody.
+    const autre = await envoyer('post', '/creneaux', creneau({ date: '2027-04-22', heure: '10:00' }), 'accueil_chef', true);
+    expect((await envoyer('post', `/creneaux/${autre.body.id}/placements`, { candidatureId: remises[0] }, 'accueil_chef', true)).status).toBe(200);
+    const defaut = await envoyer('post', `/creneaux/${autre.body.id}/annulation`, undefined, 'accueil_chef', true);
+    expect(defaut.body).toMatchObject({ deplacees: [], aPlanifier: [{ candidatureId: remises[0] }] });
+    expect((await etapes([remises[0]])).get(remises[0])?.etape).toBe('a_planifier');
+    const refus = await envoyer('post', `/creneaux/${autre.body.id}/placements`, { candidatureId: remises[0] }, 'accueil_chef', true);
+    expect([refus.status, refus.body.erreur.code]).toEqual([409, 'creneau_complet']);
+    const mauvais = await envoyer('post', `/creneaux/${autre.body.id}/annulation`, { eleves: 'oublier' }, 'accueil_chef', true);
+    expect([mauvais.status, mauvais.body.erreur.champ]).toEqual([400, 'body.eleves']);
+  }, 90_000);
 });
 
 describe('statistics', () => {

@@ -374,6 +374,8 @@ function actionCorpsValide(action: string): object {
       return { voeux: ['24025401'] };
     case 'desistement':
       return { motif: 'projet abandonné' };
+    case 'annulation-entretien':
+      return { motif: 'élève malade' };
     default:
       return {};
   }

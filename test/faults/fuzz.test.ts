@@ -28,6 +28,7 @@ const corpsValides: Record<Action, () => Record<string, unknown>> = {
   'compte-rendu': () => ({ texte: 'Bon entretien.', avis: [{ codeFormation: '24025401', avis: 'favorable' }] }),
   'confirmation-famille': () => ({}),
   'saisie-affelnet': () => ({ voeux: ['24025401'] }),
+  'annulation-entretien': () => ({ motif: 'élève malade' }),
   desistement: () => ({ motif: 'projet abandonné' }),
 };
 

@@ -21,6 +21,7 @@ function entretien(overrides: Partial<Entretien> = {}): Entretien {
     heure: '14:00',
     lieu: 'Lycée Jean Macé, atelier B12',
     mode: 'presentiel',
+    dureeMinutes: 30,
     derogation: false,
     motifDerogation: null,
     sequence: 1,

@@ -21,6 +21,7 @@ function entretien(overrides: Partial<Entretien> = {}): Entretien {
     heure: '14:00',
     lieu: 'Lycée Jean Macé, atelier B12',
     mode: 'presentiel',
+    dureeMinutes: 30,
     derogation: false,
     motifDerogation: null,
     sequence: 1,
@@ -151,6 +152,7 @@ describe('mail templates', () => {
       expect(body).toContain("la fiche de préparation à l'entretien (lettre de motivation ou fiche de préparation)");
       expect(body).toContain("Aucun bulletin scolaire n'est demandé.");
       expect(body).toContain("l'établissement d'origine enregistre son désistement dans Passpro");
+      expect(body).toContain("l'établissement d'origine annule l'entretien dans Passpro");
       expect(body).toContain('le créneau est libéré');
       expect(body).toContain('(fichier .ics) est jointe');
       expect(body).not.toContain('remplace la précédente');
@@ -213,6 +215,7 @@ describe('mail templates', () => {
       entretien: presenterEntretien(candidature.entretien!),
       motif,
       lien,
+      desistement: true,
     });
     expect(mail.subject).toBe('Passpro — entretien annulé : Léa Martin, Métallerie, mardi 10 avril 2018 à 14:00');
     expect(mail.html).not.toContain('<script>');
@@ -226,6 +229,17 @@ describe('mail templates', () => {
       expect(body).toContain('(fichier .ics) est jointe');
     }
     expectNeverAsksForGrades(mail);
+  });
+
+  it('annulation: an interview cancelled alone says that a new convocation follows, not a désistement', () => {
+    const candidature = etat({ etape: 'a_planifier', entretien: entretien({ statut: 'annule' }) });
+    const mail = render('annulation', { candidature, ecoles, campagne: candidature.campagneId, entretien: presenterEntretien(candidature.entretien!), motif: 'Élève malade', lien, desistement: false });
+    for (const body of [mail.text, visible(mail.html)]) {
+      expect(body).toMatch(/est annulé/i);
+      expect(body).toContain("l'entretien est à planifier de nouveau et une nouvelle convocation suivra");
+      expect(body).not.toContain('désistement');
+      expect(body).toContain('Motif : Élève malade');
+    }
   });
 
   it('fiche_prete: each vœu with its three avis, hand it over promptly, then family confirmation and AFFELNET', () => {

@@ -83,7 +83,7 @@ export function vie(ine: string): CandidatureState[] {
     s.voeux[1].avisOrigine = { avis: 'assez_favorable', commentaire: 'Projet à affiner.', par: chefOrigine, le: '2018-03-20T09:00:00.000Z', enRetard: false };
   }, 'avis_origine', chefOrigine, '2018-03-20T09:00:00.000Z', { avis: { 24025401: 'favorable', 50025415: 'assez_favorable' }, enRetard: false });
   suivant((s) => {
-    s.entretien = { date: '2018-04-10', heure: '14:00', lieu: 'Lycée Jean Macé, atelier B12', mode: 'presentiel', derogation: false, motifDerogation: null, sequence: 1, statut: 'planifie', planifiePar: personnelAccueil };
+    s.entretien = { date: '2018-04-10', heure: '14:00', lieu: 'Lycée Jean Macé, atelier B12', mode: 'presentiel', dureeMinutes: 30, derogation: false, motifDerogation: null, sequence: 1, statut: 'planifie', planifiePar: personnelAccueil };
     s.etape = 'convoquee';
     s.etapeDepuis = '2018-03-21T09:00:00.000Z';
     s.prochaineEcheance = parisInstant('2018-04-10', '14:00').toISOString();

@@ -423,6 +423,86 @@ describe('family confirmation, AFFELNET and the bonus', () => {
   });
 });
 
+describe('the length of the interview', () => {
+  it('books 30 minutes unless the planification gives a length, within bounds', () => {
+    const v = vie();
+    inscrire(v);
+    agir(v, 'entretien', planificationInput('2027-04-07', '14:00'), debut);
+    expect(v.state.entretien?.dureeMinutes).toBe(30);
+    for (const dureeMinutes of [4, 481, 12.5]) {
+      expect(refuse(v, 'entretien', { ...planificationInput('2027-04-07', '14:00'), dureeMinutes }, debut).message).toBe(
+        "la durée de l'entretien est un nombre entier de minutes, de 5 à 480",
+      );
+    }
+    agir(v, 'entretien', { ...planificationInput('2027-04-07', '14:00'), dureeMinutes: 20 }, debut);
+    expect(v.state.entretien).toMatchObject({ dureeMinutes: 20, sequence: 2 });
+    expect(v.state.historique.at(-1)?.details).toMatchObject({ dureeMinutes: 20 });
+  });
+});
+
+describe('annulation of the interview', () => {
+  const annulation = (acteur = personnelAccueil, motif = 'Salle indisponible') => ({ motif, acteur });
+
+  it('returns the candidature to planification: the calendar cancellation to every calendar that holds it, the window dropped', () => {
+    const v = vie();
+    inscrire(v);
+    agir(v, 'entretien', { ...planificationInput('2027-04-07', '14:00'), dureeMinutes: 20 }, debut);
+    expect(refuse(v, 'annulation-entretien', annulation(personnelAccueil, ' '), debut).message).toBe("le motif de l'annulation est obligatoire");
+    const effets = agir(v, 'annulation-entretien', annulation(), a('2027-04-02'));
+    expect(courriels(effets)).toEqual([
+      {
+        cle: `${v.state.id}/annulation_entretien/1`,
+        gabarit: 'annulation',
+        destinataires: { etablissements: [COLLEGE, LYCEE], emails: ['pp.durand@ac-creteil.fr'] },
+        motif: 'Salle indisponible',
+        calendrier: 'CANCEL',
+      },
+    ]);
+    expect(v.state).toMatchObject({ etape: 'a_planifier', entretien: { statut: 'annule', sequence: 1 }, prochaineEcheance: v.state.echeances.entretiens });
+    expect(v.state.historique.at(-1)).toMatchObject({ type: 'entretien_annule', acteur: personnelAccueil, details: { motif: 'Salle indisponible', date: '2027-04-07', heure: '14:00' } });
+    // The interview's consequences are gone: no reminder the day before, no compte rendu window.
+    avancer(v, a('2027-04-12'));
+    expect(v.rappels.map((r) => r.type)).toEqual(['avis_origine_manquant']);
+    expect(v.state.retards).toEqual([]);
+    // A new convocation is a new planification, its invitation above the cancellation's SEQUENCE (1 + 1).
+    const nouvelle = agir(v, 'entretien', planificationInput('2027-04-14', '10:00'), a('2027-04-12'));
+    expect(v.state).toMatchObject({ etape: 'convoquee', entretien: { sequence: 3, statut: 'planifie', dureeMinutes: 30 } });
+    expect(courriels(nouvelle).map((c) => c.cle)).toEqual([`${v.state.id}/convocation/3`]);
+    expect(types(v).slice(-2)).toEqual(['entretien_annule', 'entretien_planifie']);
+  });
+
+  it('applies the planification reminder and escalation again, at once when their dates are past', () => {
+    const v = vie();
+    inscrire(v);
+    avancer(v, a('2027-05-02'));
+    agir(v, 'entretien', planificationInput('2027-05-10', '10:00'), a('2027-05-03'));
+    agir(v, 'annulation-entretien', annulation(), a('2027-05-07'));
+    avancer(v, a('2027-05-07', '10:01'));
+    expect(v.rappels.map((r) => [r.type, r.cle])).toEqual([
+      ['planification', `${v.state.id}/planification`],
+      ['avis_origine_manquant', `${v.state.id}/avis_origine_manquant`],
+      ['planification/1', `${v.state.id}/planification/1`],
+      ['escalade_planification/1', `${v.state.id}/escalade_planification/1`],
+    ]);
+    expect(v.state.retards).toEqual(['planification']);
+  });
+
+  it('is taken by the lycée, the SAIO, or the collège announcing an absence; never once the interview has begun', () => {
+    const v = vie();
+    inscrire(v);
+    expect(refuse(v, 'annulation-entretien', annulation(), debut)).toMatchObject({ type: refus.etape, message: "action impossible à l'étape a_planifier (attendu : convoquee)" });
+    agir(v, 'entretien', planificationInput('2027-04-07', '14:00'), debut);
+    expect(refuse(v, 'annulation-entretien', annulation(personnelAutreLycee), debut).type).toBe(refus.acteur);
+    expect(refuse(v, 'annulation-entretien', annulation({ ...personnelOrigine, uai: LYCEE }), debut).message).toBe(`action réservée à l'établissement ${COLLEGE}`);
+    expect(refuse(v, 'annulation-entretien', annulation(personnelOrigine), a('2027-04-07', '14:00')).message).toBe(
+      "l'entretien du 2027-04-07 à 14:00 a commencé : constatez-le (tenu, ou l'élève absent)",
+    );
+    for (const acteur of [chefAccueil, saio, chefOrigine]) verifier('annulation-entretien', v.state, annulation(acteur), debut, creteil);
+    agir(v, 'annulation-entretien', annulation(personnelOrigine, 'La famille prévient : élève hospitalisé'), a('2027-04-07', '13:59'));
+    expect(v.state).toMatchObject({ etape: 'a_planifier', entretien: { statut: 'annule' } });
+  });
+});
+
 describe('désistement', () => {
   it('after the convocation: the calendar cancellation to family and collège, the notice to the lycée', () => {
     const v = vie();
@@ -458,6 +538,7 @@ describe('the step table and who may act', () => {
     expect(admises('constat-entretien')).toEqual(['convoquee']);
     expect(admises('compte-rendu')).toEqual(['compte_rendu_attendu']);
     expect(admises('confirmation-famille')).toEqual(['confirmation_attendue']);
+    expect(admises('annulation-entretien')).toEqual(['convoquee']);
     expect(admises('desistement')).toEqual(['recensement', 'a_planifier', 'convoquee', 'compte_rendu_attendu', 'confirmation_attendue']);
     expect(etapes.cloturee.actions).toEqual([]);
   });

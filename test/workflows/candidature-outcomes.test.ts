@@ -1,11 +1,11 @@
 // How candidatures end, on the real time-skipping test server with real activities (database, SMTP):
-// désistement before and after planning, the collective session, the recensement never turned into an
+// désistement before and after planning, an interview cancelled back to planification, the collective session, the recensement never turned into an
 // inscription (AFFELNET: candidature-affelnet.test.ts).
 // Historical campaigns are moved to 2027 (campagneEn); each test gets a fresh server (horlogeNeuve).
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { ParsedMail } from 'mailparser';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
-import { candidatureStartPolicy, constaterEntretienUpdate, desisterUpdate, stateQuery, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate } from '../../workflows/definitions';
+import { annulerEntretienUpdate, candidatureStartPolicy, constaterEntretienUpdate, desisterUpdate, stateQuery, inscrireUpdate, planifierEntretienUpdate, saisirAvisOrigineUpdate } from '../../workflows/definitions';
 import {
   avisOrigineInput,
   campagneEn,
@@ -111,6 +111,43 @@ describe('candidature outcomes', () => {
       courriels: ['convocation/1', 'annulation', 'desistement'],
       mails: ['convocation', 'annulation', 'desistement'],
     });
+  });
+
+  it('an interview cancelled (the collège announces an absence): back to planification, its CANCEL to every calendar, a new convocation above it', async () => {
+    const input = candidatureInput(creteil2018);
+    const id = idDe(input);
+    await withWorker(ctx, async (taskQueue) => {
+      const handle = await startCandidature(ctx, taskQueue, input);
+      await handle.executeUpdate(inscrireUpdate, { args: [{ voeux: input.voeux, acteur: chefOrigine }] });
+      await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, ['favorable', 'favorable'])] });
+      await handle.executeUpdate(planifierEntretienUpdate, { args: [{ ...planificationInput(ENTRETIEN.date, ENTRETIEN.heure), dureeMinutes: 20 }] });
+      expect(await refus(handle.executeUpdate(annulerEntretienUpdate, { args: [{ motif: ' ', acteur: personnelOrigine }] }))).toBe("le motif de l'annulation est obligatoire");
+      const annulee = await agirPuisLire(handle, annulerEntretienUpdate, { args: [{ motif: 'Élève hospitalisé', acteur: personnelOrigine }] });
+      expect(annulee).toMatchObject({ etape: 'a_planifier', entretien: { statut: 'annule', sequence: 1 } });
+      expect(await ligne(id)).toMatchObject({ etape: 'a_planifier', entretienStatut: 'annule' });
+      // The interview's own deadlines are gone: past its time, nothing is reminded nor escalated.
+      await avancerJusqua(ctx, decale(parisInstant(ENTRETIEN.date, ENTRETIEN.heure), 3 * 24 * 60));
+      expect((await handle.query(stateQuery)).retards).toEqual([]);
+      const nouvelle = await agirPuisLire(handle, planifierEntretienUpdate, { args: [{ ...planificationInput('2027-04-22', '10:00'), dureeMinutes: 45 }] });
+      expect(nouvelle).toMatchObject({ etape: 'convoquee', entretien: { sequence: 3, dureeMinutes: 45 } });
+      await handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Entrée en apprentissage', acteur: personnelOrigine }] });
+      await handle.result();
+    });
+
+    const [convocation, annulation, reconvocation] = mailsDe(ctx, id);
+    expect(recipients(annulation)).toEqual([boiteCollege, boiteLycee, referent]);
+    expect(annulation.subject).toContain('entretien annulé');
+    expect(annulation.text).toContain('Motif : Élève hospitalisé');
+    expect(annulation.text).toContain('une nouvelle convocation suivra');
+    // 14:00–14:20 Paris in summer time: the length the planification gave.
+    expect(ics(convocation)).toContain('DTSTART:20270407T120000Z');
+    expect(ics(convocation)).toContain('DTEND:20270407T122000Z');
+    expect(ics(annulation)).toContain('METHOD:CANCEL');
+    expect(ics(annulation)).toContain('SEQUENCE:2');
+    expect(ics(reconvocation)).toContain('SEQUENCE:3');
+    expect(ics(reconvocation)).toContain('DTSTART:20270422T080000Z');
+    expect(ics(reconvocation)).toContain('DTEND:20270422T084500Z');
+    expect((await traces(ctx, id)).courriels).toEqual(['convocation/1', 'annulation_entretien/1', 'convocation/3', 'annulation', 'desistement']);
   });
 
   it('an inscription sent with the start, as the API sends it, is written once, at its first attempt', async () => {

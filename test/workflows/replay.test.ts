@@ -21,7 +21,7 @@ import { parisInstant } from '../../domain/calendar';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { candidatureWorkflow } from '../../workflows/candidature';
 import type { CandidatureInput } from '../../domain/candidature';
-import { confirmerFamilleUpdate, constaterEntretienUpdate, desisterUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
+import { annulerEntretienUpdate, confirmerFamilleUpdate, constaterEntretienUpdate, desisterUpdate, planifierEntretienUpdate, saisirAffelnetUpdate, saisirAvisOrigineUpdate, saisirCompteRenduUpdate } from '../../workflows/definitions';
 import {
   avisOrigineInput,
   campagneEn,
@@ -89,6 +89,7 @@ const CHEMINS = [
   'affelnet-echu.json',
   'compte-rendu-en-retard.json',
   'desistement-apres-convocation.json',
+  'entretien-annule.json',
   'entretien-non-constate.json',
   'parcours-complet.json',
   'seance-collective.json',
@@ -174,6 +175,21 @@ const scenarios: Record<string, { input: () => CandidatureInput; jouer: Scenario
       await handle.executeUpdate(planifierEntretienUpdate, { args: [planificationInput('2027-04-07', '14:00')] });
       await avancerJusqua(ctx, parisInstant('2027-04-06', '09:00'));
       await handle.executeUpdate(desisterUpdate, { args: [{ motif: 'Entrée en apprentissage', acteur: chefOrigine }] });
+    },
+  },
+  'entretien-annule': {
+    input: () => candidatureInput(creteil2018),
+    async jouer(ctx, handle, input) {
+      // Cancelled (the family announced an absence), back to planification, then planned again and held.
+      await handle.executeUpdate(planifierEntretienUpdate, { args: [{ ...planificationInput('2027-04-07', '14:00'), dureeMinutes: 20 }] });
+      await avancerJusqua(ctx, parisInstant('2027-04-02', '10:00'));
+      await handle.executeUpdate(annulerEntretienUpdate, { args: [{ motif: 'Élève malade ce jour-là', acteur: chefOrigine }] });
+      await handle.executeUpdate(saisirAvisOrigineUpdate, { args: [avisOrigineInput(input.voeux, ['favorable', 'favorable'])] });
+      await handle.executeUpdate(planifierEntretienUpdate, { args: [{ ...planificationInput('2027-04-14', '10:00'), dureeMinutes: 45 }] });
+      await avancerJusqua(ctx, parisInstant('2027-04-14', '11:00'));
+      await handle.executeUpdate(constaterEntretienUpdate, { args: [{ present: true, acteur: personnelAccueil }] });
+      await handle.executeUpdate(saisirCompteRenduUpdate, { args: [compteRenduInput(input.voeux, ['favorable', 'assez_favorable'])] });
+      await confirmer(ctx, handle, input);
     },
   },
   'seance-collective': {

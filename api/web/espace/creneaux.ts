@@ -4,7 +4,7 @@
 import type { Router } from 'express';
 import { libelleDate } from '../../../domain/calendar';
 import { resumeErreurs } from '../../../presentation/pages';
-import { creneauIdParam, placementSchema, serieSchema } from '../../schemas';
+import { annulationCreneauSchema, creneauIdParam, placementSchema, serieSchema } from '../../schemas';
 import { parse } from '../../validation';
 import { page, refusDeFormulaire, type EspaceDeps, type Page } from '../espace';
 import { campagneDeLEtablissement } from './college';
@@ -58,6 +58,7 @@ export function routesCreneauxLycee(router: Router, deps: EspaceDeps): void {
       : [[], []];
     const reglage = await prisma.reglageCreneaux.findUnique({ where: { uai } });
     const libres = creneaux.filter((c) => !c.annule && c.placesPrises < c.capacite);
+    const actifs = creneaux.filter((c) => !c.annule);
     const idChamp = refus?.champ ? `serie-${refus.champ.replace(/^body\./, '')}` : undefined;
     const surUnChamp = idChamp && champsSerie.some((c) => `serie-${c.name}` === idChamp) ? idChamp : undefined;
     const erreurs = refus ? [{ id: surUnChamp ?? 'resume-erreurs', message: refus.message }] : [];
@@ -117,6 +118,26 @@ export function routesCreneauxLycee(router: Router, deps: EspaceDeps): void {
           label: 'Placer d’office la candidature suivante en attente dans une place libérée',
           hint: 'Sinon, la place libérée vous est signalée dans le récapitulatif quotidien.',
           checked: reglage?.placementAutomatique ?? false,
+        },
+        annulation: {
+          creneau: {
+            id: 'annulation-creneau',
+            name: 'creneauId',
+            label: 'Créneau à annuler',
+            required: true,
+            placeholder: actifs.length ? 'Choisir un créneau' : 'Aucun créneau à annuler',
+            options: actifs.map((c) => ({ value: String(c.id), label: `${libelleDate(c.date)} à ${c.heure} — ${c.lieu} (${c.placesPrises} élève(s))` })),
+          },
+          eleves: {
+            id: 'annulation-eleves',
+            name: 'eleves',
+            legend: 'Ses élèves',
+            options: [
+              { value: 'deplacer', label: 'Déplacer vers un autre créneau', hint: 'Chacun dans le premier créneau libre du domaine, avec une nouvelle convocation ; sans créneau libre, il est remis à planifier', checked: true },
+              { value: 'remettre_a_planifier', label: 'Remettre à planifier', hint: 'L’annulation part avec le fichier .ics ; une nouvelle convocation suivra' },
+            ],
+          },
+          motif: { id: 'annulation-motif', name: 'motif', label: 'Motif (facultatif)', hint: 'Dit aux familles et aux collèges', type: 'text' },
         },
         placement: {
           candidature: {
@@ -201,6 +222,22 @@ export function routesCreneauxLycee(router: Router, deps: EspaceDeps): void {
       try {
         const { placees, enAttente } = await deps.creneaux.placerTous(p.qui, { campagneId: campagneDeLEtablissement(p.qui.uai!)?.id ?? '', domaine });
         p.res.redirect(303, retour(domaine, `${placees.length} élève(s) placé(s) et convoqué(s), ${enAttente.length} en attente d’un créneau.`));
+      } catch (error) {
+        await afficher(p, domaine, {}, refusDeFormulaire(error));
+      }
+    }),
+  );
+
+  router.post(
+    '/lycee/creneaux/annulation',
+    page(async (p) => {
+      const f = p.req.body as Formulaire;
+      const domaine = champ(f, 'domaine');
+      try {
+        const creneauId = parse(creneauIdParam, champ(f, 'creneauId'), 'body.creneauId');
+        const choix = parse(annulationCreneauSchema, { eleves: champ(f, 'eleves') || undefined, motif: champ(f, 'motif').trim() || undefined }, 'body');
+        const { deplacees, aPlanifier } = await deps.creneaux.annuler(p.qui, creneauId, choix);
+        p.res.redirect(303, retour(domaine, `Créneau annulé : ${deplacees.length} élève(s) déplacé(s) et convoqué(s), ${aPlanifier.length} remis à planifier.`));
       } catch (error) {
         await afficher(p, domaine, {}, refusDeFormulaire(error));
       }

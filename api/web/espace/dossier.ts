@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { autorisations, type Action } from '../../../domain/autorisations';
 import { libelleDate, parisDateOf, parisTimeOf } from '../../../domain/calendar';
 import type { CandidatureState } from '../../../domain/candidature';
+import { DUREE_ENTRETIEN_MINUTES } from '../../../domain/creneaux';
 import { campagnes } from '../../../domain/campaigns';
 import { actionsPossibles } from '../../../domain/procedure';
 import { libelleEtablissement } from '../../../presentation/etablissements';
@@ -15,7 +16,7 @@ import { libelleRole, optionsChoisies, resumeErreurs, type Alerte } from '../../
 import type { Appelant } from '../../auth';
 import { offresOuvertes } from '../../catalogue';
 import { ApiError } from '../../errors';
-import { avisOrigineSchema, candidatureIdParam, compteRenduSchema, constatEntretienSchema, desistementSchema, planificationSchema, saisieAffelnetSchema, sansCorpsSchema, voeuxSchema } from '../../schemas';
+import { annulationEntretienSchema, avisOrigineSchema, candidatureIdParam, compteRenduSchema, constatEntretienSchema, desistementSchema, planificationSchema, saisieAffelnetSchema, sansCorpsSchema, voeuxSchema } from '../../schemas';
 import { parse } from '../../validation';
 import { page, refusDeFormulaire, type EspaceDeps, type Page } from '../espace';
 import type { PrismaClient } from '../../../platform/database';
@@ -147,7 +148,7 @@ const formulaires: Partial<Record<Action, Formulaire>> = {
   },
 
   entretien: {
-    titre: (etat) => (etat.entretien ? "Modifier l'entretien" : "Planifier l'entretien"),
+    titre: (etat) => (etat.entretien && etat.entretien.statut !== 'annule' ? "Modifier l'entretien" : "Planifier l'entretien"),
     intro: "La convocation part par courriel au collège et au référent de l'élève dès l'enregistrement.",
     bouton: 'Enregistrer et convoquer',
     schema: planificationSchema,
@@ -157,6 +158,7 @@ const formulaires: Partial<Record<Action, Formulaire>> = {
       const champs: Champ[] = [
         { partial: 'input', id: 'date', name: 'date', type: 'date', label: "Date de l'entretien", hint: 'Un jour ouvré de la période des entretiens', required: true, value: valeur('date', e?.date), chemins: ['date'], refus: /date|week-end|férié|passée|entretiens se tiennent/i },
         { partial: 'input', id: 'heure', name: 'heure', type: 'time', label: 'Heure', hint: 'Heure de Paris, au format HH:MM', required: true, value: valeur('heure', e?.heure), chemins: ['heure'], refus: /heure/i },
+        { partial: 'input', id: 'dureeMinutes', name: 'dureeMinutes', type: 'number', label: 'Durée (minutes)', hint: `Facultatif : ${DUREE_ENTRETIEN_MINUTES} minutes sinon`, value: valeur('dureeMinutes', e ? String(e.dureeMinutes) : undefined), chemins: ['dureeMinutes'], refus: /durée/i },
         { partial: 'radios', id: 'mode', name: 'mode', legend: 'Mode', required: true, inline: true, chemins: ['mode'], refus: /mode/i, options: optionsChoisies([{ value: 'presentiel', label: 'Présentiel (sur place)' }, { value: 'distanciel', label: 'Distanciel (à distance)' }], valeur('mode', e?.mode ?? 'presentiel')) },
         { partial: 'textarea', id: 'lieu', name: 'lieu', label: 'Lieu, ou lien de connexion à distance', required: true, rows: 2, maxlength: 300, value: valeur('lieu', e?.lieu), chemins: ['lieu'], refus: /lieu|lien/i },
       ];
@@ -175,6 +177,7 @@ const formulaires: Partial<Record<Action, Formulaire>> = {
       return {
         date: texte(v, 'date'),
         heure: texte(v, 'heure'),
+        ...(optionnel(v, 'dureeMinutes') ? { dureeMinutes: Number(optionnel(v, 'dureeMinutes')) } : {}),
         lieu: texte(v, 'lieu'),
         mode: texte(v, 'mode'),
         ...(derogation ? { derogation, motifDerogation: texte(v, 'motifDerogation') } : {}),
@@ -261,6 +264,16 @@ const formulaires: Partial<Record<Action, Formulaire>> = {
         ...(code ? { voeuxSupplementaires: [{ codeFormation: code, libelle: offre?.formation.libelle ?? code, avis: texte(v, 'supplement-avis') }] } : {}),
       };
     },
+  },
+
+  'annulation-entretien': {
+    titre: () => "Annuler l'entretien",
+    intro:
+      "L'entretien planifié est annulé (par le lycée, ou par le collège quand la famille prévient que l'élève ne pourra pas venir) : l'annulation part avec le fichier .ics, le créneau est libéré et la candidature revient à planifier ; une nouvelle convocation suivra.",
+    bouton: "Annuler l'entretien",
+    schema: annulationEntretienSchema,
+    champs: async (_ctx, v) => [{ partial: 'textarea', id: 'motif', name: 'motif', label: "Motif de l'annulation", required: true, rows: 3, maxlength: 500, value: texte(v, 'motif'), chemins: ['motif'], refus: /motif/i }],
+    saisie: async (v) => ({ motif: texte(v, 'motif') }),
   },
 
   desistement: {
@@ -420,7 +433,7 @@ function vueDossier(etat: CandidatureState, qui: Appelant) {
       rows: [...etat.historique].reverse().map((h) => [{ text: horodatage(h.survenuLe) }, { text: libelleEvenement(h.type) }, { text: h.acteur.nom }, { text: libelleActeur(h.acteur.role) }]),
       empty: 'Aucun événement.',
     },
-    actions: actionsOffertes(etat, qui).map((a) => ({ ...lienAction(etat, a), kind: a === 'desistement' ? 'secondary' : undefined })),
+    actions: actionsOffertes(etat, qui).map((a) => ({ ...lienAction(etat, a), kind: a === 'desistement' || a === 'annulation-entretien' ? 'secondary' : undefined })),
   };
 }
 
