@@ -30,16 +30,21 @@ export function requeteTemporal(s: Selection): string {
 export const lienTemporal = (temporalUiUrl: string, s: Selection): string =>
   `${temporalUiUrl.replace(/\/$/, '')}/namespaces/default/workflows?query=${encodeURIComponent(requeteTemporal(s))}`;
 
-/** A selection as the list's query string (the list and the way to Temporal read the same parameters). */
+/**
+ * A selection as the list's query string (the list and the way to Temporal read the same parameters), written
+ * out by hand rather than through a URLSearchParams: a dashboard writes hundreds of them per page.
+ */
 function parametres(s: Selection): string {
-  const params = new URLSearchParams();
-  if (s.campagne !== undefined) params.set('campagne', s.campagne);
-  if (s.etape !== undefined) params.set('etape', s.etape);
-  if (s.uaiAccueil !== undefined) params.set('uaiAccueil', s.uaiAccueil);
-  if (s.uaiOrigine !== undefined) params.set('uaiOrigine', s.uaiOrigine);
-  if (s.enRetard !== undefined) params.set('enRetard', String(s.enRetard));
-  const q = params.toString();
-  return q ? `?${q}` : '';
+  let q = '';
+  const ajouter = (nom: string, valeur: string | boolean | undefined) => {
+    if (valeur !== undefined) q += `${q ? '&' : '?'}${nom}=${encodeURIComponent(valeur)}`;
+  };
+  ajouter('campagne', s.campagne);
+  ajouter('etape', s.etape);
+  ajouter('uaiAccueil', s.uaiAccueil);
+  ajouter('uaiOrigine', s.uaiOrigine);
+  ajouter('enRetard', s.enRetard);
+  return q;
 }
 
 /** The staff's list of the same selection. */
