@@ -36,15 +36,12 @@ export const lienTemporal = (temporalUiUrl: string, s: Selection): string =>
  */
 function parametres(s: Selection): string {
   let q = '';
-  const ajouter = (nom: string, valeur: string | boolean | undefined) => {
-    if (valeur !== undefined) q += `${q ? '&' : '?'}${nom}=${encodeURIComponent(valeur)}`;
-  };
-  ajouter('campagne', s.campagne);
-  ajouter('etape', s.etape);
-  ajouter('uaiAccueil', s.uaiAccueil);
-  ajouter('uaiOrigine', s.uaiOrigine);
-  ajouter('enRetard', s.enRetard);
-  return q;
+  if (s.campagne !== undefined) q += `&campagne=${encodeURIComponent(s.campagne)}`;
+  if (s.etape !== undefined) q += `&etape=${encodeURIComponent(s.etape)}`;
+  if (s.uaiAccueil !== undefined) q += `&uaiAccueil=${encodeURIComponent(s.uaiAccueil)}`;
+  if (s.uaiOrigine !== undefined) q += `&uaiOrigine=${encodeURIComponent(s.uaiOrigine)}`;
+  if (s.enRetard !== undefined) q += `&enRetard=${s.enRetard}`;
+  return q && `?${q.slice(1)}`;
 }
 
 /** The staff's list of the same selection. */
