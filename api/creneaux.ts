@@ -520,7 +520,11 @@ export function createCreneaux(deps: CreneauxDeps) {
     return { uai, placementAutomatique: reglage.placementAutomatique };
   }
 
-  /** For the SAIO: per lycée and domaine, the créneaux and places offered and taken, and the candidatures waiting without one. */
+  /**
+   * For the SAIO: per lycée and domaine, the créneaux and places offered and taken, and the candidatures waiting
+   * without one: those to plan, counted from an index alone, less those holding a place, reached from the
+   * placements (a campaign has far fewer of these than candidatures).
+   */
   async function statistiques(campagne: string) {
     const lignes = await prisma.$queryRaw<{ uai: string; domaine: string; domaineLibelle: string; creneaux: number; places: number; placesPrises: number; candidaturesEnAttente: number }[]>`
       WITH offre AS (
@@ -530,11 +534,16 @@ export function createCreneaux(deps: CreneauxDeps) {
         SELECT cr.uai, cr.domaine, count(*)::int AS prises FROM "Placement" p
         JOIN "Creneau" cr ON cr.id = p."creneauId" JOIN "Candidature" k ON k.id = p."candidatureId"
         WHERE cr."campagneId" = ${campagne} AND cr."annuleLe" IS NULL AND ${placeTenue} GROUP BY cr.uai, cr.domaine
+      ), a_planifier AS (
+        SELECT k."uaiAccueil" AS uai, k.domaine, count(*)::int AS n FROM "Candidature" k
+        WHERE k."campagneId" = ${campagne} AND k.etape = 'a_planifier' GROUP BY k."uaiAccueil", k.domaine
+      ), placees AS (
+        SELECT k."uaiAccueil" AS uai, k.domaine, count(DISTINCT k.id)::int AS n FROM "Placement" p
+        JOIN "Creneau" cr ON cr.id = p."creneauId" JOIN "Candidature" k ON k.id = p."candidatureId"
+        WHERE k."campagneId" = ${campagne} AND k.etape = 'a_planifier' AND ${placeTenue} GROUP BY k."uaiAccueil", k.domaine
       ), attente AS (
-        SELECT k."uaiAccueil" AS uai, k.domaine, count(*)::int AS attente FROM "Candidature" k
-        WHERE k."campagneId" = ${campagne} AND k.etape = 'a_planifier'
-          AND NOT EXISTS (SELECT 1 FROM "Placement" p JOIN "Creneau" cr ON cr.id = p."creneauId" WHERE p."candidatureId" = k.id AND ${placeTenue})
-        GROUP BY k."uaiAccueil", k.domaine
+        SELECT uai, domaine, a.n - coalesce(pl.n, 0) AS attente FROM a_planifier a LEFT JOIN placees pl USING (uai, domaine)
+        WHERE a.n > coalesce(pl.n, 0)
       )
       SELECT uai, domaine, coalesce(d.libelle, domaine) AS "domaineLibelle", coalesce(o.creneaux, 0) AS creneaux, coalesce(o.places, 0) AS places,
         coalesce(pr.prises, 0) AS "placesPrises", coalesce(a.attente, 0) AS "candidaturesEnAttente"

@@ -99,8 +99,28 @@ export async function listerCandidatures(
 /** How many late candidatures the SAIO's answer lists in full (the count is always exact). */
 export const MAX_EN_RETARD = 500;
 
-/** `enRetardListees`: how many of the late candidatures are listed (the count stays exact). */
-export async function statistiques(prisma: PrismaClient, campagne: string | undefined, enRetardListees = MAX_EN_RETARD): Promise<z.infer<typeof statistiquesReponseSchema>> {
+type Statistiques = z.infer<typeof statistiquesReponseSchema>;
+
+/** The counts being read, per database and per question: concurrent callers asking the same one share it. */
+const statistiquesEnCours = new WeakMap<PrismaClient, Map<string, Promise<Statistiques>>>();
+
+/**
+ * `enRetardListees`: how many of the late candidatures are listed (the count stays exact). The counts scan
+ * the whole campaign: a caller asking while the same counts are being read gets that answer (the rows as of
+ * when that read started, milliseconds before), not a scan of its own. Callers do not modify the answer.
+ */
+export function statistiques(prisma: PrismaClient, campagne: string | undefined, enRetardListees = MAX_EN_RETARD): Promise<Statistiques> {
+  let enCours = statistiquesEnCours.get(prisma);
+  if (!enCours) statistiquesEnCours.set(prisma, (enCours = new Map()));
+  const cle = `${campagne ?? ''}:${enRetardListees}`;
+  const partagee = enCours.get(cle);
+  if (partagee) return partagee;
+  const lecture = lireStatistiques(prisma, campagne, enRetardListees).finally(() => enCours.delete(cle));
+  enCours.set(cle, lecture);
+  return lecture;
+}
+
+async function lireStatistiques(prisma: PrismaClient, campagne: string | undefined, enRetardListees: number): Promise<Statistiques> {
   const where: Prisma.CandidatureWhereInput = campagne ? { campagneId: campagne } : {};
   // The three counts in one scan of the campaign's rows (grouping sets) rather than one scan each.
   const [groupes, retardTotal, retards, incidentTotal, incidents] = await Promise.all([

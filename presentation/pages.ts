@@ -165,7 +165,8 @@ export type RenduPage = (page: string, data: DonneesLayout & Record<string, unkn
 /** Compiles the layout, the partials and every page once; rendering is then a pure function of the data. */
 export function createPageRenderer(dir = path.join(templatesDir, 'pages')): RenduPage {
   const hbs = Handlebars.create();
-  const compiler = (fichier: string) => hbs.compile(readFileSync(fichier, 'utf8'));
+  // Only handlebars' own block helpers exist: each `{{name}}` compiles to a property read, not a helper lookup.
+  const compiler = (fichier: string) => hbs.compile(readFileSync(fichier, 'utf8'), { knownHelpersOnly: true });
   const partials = path.join(dir, 'partials');
   for (const f of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) hbs.registerPartial(path.basename(f, '.hbs'), compiler(path.join(partials, f)));
   const layout = compiler(path.join(dir, 'layout.hbs'));

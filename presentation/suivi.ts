@@ -30,16 +30,18 @@ export function requeteTemporal(s: Selection): string {
 export const lienTemporal = (temporalUiUrl: string, s: Selection): string =>
   `${temporalUiUrl.replace(/\/$/, '')}/namespaces/default/workflows?query=${encodeURIComponent(requeteTemporal(s))}`;
 
-/** A selection as the list's query string (the list and the way to Temporal read the same parameters). */
+/**
+ * A selection as the list's query string (the list and the way to Temporal read the same parameters), written
+ * out by hand rather than through a URLSearchParams: a dashboard writes hundreds of them per page.
+ */
 function parametres(s: Selection): string {
-  const params = new URLSearchParams();
-  if (s.campagne !== undefined) params.set('campagne', s.campagne);
-  if (s.etape !== undefined) params.set('etape', s.etape);
-  if (s.uaiAccueil !== undefined) params.set('uaiAccueil', s.uaiAccueil);
-  if (s.uaiOrigine !== undefined) params.set('uaiOrigine', s.uaiOrigine);
-  if (s.enRetard !== undefined) params.set('enRetard', String(s.enRetard));
-  const q = params.toString();
-  return q ? `?${q}` : '';
+  let q = '';
+  if (s.campagne !== undefined) q += `&campagne=${encodeURIComponent(s.campagne)}`;
+  if (s.etape !== undefined) q += `&etape=${encodeURIComponent(s.etape)}`;
+  if (s.uaiAccueil !== undefined) q += `&uaiAccueil=${encodeURIComponent(s.uaiAccueil)}`;
+  if (s.uaiOrigine !== undefined) q += `&uaiOrigine=${encodeURIComponent(s.uaiOrigine)}`;
+  if (s.enRetard !== undefined) q += `&enRetard=${s.enRetard}`;
+  return q && `?${q.slice(1)}`;
 }
 
 /** The staff's list of the same selection. */

@@ -2,6 +2,7 @@
 // everywhere: 4xx, never 500, and nothing changed. Against the real dev server and database.
 import request from 'supertest';
 import { actions } from '../../api/actions';
+import { statistiques } from '../../api/reads';
 import { Prisma } from '../../generated/prisma/client';
 import { stateQuery } from '../../workflows/definitions';
 import { DIGEST_WORKFLOW_ID } from '../../workflows/digest';
@@ -195,6 +196,15 @@ describe('GET /statistiques', () => {
     expect(res.body.enRetard.total).toBe(2);
     expect(res.body.enRetard.candidatures.map((c: { id: string }) => c.id).sort()).toEqual([ids.a1, ids.c1].sort());
     expect(res.body.enRetard.candidatures[0]).toMatchObject({ etape: 'a_planifier', depuis: '2027-04-01T08:00:00.000Z', retards: ['planification'] });
+  });
+
+  it('answers callers asking the same counts at once with one read, and a later caller with a read of its own', async () => {
+    const [a, b, autre] = await Promise.all([statistiques(stack.db.prisma, 'creteil-2027'), statistiques(stack.db.prisma, 'creteil-2027'), statistiques(stack.db.prisma, 'paris-2023')]);
+    expect(b).toBe(a);
+    expect(autre).not.toBe(a);
+    const ensuite = await statistiques(stack.db.prisma, 'creteil-2027');
+    expect(ensuite).not.toBe(a);
+    expect(ensuite).toEqual(a);
   });
 
   it('counts nothing in a campaign without candidatures, and everything without a campaign', async () => {

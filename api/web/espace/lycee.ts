@@ -2,7 +2,7 @@
 // Candidature table), scoped to the signed-in person's lycée.
 import type { Router } from 'express';
 import { z } from 'zod';
-import type { Prisma } from '../../../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../../../generated/prisma/client';
 import { addDays, dayOfWeek, libelleDate, parisDateOf } from '../../../domain/calendar';
 import type { Etape } from '../../../domain/candidature';
 import { libelleEtablissement } from '../../../presentation/etablissements';
@@ -22,25 +22,58 @@ const LIGNES_PAR_SECTION = 50;
 
 export const lienDossier = (id: string) => `/dossiers/${encodeURIComponent(id)}`;
 
-/** The columns the inbox shows: not the workflow's whole state (`etat`), which each row also holds. */
-const colonnesBoite = {
-  id: true,
-  etape: true,
-  domaine: true,
-  domaineLibelle: true,
-  uaiOrigine: true,
-  echeance: true,
-  retards: true,
-  entretienDate: true,
-  entretienHeure: true,
-  entretienLieu: true,
-  eleve: { select: { nom: true, prenom: true } },
-} satisfies Prisma.CandidatureSelect;
-type Ligne = Prisma.CandidatureGetPayload<{ select: typeof colonnesBoite }>;
+/** The inbox's sections, as its query names them, in the page's order. */
+const sectionsBoite = ['aPlanifier', 'duJour', 'deLaSemaine', 'comptesRendus', 'enRetard'] as const;
+type Section = (typeof sectionsBoite)[number];
+
+/** A row of the inbox: the columns it shows (not the workflow's whole state, `etat`), and its section's count. */
+interface Ligne {
+  section: Section;
+  nombre: number;
+  id: string;
+  etape: string;
+  domaine: string;
+  domaineLibelle: string | null;
+  uaiOrigine: string;
+  echeance: Date | null;
+  retards: string[];
+  entretienDate: string | null;
+  entretienHeure: string | null;
+  entretienLieu: string | null;
+  nom: string;
+  prenom: string;
+}
+
+/**
+ * Every section of a lycée's inbox in one round trip: each lists its most urgent rows with its whole count
+ * (the window is counted before the limit), so a page is one query, not one per section.
+ */
+function lireBoite(prisma: PrismaClient, uai: string, aujourdhui: string, dimanche: string): Promise<Ligne[]> {
+  const section = (nom: Section, condition: Prisma.Sql, ordre: Prisma.Sql) => Prisma.sql`
+    (SELECT ${nom}::text AS "section", count(*) OVER ()::int AS "nombre", c."id", c."etape", c."domaine", c."domaineLibelle",
+            c."uaiOrigine", c."echeance", c."retards", c."entretienDate", c."entretienHeure", c."entretienLieu", e."nom", e."prenom"
+     FROM "Candidature" c JOIN "Eleve" e ON e."ine" = c."ine"
+     WHERE c."uaiAccueil" = ${uai} AND ${condition}
+     ORDER BY ${ordre}, c."id" LIMIT ${LIGNES_PAR_SECTION})`;
+  return prisma.$queryRaw<Ligne[]>`${Prisma.join(
+    [
+      section('aPlanifier', Prisma.sql`c."etape" = 'a_planifier'`, Prisma.sql`c."echeance", c."createdAt"`),
+      section('duJour', Prisma.sql`c."etape" = 'convoquee' AND c."entretienDate" = ${aujourdhui}`, Prisma.sql`c."entretienHeure"`),
+      section(
+        'deLaSemaine',
+        Prisma.sql`c."etape" = 'convoquee' AND c."entretienDate" > ${aujourdhui} AND c."entretienDate" <= ${dimanche}`,
+        Prisma.sql`c."entretienDate", c."entretienHeure"`,
+      ),
+      section('comptesRendus', Prisma.sql`c."etape" = 'compte_rendu_attendu'`, Prisma.sql`c."echeance"`),
+      section('enRetard', Prisma.sql`c."enRetard"`, Prisma.sql`c."etapeDepuis"`),
+    ],
+    ' UNION ALL ',
+  )}`;
+}
 
 /** The cells every section starts with: the pupil (a link to the candidature's page), the domaine, the collège. */
 const cellulesEleve = (c: Ligne) => [
-  { text: `${c.eleve.nom.toLocaleUpperCase('fr-FR')} ${c.eleve.prenom}`, href: lienDossier(c.id) },
+  { text: `${c.nom.toLocaleUpperCase('fr-FR')} ${c.prenom}`, href: lienDossier(c.id) },
   { text: c.domaineLibelle ?? c.domaine },
   { text: libelleEtablissement(c.uaiOrigine) },
 ];
@@ -73,24 +106,10 @@ export function routesLycee(router: Router, deps: EspaceDeps): void {
       const aujourdhui = parisDateOf(now);
       // The week ends on Sunday: "cette semaine" is tomorrow to then.
       const dimanche = addDays(aujourdhui, (7 - dayOfWeek(aujourdhui)) % 7);
-      const lycee = filtrePerimetre(qui);
-      const lire = (where: Prisma.CandidatureWhereInput, orderBy: Prisma.CandidatureOrderByWithRelationInput[]) =>
-        prisma.candidature.findMany({ where: { AND: [lycee, where] }, select: colonnesBoite, orderBy, take: LIGNES_PAR_SECTION });
-      const [[nombres], aPlanifier, duJour, deLaSemaine, comptesRendus, enRetard] = await Promise.all([
-        // Every section's count in one scan of the lycée's rows; each section lists only its most urgent.
-        prisma.$queryRaw<Record<'aPlanifier' | 'duJour' | 'deLaSemaine' | 'comptesRendus' | 'enRetard', number>[]>`
-          SELECT count(*) FILTER (WHERE "etape" = 'a_planifier')::int AS "aPlanifier",
-                 count(*) FILTER (WHERE "etape" = 'convoquee' AND "entretienDate" = ${aujourdhui})::int AS "duJour",
-                 count(*) FILTER (WHERE "etape" = 'convoquee' AND "entretienDate" > ${aujourdhui} AND "entretienDate" <= ${dimanche})::int AS "deLaSemaine",
-                 count(*) FILTER (WHERE "etape" = 'compte_rendu_attendu')::int AS "comptesRendus",
-                 count(*) FILTER (WHERE "enRetard")::int AS "enRetard"
-          FROM "Candidature" WHERE "uaiAccueil" = ${qui.uai}`,
-        lire({ etape: 'a_planifier' }, [{ echeance: 'asc' }, { createdAt: 'asc' }]),
-        lire({ etape: 'convoquee', entretienDate: aujourdhui }, [{ entretienHeure: 'asc' }]),
-        lire({ etape: 'convoquee', entretienDate: { gt: aujourdhui, lte: dimanche } }, [{ entretienDate: 'asc' }, { entretienHeure: 'asc' }]),
-        lire({ etape: 'compte_rendu_attendu' }, [{ echeance: 'asc' }]),
-        lire({ enRetard: true }, [{ etapeDepuis: 'asc' }]),
-      ]);
+      const lignes = await lireBoite(prisma, qui.uai!, aujourdhui, dimanche);
+      const [aPlanifier, duJour, deLaSemaine, comptesRendus, enRetard] = sectionsBoite.map((nom) => lignes.filter((l) => l.section === nom));
+      // A section without rows counts none.
+      const nombres = Object.fromEntries(sectionsBoite.map((nom) => [nom, lignes.find((l) => l.section === nom)?.nombre ?? 0])) as Record<Section, number>;
       /** A section's count, and what its table holds when it lists only the first of them. */
       const compte = (n: number, liste: string) => (n > LIGNES_PAR_SECTION ? `${n}, dont les ${LIGNES_PAR_SECTION} ${liste}` : String(n));
       const sections = [

@@ -28,7 +28,9 @@ const tous = (label: string, options: Option[]): Option[] => [{ value: '', label
 
 // Lycées are the schools that offer a formation; the catalogue's other schools are collèges.
 const uaisLycees = new Set(catalogue.domaines.flatMap((d) => d.formations.flatMap((f) => f.offres.map((o) => o.uai))));
-const parNom = (a: Option, b: Option) => a.label.localeCompare(b.label, 'fr');
+// One collator for every sort: `localeCompare(…, 'fr')` builds one per comparison.
+const ordreFrancais = new Intl.Collator('fr').compare;
+const parNom = (a: Option, b: Option) => ordreFrancais(a.label, b.label);
 const optionsLycees: Option[] = catalogue.etablissements
   .filter((e) => uaisLycees.has(e.uai))
   .map((e) => ({ value: e.uai, label: libelleEtablissement(e.uai) }))
@@ -68,7 +70,7 @@ function vueTableauDeBord(stats: Statistiques, campagne: string | undefined, tem
   const parEcole = (ecoles: Statistiques['parLycee'], cle: 'uaiAccueil' | 'uaiOrigine') =>
     ecoles
       .map((e) => ({ nom: libelleEtablissement(e.uai), ...e }))
-      .sort((a, b) => a.nom.localeCompare(b.nom, 'fr'))
+      .sort((a, b) => ordreFrancais(a.nom, b.nom))
       .map((e) => ({
         nom: e.nom,
         total: c(e.total, { [cle]: e.uai }, `candidatures, ${e.nom}`),
