@@ -22,7 +22,7 @@ import type { Database } from '../platform/database';
 import type { Mailer } from '../platform/smtp';
 import { createRenderer, type RenderedMail } from '../presentation/mail';
 import { noterEnvoi } from './mail';
-import { libelleEcheance } from '../presentation/labels';
+import { libelleCampagne, libelleEcheance } from '../presentation/labels';
 
 export interface DigestDeps {
   db: Pick<Database, 'prisma'>;
@@ -117,7 +117,7 @@ async function composer(tx: Transaction, deps: DigestDeps, render: Rendu, cle: s
       lien: `${deps.publicUrl}/dossiers/${encodeURIComponent(r.candidatureId)}`,
     })),
     lien: deps.publicUrl,
-    campagne: [...new Set(rappels.map((r) => r.candidature.campagneId))].sort().join(', '),
+    campagne: [...new Set(rappels.map((r) => r.candidature.campagneId))].sort().map(libelleCampagne).join(', '),
   });
   return { mail, rappels: rappels.length };
 }

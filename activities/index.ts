@@ -13,7 +13,7 @@ import { noterEnvoi } from './mail';
 import { saveCandidature, saveRappel } from './persistence';
 import { bilanPurge, campagnesEchues, enregistrerPurge, purgerJournal, purgerLot, type PurgeRecord } from './purge';
 import { libelleEtablissement } from '../presentation/etablissements';
-import { libelleEcheance, presenterEntretien, presenterVoeux } from '../presentation/labels';
+import { libelleCampagne, libelleEcheance, presenterEntretien, presenterVoeux } from '../presentation/labels';
 
 
 export interface ActivityDeps {
@@ -119,7 +119,7 @@ export function createActivities(deps: ActivityDeps) {
       const lien = lienCandidature(candidature.id);
       const mail = render(demande.gabarit, {
         candidature,
-        campagne: candidature.campagneId,
+        campagne: libelleCampagne(candidature.campagneId),
         lien,
         motif: demande.motif,
         modification: (candidature.entretien?.sequence ?? 1) > 1,

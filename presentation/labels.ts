@@ -2,6 +2,7 @@
 // placeholder is computed here, in pure functions the templates then only print.
 import { isCodeAvis, libelleAvis } from '../domain/avis';
 import { libelleDate, parisDateOf, parisTimeOf } from '../domain/calendar';
+import { campagnes } from '../domain/campaigns';
 import type { Entretien, ModeEntretien, Voeu } from '../domain/candidature';
 
 export interface EntretienPresente {
@@ -66,3 +67,6 @@ export function libelleEcheance(instant: Date): string {
   const heure = parisTimeOf(instant);
   return heure === '23:59' ? jour : `${jour} à ${heure}`;
 }
+
+/** A campaign by its name (`Passpro Créteil 2027`); one this process does not know, by its id. */
+export const libelleCampagne = (id: string): string => campagnes[id]?.libelle ?? id;

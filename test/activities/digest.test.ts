@@ -239,7 +239,7 @@ describe('daily digest', () => {
     expect(mail.text).toContain(
       `- Léa Martin — metallerie : Avis d'origine manquant, entretien demain (échéance : mardi 8 mai 2018 à 14:00)\n  Entretien demain : l'avis d'origine n'est pas saisi.`,
     );
-    expect(mail.html).toContain('Passpro — creteil-2018');
+    expect(mail.html).toContain('Passpro Créteil 2018 – entretiens individuels');
   });
 
   it('still sends the other digests when one recipient is unknown, then reports it', async () => {

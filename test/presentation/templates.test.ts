@@ -3,7 +3,7 @@
 // text, and the rule that no mail ever asks for a school report or a grade.
 import { libelleEtablissement } from '../../presentation/etablissements';
 import { createRenderer, type RenderedMail } from '../../presentation/mail';
-import { libelleEcheance, presenterEntretien, presenterVoeux } from '../../presentation/labels';
+import { libelleEcheance, presenterEntretien, presenterVoeux, libelleCampagne } from '../../presentation/labels';
 import { endOfParisDay, parisInstant } from '../../domain/calendar';
 import type { Acteur, CandidatureState, Entretien, Voeu } from '../../domain/candidature';
 import { COLLEGE, LYCEE } from '../support/fixtures';
@@ -133,7 +133,7 @@ describe('mail templates', () => {
     const mail = render('convocation', {
       candidature,
       ecoles,
-      campagne: candidature.campagneId,
+      campagne: libelleCampagne(candidature.campagneId),
       entretien: presenterEntretien(candidature.entretien!),
       modification: false,
       lien,
@@ -160,7 +160,7 @@ describe('mail templates', () => {
     expect(mail.text).toContain(`Voir la candidature dans Passpro : ${lien}`);
     expect(mail.html).toContain(`<a href="${lien}">`);
     expect(mail.html).toContain('<strong>Léa Martin</strong>');
-    expect(mail.html).toContain('Passpro — creteil-2018');
+    expect(mail.html).toContain('Passpro Créteil 2018 – entretiens individuels');
     expectNeverAsksForGrades(mail);
   });
 
