@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { parisInstant } from '../domain/calendar';
+import { DUREE_ENTRETIEN_MINUTES } from '../domain/creneaux';
 import type { PrismaClient } from '../platform/database';
 import { libelleEtablissement } from '../presentation/etablissements';
 import { calendrierFlux } from '../presentation/ics';
@@ -34,7 +35,7 @@ const initiales = (prenom: string, nom: string) => `${prenom.charAt(0)}. ${nom.c
 async function entretiensDe(prisma: PrismaClient, uai: string): Promise<Entretien[]> {
   return prisma.$queryRaw<Entretien[]>`
     SELECT k.id, k."domaineLibelle", k.domaine, k."uaiAccueil", k."entretienDate", k."entretienHeure", k."entretienLieu",
-      (k.etat -> 'entretien' ->> 'sequence')::int AS sequence, (k.etat -> 'entretien' ->> 'dureeMinutes')::int AS "dureeMinutes",
+      (k.etat -> 'entretien' ->> 'sequence')::int AS sequence, COALESCE((k.etat -> 'entretien' ->> 'dureeMinutes')::int, ${DUREE_ENTRETIEN_MINUTES}::int) AS "dureeMinutes",
       e.nom, e.prenom, k."updatedAt"
     FROM "Candidature" k
     JOIN "Eleve" e ON e.ine = k.ine

@@ -10,7 +10,7 @@ import { Prisma } from '../generated/prisma/client';
 import { autorisations } from '../domain/autorisations';
 import { libelleDate } from '../domain/calendar';
 import { campagnes } from '../domain/campaigns';
-import { chevauche, CreneauRefuse, creneauxDeSerie, intervalle, verifierHoraire, type Horaire } from '../domain/creneaux';
+import { chevauche, CreneauRefuse, DUREE_ENTRETIEN_MINUTES, creneauxDeSerie, intervalle, verifierHoraire, type Horaire } from '../domain/creneaux';
 import type { Database } from '../platform/database';
 import { libelleEtablissement } from '../presentation/etablissements';
 import { appelant, exigerRoles, type Appelant } from './auth';
@@ -263,7 +263,7 @@ export function createCreneaux(deps: CreneauxDeps) {
         JOIN "Creneau" cr ON cr.id = p."creneauId" JOIN "Candidature" k ON k.id = p."candidatureId"
         WHERE k.ine = ${k.ine} AND k."campagneId" = ${k.campagneId} AND p."candidatureId" <> ${k.id} AND ${placeTenue}
         UNION ALL
-        SELECT k."entretienDate", k."entretienHeure", (k.etat -> 'entretien' ->> 'dureeMinutes')::int, k."uaiAccueil", k.domaine, k."domaineLibelle" FROM "Candidature" k
+        SELECT k."entretienDate", k."entretienHeure", COALESCE((k.etat -> 'entretien' ->> 'dureeMinutes')::int, ${DUREE_ENTRETIEN_MINUTES}::int), k."uaiAccueil", k.domaine, k."domaineLibelle" FROM "Candidature" k
         WHERE k.ine = ${k.ine} AND k."campagneId" = ${k.campagneId} AND k.id <> ${k.id} AND k."entretienStatut" = 'planifie'
           AND NOT EXISTS (SELECT 1 FROM "Placement" p JOIN "Creneau" cr ON cr.id = p."creneauId"
             WHERE p."candidatureId" = k.id AND cr.date = k."entretienDate" AND cr.heure = k."entretienHeure")`;
