@@ -7,7 +7,7 @@ import { bilanPurge } from '../../activities/purge';
 import { saveCandidature } from '../../activities/persistence';
 import type { CandidatureState } from '../../domain/candidature';
 import { purgeCampagneWorkflow, purgeCampagneWorkflowId, purgesWorkflow } from '../../workflows/purge';
-import { uniqueTaskQueue } from '../support/temporal';
+import { convertisseurDeTest, uniqueTaskQueue } from '../support/temporal';
 import { nouvelIne, vie } from '../support/vie-candidature';
 import { avancerJusqua, contexteDeTests, withWorker, type WorkflowTestContext } from '../support/workflow-env';
 
@@ -50,7 +50,7 @@ const compter = async () => {
  * it skip ahead while it waits for a result): the tests move it themselves.
  */
 const executer = (taskQueue: string) =>
-  new Client({ connection: ctx.env.connection, namespace: ctx.env.namespace }).workflow.execute(purgesWorkflow, { taskQueue, workflowId: `purges-${uniqueTaskQueue('t')}` });
+  new Client({ connection: ctx.env.connection, namespace: ctx.env.namespace, dataConverter: convertisseurDeTest }).workflow.execute(purgesWorkflow, { taskQueue, workflowId: `purges-${uniqueTaskQueue('t')}` });
 
 it('purges a campaign past its retention, keeps the others and the journal within its own, records it once, and a second run does nothing more', async () => {
   const ine = nouvelIne();
