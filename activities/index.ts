@@ -122,7 +122,7 @@ export function createActivities(deps: ActivityDeps) {
         campagne: libelleCampagne(candidature.campagneId),
         lien,
         motif: demande.motif,
-        modification: (candidature.entretien?.sequence ?? 1) > 1,
+        modification: demande.modification === true,
         // A cancellation follows a désistement, or returns the candidature to planification.
         desistement: candidature.etape === 'desistee',
         entretien: candidature.entretien ? presenterEntretien(candidature.entretien) : null,

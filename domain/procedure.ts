@@ -63,6 +63,8 @@ export interface Courriel {
   motif?: string;
   /** Attach the interview as a calendar invitation (REQUEST) or its cancellation (CANCEL). */
   calendrier?: 'REQUEST' | 'CANCEL';
+  /** A convocation that replaces one still standing (not one after a cancellation). */
+  modification?: true;
 }
 
 /** A reminder or an escalation, recorded per candidature and mailed in the recipient's daily digest. */
@@ -527,7 +529,7 @@ const regles: { [A in Action]: Regle<A> } = {
       });
       const effets: Effet[] = [
         enregistrer,
-        { type: 'courriel', courriel: { cle: `${d.id}/convocation/${sequence}`, gabarit: 'convocation', destinataires: convoques(d), calendrier: 'REQUEST' } },
+        { type: 'courriel', courriel: { cle: `${d.id}/convocation/${sequence}`, gabarit: 'convocation', destinataires: convoques(d), calendrier: 'REQUEST', ...(nouveau ? {} : { modification: true as const }) } },
       ];
       if (nouveau && avisOrigineManquant(d)) {
         const message = 'Entretien planifié : avis d\'origine à saisir avant l\'entretien.';

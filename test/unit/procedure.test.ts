@@ -179,7 +179,7 @@ describe('avis d\'origine, planning and convocation', () => {
     expect(v.rappels.map((r) => [r.type, r.destinataires])).toEqual([['avis_origine_manquant', [`uai:${COLLEGE}`]]]);
     // A change re-convokes with the next sequence; no second reminder.
     const changement = agir(v, 'entretien', { ...planificationInput('2027-04-08', '09:30'), lieu: 'salle C3' }, debut);
-    expect(courriels(changement).map((c) => c.cle)).toEqual([`${v.state.id}/convocation/2`]);
+    expect(courriels(changement).map((c) => [c.cle, c.modification])).toEqual([[`${v.state.id}/convocation/2`, true]]);
     expect(changement.map((e) => e.type)).toEqual(['enregistrer', 'courriel']);
     expect(types(v).slice(-2)).toEqual(['entretien_planifie', 'entretien_modifie']);
   });
@@ -467,7 +467,7 @@ describe('annulation of the interview', () => {
     // A new convocation is a new planification, its invitation above the cancellation's SEQUENCE (1 + 1).
     const nouvelle = agir(v, 'entretien', planificationInput('2027-04-14', '10:00'), a('2027-04-12'));
     expect(v.state).toMatchObject({ etape: 'convoquee', entretien: { sequence: 3, statut: 'planifie', dureeMinutes: 30 } });
-    expect(courriels(nouvelle).map((c) => c.cle)).toEqual([`${v.state.id}/convocation/3`]);
+    expect(courriels(nouvelle).map((c) => [c.cle, c.modification])).toEqual([[`${v.state.id}/convocation/3`, undefined]]);
     expect(types(v).slice(-2)).toEqual(['entretien_annule', 'entretien_planifie']);
   });
 
