@@ -173,35 +173,49 @@ export function routesCreneauxLycee(router: Router, deps: EspaceDeps): void {
     }),
   );
 
-  router.post(
+  /**
+   * A form of the créneaux page: its action, then the page of its domaine with what was done, or the page again
+   * with the refusal on its field (the series' form keeps what was typed).
+   */
+  function formulaire(chemin: string, agir: (f: Formulaire, p: Page, domaine: string) => Promise<string>, { garderSaisie = false } = {}): void {
+    router.post(
+      chemin,
+      page(async (p) => {
+        const f = p.req.body as Formulaire;
+        const domaine = champ(f, 'domaine');
+        try {
+          p.res.redirect(303, retour(domaine, await agir(f, p, domaine)));
+        } catch (error) {
+          await afficher(p, domaine, garderSaisie ? f : {}, refusDeFormulaire(error));
+        }
+      }),
+    );
+  }
+
+  formulaire(
     '/lycee/creneaux/serie',
-    page(async (p) => {
-      const f = p.req.body as Formulaire;
-      const domaine = champ(f, 'domaine');
-      try {
-        const corps = parse(
-          serieSchema,
-          {
-            campagneId: campagneDeLEtablissement(p.qui.uai!)?.id ?? '',
-            domaine,
-            du: champ(f, 'du'),
-            au: champ(f, 'au'),
-            jours: ([] as string[]).concat(f.jours ?? []).map(Number),
-            debut: champ(f, 'debut'),
-            fin: champ(f, 'fin'),
-            dureeMinutes: nombre(champ(f, 'dureeMinutes')),
-            lieu: champ(f, 'lieu'),
-            mode: champ(f, 'mode'),
-            capacite: nombre(champ(f, 'capacite')),
-          },
-          'body',
-        );
-        const publies = await deps.creneaux.publierSerie(p.qui, corps);
-        p.res.redirect(303, retour(domaine, `${publies.length} créneau(x) publié(s).`));
-      } catch (error) {
-        await afficher(p, domaine, f, refusDeFormulaire(error));
-      }
-    }),
+    async (f, p, domaine) => {
+      const corps = parse(
+        serieSchema,
+        {
+          campagneId: campagneDeLEtablissement(p.qui.uai!)?.id ?? '',
+          domaine,
+          du: champ(f, 'du'),
+          au: champ(f, 'au'),
+          jours: ([] as string[]).concat(f.jours ?? []).map(Number),
+          debut: champ(f, 'debut'),
+          fin: champ(f, 'fin'),
+          dureeMinutes: nombre(champ(f, 'dureeMinutes')),
+          lieu: champ(f, 'lieu'),
+          mode: champ(f, 'mode'),
+          capacite: nombre(champ(f, 'capacite')),
+        },
+        'body',
+      );
+      const publies = await deps.creneaux.publierSerie(p.qui, corps);
+      return `${publies.length} créneau(x) publié(s).`;
+    },
+    { garderSaisie: true },
   );
 
   router.post(
@@ -214,49 +228,22 @@ export function routesCreneauxLycee(router: Router, deps: EspaceDeps): void {
     }),
   );
 
-  router.post(
-    '/lycee/creneaux/placements',
-    page(async (p) => {
-      const f = p.req.body as Formulaire;
-      const domaine = champ(f, 'domaine');
-      try {
-        const { placees, enAttente } = await deps.creneaux.placerTous(p.qui, { campagneId: campagneDeLEtablissement(p.qui.uai!)?.id ?? '', domaine });
-        p.res.redirect(303, retour(domaine, `${placees.length} élève(s) placé(s) et convoqué(s), ${enAttente.length} en attente d’un créneau.`));
-      } catch (error) {
-        await afficher(p, domaine, {}, refusDeFormulaire(error));
-      }
-    }),
-  );
+  formulaire('/lycee/creneaux/placements', async (_f, p, domaine) => {
+    const { placees, enAttente } = await deps.creneaux.placerTous(p.qui, { campagneId: campagneDeLEtablissement(p.qui.uai!)?.id ?? '', domaine });
+    return `${placees.length} élève(s) placé(s) et convoqué(s), ${enAttente.length} en attente d’un créneau.`;
+  });
 
-  router.post(
-    '/lycee/creneaux/annulation',
-    page(async (p) => {
-      const f = p.req.body as Formulaire;
-      const domaine = champ(f, 'domaine');
-      try {
-        const creneauId = parse(creneauIdParam, champ(f, 'creneauId'), 'body.creneauId');
-        const choix = parse(annulationCreneauSchema, { eleves: champ(f, 'eleves') || undefined, motif: champ(f, 'motif').trim() || undefined }, 'body');
-        const { deplacees, aPlanifier } = await deps.creneaux.annuler(p.qui, creneauId, choix);
-        p.res.redirect(303, retour(domaine, `Créneau annulé : ${deplacees.length} élève(s) déplacé(s) et convoqué(s), ${aPlanifier.length} remis à planifier.`));
-      } catch (error) {
-        await afficher(p, domaine, {}, refusDeFormulaire(error));
-      }
-    }),
-  );
+  formulaire('/lycee/creneaux/annulation', async (f, p) => {
+    const creneauId = parse(creneauIdParam, champ(f, 'creneauId'), 'body.creneauId');
+    const choix = parse(annulationCreneauSchema, { eleves: champ(f, 'eleves') || undefined, motif: champ(f, 'motif').trim() || undefined }, 'body');
+    const { deplacees, aPlanifier } = await deps.creneaux.annuler(p.qui, creneauId, choix);
+    return `Créneau annulé : ${deplacees.length} élève(s) déplacé(s) et convoqué(s), ${aPlanifier.length} remis à planifier.`;
+  });
 
-  router.post(
-    '/lycee/creneaux/placement',
-    page(async (p) => {
-      const f = p.req.body as Formulaire;
-      const domaine = champ(f, 'domaine');
-      try {
-        const { candidatureId } = parse(placementSchema, { candidatureId: champ(f, 'candidatureId') }, 'body');
-        const creneauId = parse(creneauIdParam, champ(f, 'creneauId'), 'body.creneauId');
-        await deps.creneaux.placer(p.qui, creneauId, candidatureId);
-        p.res.redirect(303, retour(domaine, 'Élève placé et convoqué.'));
-      } catch (error) {
-        await afficher(p, domaine, {}, refusDeFormulaire(error));
-      }
-    }),
-  );
+  formulaire('/lycee/creneaux/placement', async (f, p) => {
+    const { candidatureId } = parse(placementSchema, { candidatureId: champ(f, 'candidatureId') }, 'body');
+    const creneauId = parse(creneauIdParam, champ(f, 'creneauId'), 'body.creneauId');
+    await deps.creneaux.placer(p.qui, creneauId, candidatureId);
+    return 'Élève placé et convoqué.';
+  });
 }
