@@ -3,6 +3,7 @@
 import {
   ApplicationFailure,
   Client,
+  isGrpcServiceError,
   QueryNotRegisteredError,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
@@ -48,7 +49,22 @@ const reponsesRefus: Record<string, { status: number; code: string }> = {
   [refus.acteur]: { status: 403, code: 'acces_refuse' },
 };
 
-/** A refused update (validator) or a missing workflow becomes a 4xx with the workflow's reason. */
+/** gRPC codes of a call Temporal could not take now, and may take if asked again: DEADLINE_EXCEEDED, UNAVAILABLE. */
+const codesPassagers = new Set([4, 14]);
+
+/**
+ * Temporal cannot take the call now: its server is unreachable, or the candidature's workflow tasks are failing
+ * (a worker killed or restarting: the server refuses updates from a task's third attempt until one completes).
+ */
+export function estPassagere(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (isGrpcServiceError(e) && codesPassagers.has(e.code)) return true;
+    if (/Workflow Task in failed state/.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** A refused update (validator) or a missing workflow becomes a 4xx with the workflow's reason; Temporal busy, a 503. */
 function temporalError(error: unknown): never {
   if (error instanceof WorkflowNotFoundError || error instanceof QueryNotRegisteredError) throw introuvable();
   if (error instanceof WorkflowExecutionAlreadyStartedError) throw candidatureClose();
@@ -57,6 +73,7 @@ function temporalError(error: unknown): never {
     const reponse = (cause instanceof ApplicationFailure && cause.type && reponsesRefus[cause.type]) || reponsesRefus[refus.etape];
     throw new ApiError(reponse.status, reponse.code, cause?.message ?? error.message);
   }
+  if (estPassagere(error)) throw new ApiError(503, 'temporal_indisponible', 'la candidature ne peut pas être traitée pour le moment : réessayez dans une minute');
   throw error;
 }
 

@@ -58,6 +58,7 @@ const erreursCommunes = {
   403: erreur('rôle non autorisé pour cette action (`acces_refuse`)'),
   413: erreur('corps de requête trop volumineux (100 ko au plus)'),
   429: erreur('trop de requêtes depuis cette adresse ou pour ce compte (`trop_de_requetes`) : réessayer après `Retry-After` secondes'),
+  503: erreur('Temporal ne peut pas traiter la demande pour le moment (`temporal_indisponible`) : la réessayer'),
 };
 const introuvable = erreur("candidature inconnue, ou d'un autre établissement (`candidature_introuvable`)");
 const horsCatalogue =

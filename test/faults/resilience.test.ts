@@ -62,8 +62,9 @@ async function avecReprise<T>(appel: () => Promise<T>, quoi: string): Promise<T>
       return await appel();
     } catch (error) {
       const message = String((error as Error)?.message ?? error);
-      // A query needs a worker to replay the workflow: while the killed one is restarting, it fails and is retried.
-      const passager = /UNAVAILABLE|ECONNREFUSED|Connection refused|connect|deadline|Deadline|shut down|transport|RST_STREAM|14 |Failed to query Workflow/i.test(message);
+      // A query needs a worker to replay the workflow: while the killed one is restarting, it fails and is retried;
+      // an update is refused from a workflow task's third attempt (timed out with each kill) until one completes.
+      const passager = /UNAVAILABLE|ECONNREFUSED|Connection refused|connect|deadline|Deadline|shut down|transport|RST_STREAM|14 |Failed to query Workflow|Workflow Task in failed state/i.test(message);
       if (!passager || Date.now() > limite) throw new Error(`${quoi} : ${message}`, { cause: error });
       await pause(500);
     }
