@@ -30,7 +30,7 @@ import type { Acteur, CandidatureInput } from '../domain/candidature';
 import { candidatureStartPolicy, inscrireUpdate } from '../workflows/definitions';
 import type { candidatureWorkflow } from '../workflows/candidature';
 
-const usage = 'usage : npm run bench:academie -- [--pupils 20000] [--concurrence 50] [--debit 20]';
+const usage = 'usage : npm run bench:academie -- [--pupils 20000] [--concurrence 50] [--debit 20] [--cache-worker N] [--temporal CLE=JSON]… [--serveur dev|postgres]';
 const LYCEES = 40;
 const ELEVES_PAR_COLLEGE = 50;
 const MINUTE = 60_000;
@@ -40,14 +40,35 @@ const RAPPELS_PAR_CANDIDATURE = 3;
 function options() {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { pupils: { type: 'string', default: '20000' }, concurrence: { type: 'string', default: '50' }, debit: { type: 'string', default: '20' } },
+    options: {
+      pupils: { type: 'string', default: '20000' },
+      concurrence: { type: 'string', default: '50' },
+      debit: { type: 'string', default: '20' },
+      // The levers measured: the worker's cache (WORKER_CACHE) and the Temporal server's dynamic configuration.
+      'cache-worker': { type: 'string' },
+      temporal: { type: 'string', multiple: true, default: [] },
+      serveur: { type: 'string', default: 'dev' },
+    },
     strict: true,
   });
   const [eleves, concurrence, debit] = [values.pupils, values.concurrence, values.debit].map(Number);
+  const serveur = values.serveur as 'dev' | 'postgres';
+  if (serveur !== 'dev' && serveur !== 'postgres') throw new Error(`--serveur : dev (le serveur de développement, SQLite) ou postgres (le serveur complet)\n${usage}`);
+  const cacheWorker = values['cache-worker'];
+  if (cacheWorker !== undefined && !/^\d+$/.test(cacheWorker)) throw new Error(`--cache-worker : un entier est attendu\n${usage}`);
+  const configurationTemporal: Record<string, unknown> = {};
+  for (const valeur of values.temporal) {
+    const [, cle, json] = /^([\w.]+)=(.+)$/.exec(valeur) ?? [];
+    try {
+      configurationTemporal[cle] = JSON.parse(json);
+    } catch {
+      throw new Error(`--temporal ${valeur} : CLE=JSON est attendu (ex. history.hostLevelCacheMaxSize=40000)\n${usage}`);
+    }
+  }
   if (!Number.isInteger(eleves) || eleves < 1 || eleves > 100_000) throw new Error(`--pupils : un entier de 1 à 100000 est attendu\n${usage}`);
   if (!Number.isInteger(concurrence) || concurrence < 1 || concurrence > 500) throw new Error(`--concurrence : un entier de 1 à 500 est attendu\n${usage}`);
   if (!(debit > 0)) throw new Error(`--debit : un nombre positif est attendu\n${usage}`);
-  return { eleves, concurrence, debit };
+  return { eleves, concurrence, debit, cacheWorker, configurationTemporal, serveur };
 }
 
 const attendre = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -71,12 +92,13 @@ const mio = (octets: number) => `${(octets / 2 ** 20).toFixed(0)} Mio`;
 const ms = (valeurs: number[]) => `1re ${valeurs[0].toFixed(0)} ms, médiane ${mediane(valeurs).toFixed(0)} ms, max ${Math.max(...valeurs).toFixed(0)} ms`;
 
 async function main(): Promise<void> {
-  const { eleves, concurrence, debit } = options();
+  const { eleves, concurrence, debit, cacheWorker, configurationTemporal, serveur: serveurTemporal } = options();
   let pile: Pile | undefined;
   let db: ReturnType<typeof openDatabase> | undefined;
   let reussi = false;
   try {
-    pile = await demarrerPile('academie');
+    pile = await demarrerPile('academie', { envWorker: cacheWorker === undefined ? {} : { WORKER_CACHE: cacheWorker }, configurationTemporal, serveurTemporal });
+    console.log(`serveur Temporal ${serveurTemporal} ; cache du worker ${cacheWorker ?? 'par défaut'} ; configuration Temporal ${JSON.stringify(configurationTemporal)}`);
     const { serveur, worker, api, dossier, urlApi } = pile;
     const client = new Client({ connection: pile.connection, dataConverter: convertisseurPile });
     db = openDatabase(pile.urlBase);
@@ -187,10 +209,13 @@ async function main(): Promise<void> {
     });
 
     const [{ taille }] = await prisma.$queryRaw<{ taille: bigint }[]>`SELECT pg_database_size(current_database()) AS taille`;
-    const sqlite = ['temporal.sqlite', 'temporal.sqlite-wal'].reduce((somme, f) => somme + (statSync(path.join(dossier, f), { throwIfNoEntry: false })?.size ?? 0), 0);
+    const [{ tailleTemporal }] =
+      serveurTemporal === 'postgres'
+        ? await prisma.$queryRaw<{ tailleTemporal: bigint }[]>`SELECT pg_database_size('temporal') + pg_database_size('temporal_visibility') AS "tailleTemporal"`
+        : [{ tailleTemporal: ['temporal.sqlite', 'temporal.sqlite-wal'].reduce((somme, f) => somme + (statSync(path.join(dossier, f), { throwIfNoEntry: false })?.size ?? 0), 0) }];
     const [mw, mt] = [memoire(worker.pid!), memoire(serveur.pid!)];
 
-    console.log(`\n${availableParallelism()} cœurs ; ${eleves} élèves, ${demandes.length} candidatures ; une escalade de planification pour toutes à la même minute`);
+    console.log(`\n${availableParallelism()} cœurs ; serveur Temporal ${serveurTemporal} ; ${eleves} élèves, ${demandes.length} candidatures ; une escalade de planification pour toutes à la même minute`);
     const ligne = (cellules: (string | number)[]) => `| ${cellules.join(' | ')} |`;
     console.log(ligne(['mesure', 'valeur', 'cible']));
     console.log(ligne(['---', '---', '---']));
@@ -200,7 +225,7 @@ async function main(): Promise<void> {
     console.log(ligne(['pic RSS serveur Temporal (VmHWM)', mio(mt.pic), '']));
     console.log(ligne(['pic RSS worker + serveur (somme des pics ; pic de la somme échantillonnée)', `${mio(mw.pic + mt.pic)} ; ${mio(picSomme)}`, '< 2048 Mio']));
     console.log(ligne(['taille de la base PostgreSQL', mio(Number(taille)), '—']));
-    console.log(ligne(['taille de la base SQLite de Temporal (+ WAL)', mio(sqlite), '—']));
+    console.log(ligne([serveurTemporal === 'postgres' ? 'taille des bases PostgreSQL de Temporal' : 'taille de la base SQLite de Temporal (+ WAL)', mio(Number(tailleTemporal)), '—']));
     console.log(ligne([`API : GET /candidatures?uaiAccueil=${lycee}&enRetard=true (1re page de 20, total ${totalApi})`, ms(parApi), '< 200 ms']));
     console.log(ligne([`visibilité Temporal : count (${totalVisibilite})`, ms(parComptage), '—']));
     console.log(ligne(['visibilité Temporal : list, 20 premières', ms(parListe), '—']));

@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   let pile: Pile | undefined;
   let reussi = false;
   try {
-    pile = await demarrerPile('api', { LOG_LEVEL: 'info' });
+    pile = await demarrerPile('api', { envApi: { LOG_LEVEL: 'info' } });
     const url = pile.urlApi;
     const chef = `Bearer ${await emettreJeton(SECRET_PILE, { role: 'origine_chef', uai: COLLEGE, nom: 'Test origine_chef' }, '1h')}`;
     // The API loaded the shipped catalogue at its start; the fixtures' vœux are opened as the SAIO opens offers.

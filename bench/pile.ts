@@ -15,6 +15,7 @@ import { stopChild } from '../platform/processus';
 import { argumentsServeurDev, connecterTemporal } from '../platform/serveur-temporal';
 import { temporalCliPath } from '../platform/temporal-binaries';
 import { argumentsNodeWorker } from '../worker';
+import { preparerServeurPostgres } from './serveur-postgres';
 import { convertisseurDonnees } from '../platform/codec';
 import { loadConfig } from '../platform/config';
 import { requeteAdmin } from '../test/support/db';
@@ -46,15 +47,16 @@ export interface Pile {
   arreter(reussi: boolean): Promise<void>;
 }
 
-/** A child whose output goes to `<dossier>/<nom>.log`; resolves once a line matches `pret`. */
-export function lancer(nom: string, commande: string, args: string[], env: NodeJS.ProcessEnv, dossier: string, pret: RegExp): Promise<ChildProcess> {
+/** A child whose output goes to `<dossier>/<nom>.log`; resolves once a line matches `pret` (without one, at once). */
+export function lancer(nom: string, commande: string, args: string[], env: NodeJS.ProcessEnv, dossier: string, pret?: RegExp): Promise<ChildProcess> {
   const enfant = spawn(commande, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const journal = createWriteStream(path.join(dossier, `${nom}.log`));
   return new Promise((resolve, reject) => {
+    if (!pret) resolve(enfant);
     let sortie: string | null = '';
     const lire = (morceau: Buffer) => {
       journal.write(morceau);
-      if (sortie === null) return;
+      if (sortie === null || !pret) return;
       sortie += morceau.toString();
       if (pret.test(sortie)) {
         sortie = null;
@@ -77,11 +79,25 @@ export function memoire(pid: number): { rss: number; pic: number } {
   return { rss: champ('VmRSS'), pic: champ('VmHWM') };
 }
 
-/** `nom` names the temporary folder and the database; `envApi` adds to the API's environment (LOG_LEVEL…). */
-export async function demarrerPile(nom: string, envApi: NodeJS.ProcessEnv = {}): Promise<Pile> {
+export interface OptionsPile {
+  /** Added to the API's environment (LOG_LEVEL…), and to the worker's (WORKER_CACHE…). */
+  envApi?: NodeJS.ProcessEnv;
+  envWorker?: NodeJS.ProcessEnv;
+  /** The Temporal server's dynamic configuration beyond Passpro's own (`--dynamic-config-value KEY=JSON`). */
+  configurationTemporal?: Record<string, unknown>;
+  /**
+   * `dev`: the CLI's dev server on SQLite, as `npm start`; `postgres`: the full server on the benchmark's
+   * PostgreSQL server, as docker-compose (bench/serveur-postgres.ts).
+   */
+  serveurTemporal?: 'dev' | 'postgres';
+}
+
+/** `nom` names the temporary folder and the database. */
+export async function demarrerPile(nom: string, { envApi = {}, envWorker = {}, configurationTemporal = {}, serveurTemporal = 'dev' }: OptionsPile = {}): Promise<Pile> {
   const dossier = mkdtempSync(path.join(tmpdir(), `passpro-${nom}-`));
   // A server of its own unless one is named: the database tests' shared one may be stopped by another run.
-  const pgPropre = process.env.DATABASE_URL?.startsWith('postgres') !== true;
+  // The full Temporal server creates its databases under fixed names: on a server of its own too.
+  const pgPropre = serveurTemporal === 'postgres' || process.env.DATABASE_URL?.startsWith('postgres') !== true;
   const envPg = { ...process.env, PASSPRO_TEST_PG_PORT: String(await portLibre()), PASSPRO_TEST_PG_DIR: path.join(tmpdir(), `passpro-${nom}-pg-${process.pid}`) };
   const scriptPg = path.join(projectRoot, 'scripts', 'postgres-test-server.sh');
   const enfants: ChildProcess[] = [];
@@ -118,16 +134,19 @@ export async function demarrerPile(nom: string, envApi: NodeJS.ProcessEnv = {}):
     const [portTemporal, portApi] = [await portLibre(), await portLibre()];
     const adresseTemporal = `127.0.0.1:${portTemporal}`;
     console.log(`démarrage : serveur Temporal, worker et API (processus séparés), PostgreSQL ${nomBase} ; journaux dans ${dossier}`);
-    const serveur = await lancer(
-      'temporal',
-      temporalCliPath(),
-      argumentsServeurDev({ fichier: path.join(dossier, 'temporal.sqlite'), ip: '127.0.0.1', port: portTemporal }),
-      {},
-      dossier,
-      /Temporal Server/,
-    );
-    enfants.push(serveur);
-    connection = await connecterTemporal(adresseTemporal);
+    let serveur: ChildProcess;
+    if (serveurTemporal === 'postgres') {
+      const complet = await preparerServeurPostgres({ urlPg: new URL(serveurPg), dossier, port: portTemporal, configuration: configurationTemporal });
+      serveur = await lancer('temporal', complet.commande, complet.args, {}, dossier);
+      enfants.push(serveur);
+      connection = await connecterTemporal(adresseTemporal, 120_000);
+      complet.initialiser();
+    } else {
+      const args = argumentsServeurDev({ fichier: path.join(dossier, 'temporal.sqlite'), ip: '127.0.0.1', port: portTemporal, configuration: configurationTemporal });
+      serveur = await lancer('temporal', temporalCliPath(), args, {}, dossier, /Temporal Server/);
+      enfants.push(serveur);
+      connection = await connecterTemporal(adresseTemporal);
+    }
     const env = {
       DATABASE_URL: urlBase.toString(),
       TEMPORAL_ADDRESS: adresseTemporal,
@@ -149,7 +168,7 @@ export async function demarrerPile(nom: string, envApi: NodeJS.ProcessEnv = {}):
     // BENCH_CPU_PROF=<folder>: the worker and the API write their CPU profiles there when they stop.
     const profil = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.BENCH_CPU_PROF)] : [];
     const entree = [...profil, '--import', 'tsx', path.join('runtime', 'main.ts')];
-    const worker = await lancer('worker', process.execPath, [...argumentsNodeWorker, ...entree], { ...env, PASSPRO_ROLE: 'worker' }, dossier, /worker: file/);
+    const worker = await lancer('worker', process.execPath, [...argumentsNodeWorker, ...entree], { ...env, ...envWorker, PASSPRO_ROLE: 'worker' }, dossier, /worker: file/);
     enfants.push(worker);
     const api = await lancer('api', process.execPath, entree, { ...env, ...envApi, PASSPRO_ROLE: 'api' }, dossier, /API: /);
     enfants.push(api);

@@ -12,6 +12,8 @@ export interface ServeurDev {
   /** Where the Web UI decodes the encrypted payloads (Passpro's codec endpoint, api/codec.ts). */
   codecEndpoint?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Dynamic configuration added to `configurationDynamique` (a benchmark's lever). */
+  configuration?: Record<string, unknown>;
 }
 
 /**
@@ -22,14 +24,13 @@ export interface ServeurDev {
  */
 export const configurationDynamique: Record<string, unknown> = { 'system.enableActivityEagerExecution': true };
 
-/** `configurationDynamique` as the Temporal CLI takes it (`--dynamic-config-value KEY=JSON`). */
-export const argumentsConfigurationDynamique = Object.entries(configurationDynamique).flatMap(([cle, valeur]) => [
-  '--dynamic-config-value',
-  `${cle}=${JSON.stringify(valeur)}`,
-]);
+/** Dynamic configuration as the Temporal CLI takes it (`--dynamic-config-value KEY=JSON`). */
+const argumentsConfiguration = (configuration: Record<string, unknown>) =>
+  Object.entries(configuration).flatMap(([cle, valeur]) => ['--dynamic-config-value', `${cle}=${JSON.stringify(valeur)}`]);
+export const argumentsConfigurationDynamique = argumentsConfiguration(configurationDynamique);
 
 /** Arguments of `temporal server start-dev`. */
-export function argumentsServeurDev({ fichier, ip, port, uiPort, codecEndpoint, logLevel = 'warn' }: ServeurDev): string[] {
+export function argumentsServeurDev({ fichier, ip, port, uiPort, codecEndpoint, logLevel = 'warn', configuration = {} }: ServeurDev): string[] {
   return [
     'server', 'start-dev',
     '--db-filename', fichier,
@@ -41,7 +42,7 @@ export function argumentsServeurDev({ fichier, ip, port, uiPort, codecEndpoint, 
     // One SQLite connection serves everything: WAL and relaxed syncs keep it from being the bottleneck.
     '--sqlite-pragma', 'journal_mode=WAL',
     '--sqlite-pragma', 'synchronous=NORMAL',
-    ...argumentsConfigurationDynamique,
+    ...argumentsConfiguration({ ...configurationDynamique, ...configuration }),
     ...passproSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliSearchAttributeTypes[key.type]}`]),
   ];
 }

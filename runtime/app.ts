@@ -74,6 +74,7 @@ export async function startPasspro(config: Config, log: Log): Promise<Running> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       dataConverter,
+      maxCachedWorkflows: config.WORKER_CACHE,
       deps: { db, mailer, publicUrl: config.PUBLIC_URL, saioEmail: config.SAIO_EMAIL, operateursEmail: config.OPERATEURS_EMAIL },
     });
     workerRun = worker.run();

@@ -10,7 +10,7 @@ import { loadConfig } from '../../platform/config';
 import { etatProcessus, pids } from '../../platform/processus';
 import { argumentsConfigurationDynamique } from '../../platform/serveur-temporal';
 import { temporalCliPath, temporalTestServerPath } from '../../platform/temporal-binaries';
-import { workflowsPath } from '../../worker';
+import { optionsBundle, workflowsPath } from '../../worker';
 import { passproSearchAttributes } from '../../workflows/search-attributes';
 
 const indexedValueTypes: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
@@ -81,9 +81,9 @@ export function devServerEnv(): Promise<TestWorkflowEnvironment> {
   );
 }
 
-/** Bundling takes a second or two: once per test file. */
+/** Bundling takes a second or two: once per test file. The worker's bundle options, its preloaded modules included. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: { ...console, trace: () => {}, debug: () => {}, info: () => {}, log: () => {} } as never });
+  return bundleWorkflowCode({ workflowsPath, ...optionsBundle, logger: { ...console, trace: () => {}, debug: () => {}, info: () => {}, log: () => {} } as never });
 }
 
 let counter = 0;
