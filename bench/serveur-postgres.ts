@@ -7,7 +7,7 @@ import path from 'node:path';
 import { projectRoot } from '../platform/paths';
 import { temporalCliPath } from '../platform/temporal-binaries';
 import { cliSearchAttributeTypes, passproSearchAttributes } from '../workflows/search-attributes';
-import { portLibre } from '../test/support/ports';
+import { portLibre, portLibreBas } from '../test/support/ports';
 
 const cache = path.join(projectRoot, '.cache', 'temporal-server');
 const binaire = path.join(cache, 'bin', 'temporal-server');
@@ -40,7 +40,7 @@ export async function preparerServeurPostgres({ urlPg, dossier, port, configurat
   execFileSync('sh', [path.join(deploiement, 'setup-schema.sh')], { env: { ...process.env, ...pg, PATH: chemin, TEMPORAL_SCHEMA_DIR: path.join(cache, 'schema') }, stdio: 'ignore' });
 
   const ports = { frontend: port, history: await portLibre(), matching: await portLibre(), worker: await portLibre() };
-  const membres = { frontend: await portLibre(), history: await portLibre(), matching: await portLibre(), worker: await portLibre() };
+  const membres = { frontend: await portLibreBas(), history: await portLibreBas(), matching: await portLibreBas(), worker: await portLibreBas() };
   const magasin = (base: string, connexions: number) => `      sql:
         pluginName: postgres12
         databaseName: ${base}
@@ -104,7 +104,7 @@ dynamicConfigClient:
         TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
         PASSPRO_SEARCH_ATTRIBUTES: passproSearchAttributes.map((cle) => `${cle.name}=${cliSearchAttributeTypes[cle.type]}`).join(','),
       },
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
   return { commande: binaire, args: ['--config-file', fichierConfig, '--allow-no-auth', 'start'], initialiser };
 }
