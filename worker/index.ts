@@ -33,10 +33,12 @@ export interface WorkerSettings {
 
 /**
  * Tuning of the worker, measured by `npm run bench` (the lifecycle benchmark gives its baseline worker the same).
- * The cache: every module the workflow bundle reaches is evaluated again for each cached workflow, so a
- * cached candidature costs about 0.5 MB of the workflow thread's heap (1.2 MB while zod was in the bundle).
- * A candidature evicted from the cache is replayed from its history when it wakes: at an académie's deadline
- * most are, whatever the cache, so the cache is sized for memory (`argumentsNodeWorker`).
+ * The cache: every module the workflow bundle reaches, but those preloaded (`optionsBundle`), is evaluated
+ * again for each cached workflow: a cached candidature holds about 100 KiB of live heap (`npm run bench:cache`),
+ * and the process's RSS grows by about 350 KB for each, garbage included. A candidature evicted from the cache is
+ * replayed from its history when it wakes; a cache of 5,000 instead of 1,000 took a quarter of the worker's CPU
+ * off a deadline of 3,000 candidatures, for 700 MB more at its peak: the default keeps the worker and the
+ * Temporal server under 2 GiB, and WORKER_CACHE gives a host with memory to spare the larger cache.
  * Two workflow threads (the SDK runs one when V8 contexts are reused): at a deadline the single thread was the
  * bottleneck with part of a core idle; with two, the académie's deadline took 12–14 % less time on two cores,
  * for up to 70 MB more (bench:academie at 3,000 and 30,000 candidatures, each with one and with two threads).
@@ -45,8 +47,7 @@ export const reglagesWorker: Partial<WorkerOptions> = { maxCachedWorkflows: 1000
 
 /**
  * Node's flags for the worker process (docker-compose's command, the académie benchmark): the V8 heap capped,
- * for every isolate of the process, so that garbage is collected before the memory of a small host is gone;
- * 1,000 cached candidatures take half of it.
+ * for every isolate of the process, so that garbage is collected before the memory of a small host is gone.
  */
 export const argumentsNodeWorker = ['--max-old-space-size=1024'];
 
