@@ -54,8 +54,9 @@ async function main(): Promise<void> {
     for (const [tour, [nom, workflowBundle]] of bundles.entries()) {
       const taskQueue = `bench-cache-${tour}-${Date.now()}`;
       const campagne = campagneDemo(`cache-${String(tour).padStart(4, "0")}`, new Date());
+      const connection = await NativeConnection.connect({ address: env.address });
       const worker = await Worker.create({
-        connection: await NativeConnection.connect({ address: env.address }),
+        connection,
         namespace: env.namespace ?? 'default',
         taskQueue,
         dataConverter: convertisseurDeTest,
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
       const enCache = worker.getStatus().numCachedWorkflows;
       worker.shutdown();
       await running;
+      await connection.close();
       const vide = tas();
       const parCandidature = (plein - vide) / enCache;
       resultats.push({ nom, parCandidature });

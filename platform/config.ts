@@ -48,8 +48,8 @@ export const configSchema = z.object({
   TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'attendu hôte:port').default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('passpro'),
-  /** The candidatures the worker keeps in its cache (worker/index.ts says what one costs). */
-  WORKER_CACHE: entier.max(100_000).default(1000),
+  /** The candidatures the worker keeps in its cache; `reglagesWorker`'s (worker/index.ts, with what one costs) unset. */
+  WORKER_CACHE: entier.max(100_000).optional(),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
   /** Base of the links put in e-mails. */
