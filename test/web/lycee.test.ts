@@ -8,6 +8,7 @@ import { bearer, corpsInscription, eventually } from '../api/harness';
 import { expectAccessible, launchBrowser, screenshot } from '../support/browser';
 import { seConnecter, startEspace, type Espace } from '../support/espace';
 import { LYCEE } from '../support/fixtures';
+import { libelleEcheance } from '../../presentation/labels';
 
 let espace: Espace;
 let browser: Browser;
@@ -62,6 +63,10 @@ it("shows the registered pupil in the inbox's section to plan, and among the lyc
   expect(new URL(page.url()).pathname).toBe('/lycee/a-traiter');
   const section = page.locator('section[aria-labelledby="a-planifier"]');
   await expect(section.getByRole('link', { name: 'MARTIN Léa' }).count()).resolves.toBeGreaterThan(0);
+  // Its deadline as the candidature records it (read as UTC, whatever the database's or the process's zone).
+  const { echeance } = await espace.stack.db.prisma.candidature.findUniqueOrThrow({ where: { id } });
+  const ligne = section.getByRole('row').filter({ has: page.getByRole('link', { name: 'MARTIN Léa' }) }).first();
+  expect(await ligne.getByRole('cell').last().textContent()).toBe(libelleEcheance(echeance!));
   await verifierPage('lycee-a-traiter');
   await page.goto(`${espace.url}/lycee/candidatures?etape=a_planifier&domaine=metallerie`);
   expect(await page.getByRole('cell', { name: ine }).count()).toBe(1);

@@ -2,7 +2,6 @@
 // Candidature table), scoped to the signed-in person's lycée.
 import type { Router } from 'express';
 import { z } from 'zod';
-import { Prisma, type PrismaClient } from '../../../generated/prisma/client';
 import { addDays, dayOfWeek, libelleDate, parisDateOf } from '../../../domain/calendar';
 import type { Etape } from '../../../domain/candidature';
 import { libelleEtablissement } from '../../../presentation/etablissements';
@@ -13,6 +12,7 @@ import { filtrePerimetre } from '../../auth';
 import { listerCandidatures } from '../../reads';
 import { etapes, listeQuery } from '../../schemas';
 import { parse } from '../../validation';
+import type { Database } from '../../../platform/database';
 import { page, type EspaceDeps } from '../espace';
 
 const JOUR_MS = 24 * 3600 * 1000;
@@ -45,31 +45,33 @@ interface Ligne {
 }
 
 /**
- * Every section of a lycée's inbox in one round trip: each lists its most urgent rows with its whole count
- * (the window is counted before the limit), so a page is one query, not one per section.
+ * One section of the inbox: its most urgent rows by `ordre` (columns of the candidature) with the section's whole
+ * count (the window is counted before the limit), then the pupils of those rows only: joined before the limit,
+ * PostgreSQL would read every pupil of the campaign to count the section. The deadline is read as UTC, as it is
+ * written, whatever the process's time zone.
  */
-function lireBoite(prisma: PrismaClient, uai: string, aujourdhui: string, dimanche: string): Promise<Ligne[]> {
-  const section = (nom: Section, condition: Prisma.Sql, ordre: Prisma.Sql) => Prisma.sql`
-    (SELECT ${nom}::text AS "section", count(*) OVER ()::int AS "nombre", c."id", c."etape", c."domaine", c."domaineLibelle",
-            c."uaiOrigine", c."echeance", c."retards", c."entretienDate", c."entretienHeure", c."entretienLieu", e."nom", e."prenom"
-     FROM "Candidature" c JOIN "Eleve" e ON e."ine" = c."ine"
-     WHERE c."uaiAccueil" = ${uai} AND ${condition}
-     ORDER BY ${ordre}, c."id" LIMIT ${LIGNES_PAR_SECTION})`;
-  return prisma.$queryRaw<Ligne[]>`${Prisma.join(
-    [
-      section('aPlanifier', Prisma.sql`c."etape" = 'a_planifier'`, Prisma.sql`c."echeance", c."createdAt"`),
-      section('duJour', Prisma.sql`c."etape" = 'convoquee' AND c."entretienDate" = ${aujourdhui}`, Prisma.sql`c."entretienHeure"`),
-      section(
-        'deLaSemaine',
-        Prisma.sql`c."etape" = 'convoquee' AND c."entretienDate" > ${aujourdhui} AND c."entretienDate" <= ${dimanche}`,
-        Prisma.sql`c."entretienDate", c."entretienHeure"`,
-      ),
-      section('comptesRendus', Prisma.sql`c."etape" = 'compte_rendu_attendu'`, Prisma.sql`c."echeance"`),
-      section('enRetard', Prisma.sql`c."enRetard"`, Prisma.sql`c."etapeDepuis"`),
-    ],
-    ' UNION ALL ',
-  )}`;
+function sectionBoite(nom: Section, condition: string, ordre: string[]): string {
+  const trie = (table: string) => [...ordre, 'id'].map((colonne) => `${table}."${colonne}"`).join(', ');
+  return `(SELECT s."section", s."nombre", s."id", s."etape", s."domaine", s."domaineLibelle", s."uaiOrigine", s."echeance", s."retards",
+            s."entretienDate", s."entretienHeure", s."entretienLieu", e."nom", e."prenom"
+    FROM (SELECT '${nom}'::text AS "section", count(*) OVER ()::int AS "nombre", c."id", c."ine", c."etape", c."domaine", c."domaineLibelle",
+                 c."uaiOrigine", c."echeance" AT TIME ZONE 'UTC' AS "echeance", c."retards", c."entretienDate", c."entretienHeure", c."entretienLieu", c."createdAt", c."etapeDepuis"
+          FROM "Candidature" c WHERE c."uaiAccueil" = $1 AND ${condition}
+          ORDER BY ${trie('c')} LIMIT ${LIGNES_PAR_SECTION}) s
+    JOIN "Eleve" e ON e."ine" = s."ine"
+    ORDER BY ${trie('s')})`;
 }
+
+/** Every section of a lycée's inbox in one statement (parameters: the lycée, today, the coming Sunday). */
+const requeteBoite = [
+  sectionBoite('aPlanifier', `c."etape" = 'a_planifier'`, ['echeance', 'createdAt']),
+  sectionBoite('duJour', `c."etape" = 'convoquee' AND c."entretienDate" = $2`, ['entretienHeure']),
+  sectionBoite('deLaSemaine', `c."etape" = 'convoquee' AND c."entretienDate" > $2 AND c."entretienDate" <= $3`, ['entretienDate', 'entretienHeure']),
+  sectionBoite('comptesRendus', `c."etape" = 'compte_rendu_attendu'`, ['echeance']),
+  sectionBoite('enRetard', `c."enRetard"`, ['etapeDepuis']),
+].join(' UNION ALL ');
+
+const lireBoite = (db: Database, uai: string, aujourdhui: string, dimanche: string) => db.preparee<Ligne>('boite_lycee', requeteBoite, [uai, aujourdhui, dimanche]);
 
 /** The cells every section starts with: the pupil (a link to the candidature's page), the domaine, the collège. */
 const cellulesEleve = (c: Ligne) => [
@@ -106,7 +108,7 @@ export function routesLycee(router: Router, deps: EspaceDeps): void {
       const aujourdhui = parisDateOf(now);
       // The week ends on Sunday: "cette semaine" is tomorrow to then.
       const dimanche = addDays(aujourdhui, (7 - dayOfWeek(aujourdhui)) % 7);
-      const lignes = await lireBoite(prisma, qui.uai!, aujourdhui, dimanche);
+      const lignes = await lireBoite(deps.db, qui.uai!, aujourdhui, dimanche);
       const [aPlanifier, duJour, deLaSemaine, comptesRendus, enRetard] = sectionsBoite.map((nom) => lignes.filter((l) => l.section === nom));
       // A section without rows counts none.
       const nombres = Object.fromEntries(sectionsBoite.map((nom) => [nom, lignes.find((l) => l.section === nom)?.nombre ?? 0])) as Record<Section, number>;
