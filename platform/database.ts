@@ -17,7 +17,8 @@ export interface Database {
   /**
    * A statement prepared once per connection under its name (PostgreSQL parses and plans it once), without the
    * client's query building: for the API's hottest read and the write after every action, where both cost more
-   * than the statement itself. One name, one text.
+   * than the statement itself. One name, one text. A `TIMESTAMP` column comes back in the process's time zone (not
+   * as UTC, as Prisma reads it): select it `AT TIME ZONE 'UTC'`.
    */
   preparee<T>(nom: string, sql: string, params: unknown[]): Promise<T[]>;
   close(): Promise<void>;

@@ -55,7 +55,7 @@ async function arreter(child: ChildProcess, signal: NodeJS.Signals): Promise<voi
 }
 
 /** Retries a client call through a server restart (connection refused, unavailable). */
-async function avecReprise<T>(appel: () => Promise<T>, quoi: string, diagnostic: () => Promise<string> = async () => ''): Promise<T> {
+async function avecReprise<T>(appel: () => Promise<T>, quoi: string, diagnostic: () => Promise<string>): Promise<T> {
   const limite = Date.now() + 180_000;
   for (;;) {
     try {
@@ -172,7 +172,9 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
     const delai = new Promise<never>((_, reject) => {
       minuteur = setTimeout(() => {
         const bloquees = [...progres.keys()].slice(0, 3);
-        const parEtape = [...new Set(progres.values())].map((e) => `${e} : ${[...progres.values()].filter((x) => x === e).length}`).join(', ');
+        const nombres = new Map<string, number>();
+        for (const e of progres.values()) nombres.set(e, (nombres.get(e) ?? 0) + 1);
+        const parEtape = [...nombres].map(([e, n]) => `${e} : ${n}`).join(', ');
         void Promise.all(bloquees.map(diagnostiquer)).then((d) => reject(new Error(`${progres.size} candidatures pas terminées en ${ms} ms (${parEtape})${d.join('')}`)));
       }, ms);
     });
@@ -186,21 +188,18 @@ describe('fault tolerance: worker killed, Temporal restarted, PostgreSQL stopped
   /** The whole path of one candidature to its end (désistement after the convocation), each step idempotent. */
   async function parcourir(input: CandidatureInput): Promise<CandidatureState> {
     const workflowId = candidatureWorkflowId(cleIdentifiants, input.campagne.id, input.eleve.ine, input.domaine.code);
-    progres.set(workflowId, 'inscription');
-    await avecReprise(
-      () =>
-        client.workflow.executeUpdateWithStart(inscrireUpdate, {
-          updateId: `${workflowId}/inscription`,
-          args: [{ voeux: input.voeux, acteur: chefOrigine }],
-          startWorkflowOperation: new WithStartWorkflowOperation('candidatureWorkflow', { workflowId, taskQueue, ...candidatureStartPolicy, args: [input] }),
-        }),
-      `${workflowId} inscription`,
-    );
-    const handle = client.workflow.getHandle(workflowId);
     const etape = async <T>(nom: string, appel: () => Promise<T>): Promise<T> => {
       progres.set(workflowId, nom);
       return avecReprise(appel, `${workflowId} ${nom}`, () => diagnostiquer(workflowId));
     };
+    await etape('inscription', () =>
+      client.workflow.executeUpdateWithStart(inscrireUpdate, {
+        updateId: `${workflowId}/inscription`,
+        args: [{ voeux: input.voeux, acteur: chefOrigine }],
+        startWorkflowOperation: new WithStartWorkflowOperation('candidatureWorkflow', { workflowId, taskQueue, ...candidatureStartPolicy, args: [input] }),
+      }),
+    );
+    const handle = client.workflow.getHandle(workflowId);
     await etape('avis', () => handle.executeUpdate(saisirAvisOrigineUpdate, { updateId: `${workflowId}/avis`, args: [avisOrigineInput(input.voeux, ['favorable', 'reserve'])] }));
     await etape('entretien', () => handle.executeUpdate(planifierEntretienUpdate, { updateId: `${workflowId}/entretien`, args: [planificationInput('2027-04-07', '14:00')] }));
     await etape('désistement', () => handle.executeUpdate(desisterUpdate, { updateId: `${workflowId}/desistement`, args: [{ motif: 'Entrée en apprentissage', acteur: chefOrigine }] }));

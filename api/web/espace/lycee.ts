@@ -4,6 +4,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { addDays, dayOfWeek, libelleDate, parisDateOf } from '../../../domain/calendar';
 import type { Etape } from '../../../domain/candidature';
+import type { Database } from '../../../platform/database';
 import { libelleEtablissement } from '../../../presentation/etablissements';
 import { libelleEcheance } from '../../../presentation/labels';
 import { libelleEtape, libelleRetard, libellesEtape } from '../../../presentation/libelles';
@@ -12,7 +13,6 @@ import { filtrePerimetre } from '../../auth';
 import { listerCandidatures } from '../../reads';
 import { etapes, listeQuery } from '../../schemas';
 import { parse } from '../../validation';
-import type { Database } from '../../../platform/database';
 import { page, type EspaceDeps } from '../espace';
 
 const JOUR_MS = 24 * 3600 * 1000;
